@@ -1,0 +1,67 @@
+"""Switchboard: the call log and org charts of a phone-sourcing team."""
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
+    """Build a configured application: the only place an app instance is made."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("app.config.Config")
+    app.config.from_pyfile("config.py", silent=True)
+    if config_overrides:
+        app.config.update(config_overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "switchboard.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg3(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+
+    register_extensions(app)
+    register_blueprints(app)
+    from app.cli import register_cli
+    from app.web import register_web
+
+    register_cli(app)
+    register_web(app)
+    return app
+
+
+def _psycopg3(url: str) -> str:
+    """Hosting providers hand out postgres:// URLs; SQLAlchemy needs the psycopg 3 driver named."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    import app.models  # noqa: F401  (registers the tables on db.metadata)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api.routes import bp as api_bp
+    from app.auth.admin import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.calls.routes import bp as calls_bp
+    from app.companies.routes import bp as companies_bp
+    from app.main.routes import bp as main_bp
+    from app.people.routes import bp as people_bp
+
+    for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp):
+        app.register_blueprint(bp)
+    # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)

@@ -1,0 +1,84 @@
+"""Filling the call form: where the call starts from, and the pickers for the chosen company."""
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+
+from app.choices import as_choices
+from app.extensions import db
+from app.models import Call, Company, Person, User
+from app.timezones import to_local
+
+
+def _local_input(value, user: User):
+    return to_local(value, user.timezone).replace(tzinfo=None) if value else None
+
+
+def _digits(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def prefill(form, args: Mapping, call: Call | None = None, user: User | None = None) -> None:
+    """Start from a company, a person, a follow-up (another call), or an existing call to edit."""
+    if call is not None:
+        from flask_login import current_user
+
+        user = user or current_user
+        form.company_id.data = str(call.company_id)
+        form.person_id.data = str(call.person_id or "")
+        form.answered_by.data = str(call.answered_by_id or "")
+        form.to_number.data = call.to_number or ""
+        form.outcome.data = call.outcome.value
+        form.notes.data = call.notes or ""
+        form.started_at.data = _local_input(call.started_at, user)
+        form.duration.data = _duration_text(call.duration_seconds)
+        form.follow_up_at.data = _local_input(call.follow_up_at, user)
+        form.follow_up_note.data = call.follow_up_note or ""
+        return
+    previous = db.session.get(Call, _digits(args.get("follow_up"))) if _digits(
+        args.get("follow_up")) else None
+    person = db.session.get(Person, _digits(args.get("person_id"))) if _digits(
+        args.get("person_id")) else None
+    company = db.session.get(Company, _digits(args.get("company_id"))) if _digits(
+        args.get("company_id")) else None
+    if previous is not None:
+        form.previous_call_id.data = str(previous.id)
+        company = previous.company
+        person = person or previous.person
+        form.to_number.data = previous.to_number or ""
+    if person is not None:
+        company = person.company
+        form.person_id.data = str(person.id)
+        form.to_number.data = person.direct_phone or form.to_number.data or ""
+    if company is not None:
+        form.company_id.data = str(company.id)
+        form.to_number.data = form.to_number.data or company.main_phone or ""
+
+
+def _duration_text(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def choices_for(form, company: Company | None, blank_row=None) -> None:
+    """Fill every picker: companies, and the chosen company's people for the person pickers."""
+    companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all()
+    form.company_id.choices = as_choices([("", "— pick a company —")] +
+                                         [(str(i), n) for i, n in companies])
+    people = db.session.scalars(select(Person).where(Person.company_id == company.id)
+                                .order_by(Person.full_name)).all() if company else []
+    options = [(str(p.id), p.full_name + (f" ({p.title})" if p.title else "")) for p in people]
+    form.person_id.choices = as_choices([("", "— nobody in particular —")] + options)
+    form.answered_by.choices = as_choices([("", "Nobody / not known")] + options +
+                                          [("new", "A new gatekeeper (type the name)")])
+    rows = [(f"row:{entry.name.rsplit('-', 1)[1]}",
+             f"Row {i + 1}" + (f": {entry.form.full_name.data}" if entry.form.full_name.data else
+                               ""))
+            for i, entry in enumerate(form.people)]
+    if blank_row is not None:
+        blank_row.reports_to.choices = as_choices([("", "— not known —")] + options + rows)
+    for entry in form.people:
+        own = f"row:{entry.name.rsplit('-', 1)[1]}"
+        entry.form.reports_to.choices = as_choices([("", "— not known —")] + options +
+                                                   [r for r in rows if r[0] != own])

@@ -1,0 +1,72 @@
+"""Read-side queries for calls: lists, filters and follow-ups."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Call, Outcome, User
+from app.timezones import from_local, to_local
+
+
+def end_of_today_utc(user: User) -> datetime:
+    local_now = to_local(datetime.now().astimezone(), user.timezone)
+    tomorrow = datetime.combine(local_now.date() + timedelta(days=1), time())
+    return from_local(tomorrow, user.timezone)
+
+
+def due_follow_ups(user: User) -> list[Call]:
+    """The user's open follow-ups due before the end of their today, oldest first."""
+    query = (
+        select(Call)
+        .where(Call.user_id == user.id, Call.follow_up_at.is_not(None),
+               Call.follow_up_done_at.is_(None), Call.follow_up_at < end_of_today_utc(user))
+        .options(selectinload(Call.company), selectinload(Call.person))
+        .order_by(Call.follow_up_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def recent_calls(limit: int) -> list[Call]:
+    query = (select(Call).options(selectinload(Call.company), selectinload(Call.user),
+                                  selectinload(Call.person))
+             .order_by(Call.started_at.desc(), Call.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class CallFilter:
+    user_id: int | None = None
+    company_id: int | None = None
+    outcome: Outcome | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def filtered_calls(flt: CallFilter, viewer: User) -> Select:
+    """Calls matching the filter, newest first; dates are days in the viewer's time zone."""
+    query = select(Call).options(selectinload(Call.company), selectinload(Call.user),
+                                 selectinload(Call.person), selectinload(Call.people))
+    if flt.user_id:
+        query = query.where(Call.user_id == flt.user_id)
+    if flt.company_id:
+        query = query.where(Call.company_id == flt.company_id)
+    if flt.outcome:
+        query = query.where(Call.outcome == flt.outcome)
+    if flt.date_from:
+        query = query.where(Call.started_at >= from_local(
+            datetime.combine(flt.date_from, time()), viewer.timezone))
+    if flt.date_to:
+        query = query.where(Call.started_at < from_local(
+            datetime.combine(flt.date_to + timedelta(days=1), time()), viewer.timezone))
+    return query.order_by(Call.started_at.desc(), Call.id.desc())
+
+
+def open_follow_ups_for_company(company_id: int) -> list[Call]:
+    query = (select(Call).where(Call.company_id == company_id, Call.follow_up_at.is_not(None),
+                                Call.follow_up_done_at.is_(None))
+             .options(selectinload(Call.user), selectinload(Call.person))
+             .order_by(Call.follow_up_at))
+    return list(db.session.scalars(query))

@@ -1,0 +1,130 @@
+"""The call log: list with filters, the log-a-call form, a call's page, editing, follow-ups."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.calls import service
+from app.calls.filters import CallFilterForm
+from app.calls.forms import CallForm, PersonRowForm, local_now_for_input
+from app.calls.prefill import choices_for, prefill
+from app.calls.queries import filtered_calls
+from app.errors import DomainError
+from app.extensions import db
+from app.form_errors import attach_errors
+from app.models import Call, Company, Person
+
+bp = Blueprint("calls", __name__, url_prefix="/calls")
+
+
+@bp.get("/")
+def index():
+    """Every call, filtered by recruiter, company, outcome and date range."""
+    form = CallFilterForm(request.args)
+    query = filtered_calls(form.to_filter(), current_user)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("calls/index.html", page=page, form=form, args=form.url_args())
+
+
+def _submit(form: CallForm, call: Call | None):
+    """Validate and save; returns the saved call or None (errors and matches left on the form)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return service.save_call(current_user, form.service_data(current_user), call)
+    except DomainError as exc:
+        attach_errors(form, form.entry_paths(exc.fields))
+        form.row_matches = form.entry_paths(getattr(exc, "matches", {}))
+        return None
+
+
+def _render(form: CallForm, call: Call | None, status: int = 200):
+    company = db.session.get(Company, int(form.company_id.data)) if (
+        form.company_id.data or ""
+    ).isdigit() else None
+    blank_row = PersonRowForm(prefix="people-__i__")
+    choices_for(form, company, blank_row)
+    matches = {path: db.session.get(Person, ids[0])
+               for path, ids in getattr(form, "row_matches", {}).items()}
+    return render_template("calls/form.html", form=form, call=call, company=company,
+                           matches=matches, blank_row=blank_row), status
+
+
+def _saved(call: Call, form: CallForm, verb: str):
+    if form.draft_key.data:
+        session["clear_draft"] = form.draft_key.data[:200]
+    names = len(call.people)
+    flash(f"Call {verb}" + (f" with {names} people linked." if names else "."), "success")
+    return redirect(url_for("calls.detail", call_id=call.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Log a call: blank, or started from ?company_id, ?person_id or a ?follow_up call."""
+    form = CallForm()
+    if request.method == "GET":
+        prefill(form, request.args)
+        form.started_at.data = local_now_for_input(current_user)
+    call = _submit(form, None)
+    if call is not None:
+        return _saved(call, form, "logged")
+    return _render(form, None, 422 if request.method == "POST" else 200)
+
+
+@bp.get("/<int:call_id>")
+def detail(call_id: int):
+    """One call: outcome, notes, and the people it uncovered."""
+    call = db.get_or_404(Call, call_id)
+    return render_template("calls/detail.html", call=call)
+
+
+@bp.route("/<int:call_id>/edit", methods=["GET", "POST"])
+def edit(call_id: int):
+    """Edit a call (its author or an admin) and add more names to it."""
+    call = db.get_or_404(Call, call_id)
+    if not call.editable_by(current_user):
+        abort(403)
+    form = CallForm()
+    if request.method == "GET":
+        prefill(form, {}, call=call)
+    saved = _submit(form, call)
+    if saved is not None:
+        return _saved(saved, form, "updated")
+    return _render(form, call, 422 if request.method == "POST" else 200)
+
+
+@bp.post("/<int:call_id>/follow-up/done")
+def complete_follow_up(call_id: int):
+    """Close a follow-up without logging a call."""
+    call = db.get_or_404(Call, call_id)
+    if not call.editable_by(current_user):
+        abort(403)
+    service.complete_follow_up(call)
+    flash("Follow-up marked done.", "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(
+        request.host_url) else url_for("main.index"))
+
+
+@bp.get("/company-people/<int:company_id>")
+def company_people(company_id: int):
+    """People at a company as JSON, for the call form's pickers when the company changes."""
+    company = db.get_or_404(Company, company_id)
+    people = db.session.scalars(select(Person).where(Person.company_id == company.id)
+                                .order_by(Person.full_name)).all()
+    return jsonify(company={"id": company.id, "main_phone": company.main_phone,
+                            "off_limits": company.off_limits,
+                            "off_limits_reason": company.off_limits_reason},
+                   people=[{"id": p.id, "full_name": p.full_name, "title": p.title,
+                            "direct_phone": p.direct_phone, "extension": p.extension,
+                            "status": p.status.value} for p in people])

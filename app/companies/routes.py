@@ -1,0 +1,86 @@
+"""Target companies: list with search, sort and pages; detail with people, calls, follow-ups."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from app.calls.queries import open_follow_ups_for_company
+from app.companies import service
+from app.companies.forms import CompanyForm
+from app.errors import DomainError
+from app.extensions import db
+from app.form_errors import attach_errors
+from app.models import Call, Company, Person
+
+bp = Blueprint("companies", __name__, url_prefix="/companies")
+
+SORTS = {
+    "name": Company.name.asc(),
+    "recent": Company.created_at.desc(),
+    "people": func.count(func.distinct(Person.id)).desc(),
+}
+
+
+@bp.get("/")
+def index():
+    """All target companies, searchable by name, domain, industry or location."""
+    q = request.args.get("q", "").strip()[:100]
+    sort = request.args.get("sort", "name")
+    query = (select(Company, func.count(func.distinct(Person.id)),
+                    func.count(func.distinct(Call.id)), func.max(Call.started_at))
+             .outerjoin(Person, Person.company_id == Company.id)
+             .outerjoin(Call, Call.company_id == Company.id)
+             .group_by(Company.id))
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(Company.name).like(like),
+                                func.lower(Company.domain).like(like),
+                                func.lower(Company.industry).like(like),
+                                func.lower(Company.location).like(like)))
+    query = query.order_by(SORTS.get(sort, SORTS["name"]), Company.id)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False,
+                       count=True)
+    return render_template("companies/index.html", page=page, q=q, sort=sort)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Add a target company."""
+    form = CompanyForm()
+    if request.method == "GET":
+        form.country.data = current_app.config["DEFAULT_COUNTRY"]
+    if form.validate_on_submit():
+        try:
+            company = service.create_company(form.data, current_user)
+            flash(f"Added {company.name}.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id))
+        except DomainError as exc:
+            attach_errors(form, exc.fields)
+    return render_template("companies/form.html", form=form, company=None), (
+        422 if request.method == "POST" else 200)
+
+
+@bp.get("/<int:company_id>")
+def detail(company_id: int):
+    """A company's people, call history and open follow-ups."""
+    company = db.get_or_404(Company, company_id)
+    calls = db.session.scalars(select(Call).where(Call.company_id == company.id)
+                               .order_by(Call.started_at.desc()).limit(100)).all()
+    return render_template("companies/detail.html", company=company, calls=calls,
+                           follow_ups=open_follow_ups_for_company(company.id))
+
+
+@bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
+def edit(company_id: int):
+    """Change a company's details (companies are shared by the whole team)."""
+    company = db.get_or_404(Company, company_id)
+    form = CompanyForm(obj=company)
+    if form.validate_on_submit():
+        try:
+            service.update_company(company, form.data)
+            flash("Saved.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id))
+        except DomainError as exc:
+            attach_errors(form, exc.fields)
+    return render_template("companies/form.html", form=form, company=company), (
+        422 if request.method == "POST" else 200)

@@ -1,0 +1,116 @@
+"""Target companies: cleaning, duplicate names, and the queries the company pages need."""
+
+from typing import Any
+
+import phonenumbers
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.errors import DomainError, DuplicatePersonError
+from app.extensions import db
+from app.models import Company, User
+from app.timezones import is_timezone
+from app.validation import FieldErrors, clean_phone, clean_text
+
+TEXT_FIELDS = ("domain", "location", "industry", "email_pattern", "off_limits_reason", "notes")
+
+
+class DuplicateCompanyError(DuplicatePersonError):
+    """A company of that name is already on file."""
+
+
+def default_country() -> str:
+    return current_app.config["DEFAULT_COUNTRY"].upper()
+
+
+def clean_company(
+    data: dict[str, Any], errors: FieldErrors, partial: bool = False, current: Company | None = None
+) -> dict[str, Any]:
+    """Model values for the company fields present in data (all of them unless partial)."""
+    out: dict[str, Any] = {}
+
+    def wanted(key: str) -> bool:
+        return not partial or key in data
+
+    if wanted("name"):
+        out["name"] = clean_text(Company, "name", data.get("name"), errors, "name", required=True)
+    for key in TEXT_FIELDS:
+        if wanted(key):
+            out[key] = clean_text(Company, key, data.get(key), errors, key)
+    if out.get("domain"):
+        out["domain"] = out["domain"].lower().removeprefix("https://").removeprefix("http://")
+        out["domain"] = out["domain"].removeprefix("www.").rstrip("/")
+    if wanted("country"):
+        country = (data.get("country") or default_country())
+        if not isinstance(country, str) or country.upper() not in (
+            phonenumbers.SUPPORTED_REGIONS
+        ):
+            errors.add("country", "Use a two-letter country code such as US, GB or DE.")
+            country = default_country()
+        out["country"] = country.upper()
+    region = out.get("country") or (current.country if current else default_country())
+    if wanted("main_phone"):
+        out["main_phone"] = clean_phone(data.get("main_phone"), region, errors, "main_phone")
+    if wanted("timezone"):
+        tz = clean_text(Company, "timezone", data.get("timezone"), errors, "timezone")
+        if tz and not is_timezone(tz):
+            errors.add("timezone", "Pick a time zone such as America/Chicago.")
+        out["timezone"] = tz
+    if wanted("off_limits"):
+        out["off_limits"] = bool(data.get("off_limits"))
+    return out
+
+
+def find_company_by_name(name: str, exclude_id: int | None = None) -> Company | None:
+    query = select(Company).where(func.lower(Company.name) == name.strip().lower())
+    if exclude_id:
+        query = query.where(Company.id != exclude_id)
+    return db.session.scalars(query.limit(1)).first()
+
+
+def _refuse_duplicate(name: str | None, exclude_id: int | None = None) -> None:
+    if name and (existing := find_company_by_name(name, exclude_id)):
+        raise DuplicateCompanyError(
+            {"name": f"{existing.name} is already on file."}, {"name": [existing.id]}
+        )
+
+
+def build_company(data: dict[str, Any], author: User | None, errors: FieldErrors,
+                  prefix: str = "") -> Company | None:
+    """A new, unsaved company (or None with errors added), for use inside a larger transaction."""
+    local = FieldErrors()
+    values = clean_company(data, local)
+    for key, message in local.items():
+        errors.add(prefix + key, message)
+    if local:
+        return None
+    if existing := find_company_by_name(values["name"]):
+        errors.add(prefix + "name", f"{existing.name} is already on file: pick it from the list.")
+        return None
+    return Company(created_by=author, **values)
+
+
+def create_company(data: dict[str, Any], author: User | None) -> Company:
+    """Add a target company."""
+    errors = FieldErrors()
+    values = clean_company(data, errors)
+    if errors:
+        raise DomainError(errors)
+    _refuse_duplicate(values["name"])
+    company = Company(created_by=author, **values)
+    db.session.add(company)
+    db.session.commit()
+    return company
+
+
+def update_company(company: Company, data: dict[str, Any]) -> Company:
+    """Change the fields present in data."""
+    errors = FieldErrors()
+    values = clean_company(data, errors, partial=True, current=company)
+    if errors:
+        raise DomainError(errors)
+    _refuse_duplicate(values.get("name"), exclude_id=company.id)
+    for key, value in values.items():
+        setattr(company, key, value)
+    db.session.commit()
+    return company

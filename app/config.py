@@ -1,0 +1,30 @@
+"""Settings: every value can come from the environment; instance/config.py overrides them."""
+
+import os
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    # The dev default only works locally; production must set SECRET_KEY (wsgi warns otherwise).
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # None means "SQLite file in the instance folder", resolved in create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
+    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "America/New_York")
+    LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))
+    LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "900"))
+    PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    WTF_CSRF_TIME_LIMIT = None  # a call can last longer than the default hour
+    PROXY_FIX = _bool("PROXY_FIX")
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -1,0 +1,25 @@
+"""All models, importable from one place."""
+
+from app.models.call import OUTCOME_LABELS, Call, Outcome, call_person
+from app.models.company import Company
+from app.models.person import Person, PersonRole, PersonStatus
+from app.models.types import UTCDateTime, now_utc
+from app.models.user import ApiToken, LoginAttempt, Role, User, hash_token
+
+__all__ = [
+    "OUTCOME_LABELS",
+    "ApiToken",
+    "Call",
+    "Company",
+    "LoginAttempt",
+    "Outcome",
+    "Person",
+    "PersonRole",
+    "PersonStatus",
+    "Role",
+    "User",
+    "UTCDateTime",
+    "call_person",
+    "hash_token",
+    "now_utc",
+]

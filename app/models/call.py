@@ -1,0 +1,107 @@
+"""Sourcing calls: one row per dial, with the people it touched."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, now_utc
+
+if TYPE_CHECKING:
+    from app.models.company import Company
+    from app.models.person import Person
+    from app.models.user import User
+
+
+class Outcome(enum.StrEnum):
+    CONNECTED = "connected"
+    GATEKEEPER = "gatekeeper"
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    WRONG_NUMBER = "wrong_number"
+    BAD_NUMBER = "bad_number"
+    REFERRAL = "referral"
+    NOT_INTERESTED = "not_interested"
+    CALL_BACK = "call_back"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+    @property
+    def is_connect(self) -> bool:
+        """Dialer-style grouping: did a human conversation happen?"""
+        return self in {
+            Outcome.CONNECTED,
+            Outcome.GATEKEEPER,
+            Outcome.REFERRAL,
+            Outcome.NOT_INTERESTED,
+            Outcome.CALL_BACK,
+        }
+
+
+OUTCOME_LABELS = {
+    Outcome.CONNECTED: "Connected",
+    Outcome.GATEKEEPER: "Gatekeeper",
+    Outcome.VOICEMAIL: "Voicemail",
+    Outcome.NO_ANSWER: "No answer",
+    Outcome.BUSY: "Busy",
+    Outcome.WRONG_NUMBER: "Wrong number",
+    Outcome.BAD_NUMBER: "Bad number",
+    Outcome.REFERRAL: "Referral",
+    Outcome.NOT_INTERESTED: "Not interested",
+    Outcome.CALL_BACK: "Call back later",
+}
+
+# Every person a call touched: the names it uncovered and the existing people it mentioned.
+call_person = Table(
+    "call_person",
+    db.metadata,
+    Column("call_id", ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Call(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    # The person the call was aimed at (or reached), if any.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # Who picked up: often a gatekeeper rather than the target.
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    to_number: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[Outcome] = mapped_column(
+        Enum(Outcome, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        index=True,
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    duration_seconds: Mapped[int | None]
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    follow_up_note: Mapped[str | None] = mapped_column(String(500))
+    follow_up_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The earlier call whose follow-up this call carried out.
+    previous_call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    user: Mapped[User] = relationship()
+    company: Mapped[Company] = relationship(back_populates="calls")
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
+    answered_by: Mapped[Person | None] = relationship(foreign_keys=[answered_by_id])
+    people: Mapped[list[Person]] = relationship(secondary=call_person, order_by="Person.id")
+    previous_call: Mapped[Call | None] = relationship(remote_side=[id])
+
+    @property
+    def follow_up_open(self) -> bool:
+        return self.follow_up_at is not None and self.follow_up_done_at is None
+
+    def editable_by(self, user: User) -> bool:
+        return user.is_admin or user.id == self.user_id

@@ -1,0 +1,89 @@
+"""Key players: people at a target company, and where we learned about them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, now_utc
+
+if TYPE_CHECKING:
+    from app.models.call import Call
+    from app.models.company import Company
+    from app.models.user import User
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as the slug in a VARCHAR: a new value needs no ALTER TYPE on PostgreSQL.
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class PersonRole(enum.StrEnum):
+    GATEKEEPER = "gatekeeper"
+    HIRING_MANAGER = "hiring_manager"
+    CANDIDATE = "candidate"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class PersonStatus(enum.StrEnum):
+    UNCOVERED = "uncovered"
+    VERIFIED = "verified"
+    CONTACTED = "contacted"
+    CANDIDATE = "candidate"
+    NOT_INTERESTED = "not_interested"
+    DO_NOT_CALL = "do_not_call"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Person(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(120))
+    reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    direct_phone: Mapped[str | None] = mapped_column(String(20))
+    extension: Mapped[str | None] = mapped_column(String(10))
+    mobile_phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    linkedin_url: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[PersonRole] = mapped_column(_enum(PersonRole), default=PersonRole.OTHER)
+    status: Mapped[PersonStatus] = mapped_column(
+        _enum(PersonStatus), default=PersonStatus.UNCOVERED
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Provenance: the call that uncovered this name, and who wrote it down.
+    source_call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call.id", use_alter=True, ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    company: Mapped[Company] = relationship(back_populates="people")
+    # remote_side marks `id` as the parent side of the self-referencing reports-to link.
+    reports_to: Mapped[Person | None] = relationship(
+        remote_side=[id], back_populates="direct_reports"
+    )
+    direct_reports: Mapped[list[Person]] = relationship(
+        back_populates="reports_to", order_by="Person.full_name"
+    )
+    # post_update: a gatekeeper created with the call that found them points back at that call,
+    # so this column is filled by a second UPDATE once both rows exist.
+    source_call: Mapped[Call | None] = relationship(foreign_keys=[source_call_id], post_update=True)
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.full_name!r}>"

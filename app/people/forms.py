@@ -1,0 +1,33 @@
+"""The person (key player) form."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.choices import as_choices
+from app.models import PersonRole, PersonStatus
+
+ROLE_CHOICES = as_choices((r.value, r.label) for r in PersonRole)
+STATUS_CHOICES = as_choices((s.value, s.label) for s in PersonStatus)
+
+
+class PersonForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    department = StringField("Department", validators=[Optional(), Length(max=120)])
+    reports_to = SelectField("Reports to", choices=[], validate_choice=False)
+    direct_phone = StringField("Direct dial", validators=[Optional(), Length(max=40)])
+    extension = StringField("Extension", validators=[Optional(), Length(max=10)])
+    mobile_phone = StringField("Mobile", validators=[Optional(), Length(max=40)])
+    email = StringField("Email", validators=[Optional(), Length(max=254)])
+    linkedin_url = StringField("LinkedIn URL", validators=[Optional(), Length(max=300)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="other")
+    status = SelectField("Status", choices=STATUS_CHOICES, default="uncovered")
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=100_000)])
+    allow_duplicate = BooleanField("This is a different person with the same name")
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.data.items() if k not in {"csrf_token", "reports_to",
+                                                                 "allow_duplicate"}}
+        data["reports_to_id"] = self.reports_to.data or None
+        return data

@@ -1,0 +1,110 @@
+"""Key players: list across companies, add, view with their calls, edit."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.choices import as_choices
+from app.errors import DomainError, DuplicatePersonError
+from app.extensions import db
+from app.form_errors import attach_errors
+from app.models import Call, Company, Person, PersonStatus, call_person
+from app.people import service
+from app.people.forms import PersonForm
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+def _manager_choices(company: Company, exclude: Person | None = None) -> list:
+    people = db.session.scalars(select(Person).where(Person.company_id == company.id)
+                                .order_by(Person.full_name)).all()
+    return as_choices([("", "— not known —")] + [
+        (str(p.id), p.full_name + (f" ({p.title})" if p.title else ""))
+        for p in people if exclude is None or p.id != exclude.id
+    ])
+
+
+def _save(form: PersonForm, company: Company, person: Person | None):
+    """Create or update from the form: (saved person, None) or (None, person on file it matches)."""
+    try:
+        if person is None:
+            return service.create_person(company, form.service_data(), current_user,
+                                         allow_duplicate=form.allow_duplicate.data), None
+        return service.update_person(person, form.service_data(),
+                                     allow_duplicate=form.allow_duplicate.data), None
+    except DuplicatePersonError as exc:
+        attach_errors(form, exc.fields)
+        return None, db.session.get(Person, exc.matches["full_name"][0])
+    except DomainError as exc:
+        attach_errors(form, exc.fields)
+    return None, None
+
+
+@bp.get("/")
+def index():
+    """Everyone on file, searchable by name, title, department or company."""
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    query = select(Person).join(Company).options(selectinload(Person.company),
+                                                 selectinload(Person.reports_to))
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(Person.full_name).like(like),
+                                func.lower(Person.title).like(like),
+                                func.lower(Person.department).like(like),
+                                func.lower(Company.name).like(like)))
+    if status in {s.value for s in PersonStatus}:
+        query = query.where(Person.status == PersonStatus(status))
+    query = query.order_by(Company.name, Person.full_name)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("people/index.html", page=page, q=q, status=status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Add a person to a company (?company_id=…)."""
+    company_id = request.args.get("company_id", type=int)
+    company = db.get_or_404(Company, company_id) if company_id else abort(404)
+    form = PersonForm()
+    form.reports_to.choices = _manager_choices(company)
+    match = None
+    if form.validate_on_submit():
+        saved, match = _save(form, company, None)
+        if saved is not None:
+            flash(f"Added {saved.full_name}.", "success")
+            return redirect(url_for("people.detail", person_id=saved.id))
+    return render_template("people/form.html", form=form, company=company, person=None,
+                           match=match), 422 if request.method == "POST" else 200
+
+
+@bp.get("/<int:person_id>")
+def detail(person_id: int):
+    """A person with their manager, reports, provenance and every call that touched them."""
+    person = db.get_or_404(Person, person_id)
+    calls = db.session.scalars(
+        select(Call).where(or_(Call.person_id == person.id, Call.answered_by_id == person.id,
+                               Call.id.in_(select(call_person.c.call_id)
+                                           .where(call_person.c.person_id == person.id))))
+        .options(selectinload(Call.user)).order_by(Call.started_at.desc())
+    ).all()
+    return render_template("people/detail.html", person=person, calls=calls)
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+def edit(person_id: int):
+    """Change a person's details or manager."""
+    person = db.get_or_404(Person, person_id)
+    form = PersonForm(obj=person)
+    form.reports_to.choices = _manager_choices(person.company, exclude=person)
+    if request.method == "GET":
+        form.reports_to.data = str(person.reports_to_id or "")
+        form.role.data, form.status.data = person.role.value, person.status.value
+    match = None
+    if form.validate_on_submit():
+        saved, match = _save(form, person.company, person)
+        if saved is not None:
+            flash("Saved.", "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/form.html", form=form, company=person.company, person=person,
+                           match=match), 422 if request.method == "POST" else 200

@@ -1,0 +1,62 @@
+"""Field cleaning shared by forms and the JSON API, so both refuse the same input the same way."""
+
+from typing import Any
+
+from sqlalchemy import String
+
+from app.phones import PhoneError, normalize_phone
+
+
+class FieldErrors(dict[str, str]):
+    """Collects messages keyed by field path (e.g. ``people.3.direct_phone``)."""
+
+    def add(self, path: str, message: str) -> None:
+        self.setdefault(path, message)
+
+
+def max_length(model: type, field: str) -> int | None:
+    column_type = model.__table__.c[field].type
+    return column_type.length if isinstance(column_type, String) else None
+
+
+def clean_text(
+    model: type, field: str, value: Any, errors: FieldErrors, path: str, required: bool = False
+) -> str | None:
+    """Strip a text value, enforce the column's length, and turn blanks into None."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(path, "Must be text.")
+        return None
+    value = value.strip()
+    if not value:
+        if required:
+            errors.add(path, "This field is required.")
+        return None
+    limit = max_length(model, field)
+    if limit and len(value) > limit:
+        errors.add(path, f"Keep this under {limit} characters (you typed {len(value)}).")
+        return None
+    return value
+
+
+def clean_phone(value: Any, region: str, errors: FieldErrors, path: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        errors.add(path, "Must be text.")
+        return None
+    try:
+        return normalize_phone(value, region)
+    except PhoneError as exc:
+        errors.add(path, str(exc))
+        return None
+
+
+def clean_choice(enum_cls: type, value: Any, errors: FieldErrors, path: str, default=None):
+    if value in (None, ""):
+        return default
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_cls)
+        errors.add(path, f"Choose one of: {allowed}.")
+        return default

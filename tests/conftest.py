@@ -1,0 +1,89 @@
+"""Fixtures: a fresh schema per test on TEST_DATABASE_URL (SQLite by default, or PostgreSQL)."""
+
+import os
+
+import pytest
+import responses
+
+from app import create_app
+from app.extensions import db as _db
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def app():
+    """An app bound to an empty schema, dropped again after the test."""
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test",
+        "DEFAULT_COUNTRY": "US",
+    })
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy handle, for tests that read rows directly."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def http():
+    """No test reaches the network: unregistered HTTP requests raise ConnectionError."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def user(app):
+    """A recruiter who can sign in with PASSWORD."""
+    return factories.UserFactory(email="rita@example.com", name="Rita Recruiter")
+
+
+@pytest.fixture
+def admin(app):
+    return factories.UserFactory(email="ada@example.com", name="Ada Admin", role="admin")
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email="rita@example.com", password=PASSWORD):
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, user):
+    """Sign-in helper; signs in the default recruiter when login() is called."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def logged_in(auth):
+    """A client already signed in as the default recruiter."""
+    auth.login()
+    return auth._client
