@@ -29,6 +29,10 @@ def app():
         yield app
         _db.session.remove()
         _db.drop_all()
+        # Close pooled connections now: left to the garbage collector, psycopg warns (an error
+        # under filterwarnings) during whichever later test happens to trigger the collection.
+        for engine in _db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture
