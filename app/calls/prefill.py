@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.choices import as_choices
 from app.extensions import db
+from app.phones import format_national
 from app.models import Call, Company, Person, User
 from app.timezones import to_local
 
@@ -53,6 +54,15 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
     if company is not None:
         form.company_id.data = str(company.id)
         form.to_number.data = form.to_number.data or company.main_phone or ""
+        # Show the number as people read it; it is parsed again in the company's country.
+        form.to_number.data = format_national(form.to_number.data, company.country)
+
+
+def people_payload(people: list[Person]) -> list[dict]:
+    """What the call form's script needs to know of each person, also served as JSON."""
+    return [{"id": p.id, "full_name": p.full_name, "title": p.title,
+             "direct_phone": p.direct_phone, "extension": p.extension, "status": p.status.value}
+            for p in people]
 
 
 def _duration_text(seconds: int | None) -> str:
@@ -61,8 +71,8 @@ def _duration_text(seconds: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def choices_for(form, company: Company | None, blank_row=None) -> None:
-    """Fill every picker: companies, and the chosen company's people for the person pickers."""
+def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
+    """Fill every picker: companies, and the chosen company's people; returns those people."""
     companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all()
     form.company_id.choices = as_choices([("", "— pick a company —")] +
                                          [(str(i), n) for i, n in companies])
@@ -82,3 +92,4 @@ def choices_for(form, company: Company | None, blank_row=None) -> None:
         own = f"row:{entry.name.rsplit('-', 1)[1]}"
         entry.form.reports_to.choices = as_choices([("", "— not known —")] + options +
                                                    [r for r in rows if r[0] != own])
+    return people

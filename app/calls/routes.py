@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.calls import service
 from app.calls.filters import CallFilterForm
 from app.calls.forms import CallForm, PersonRowForm, local_now_for_input
-from app.calls.prefill import choices_for, prefill
+from app.calls.prefill import choices_for, people_payload, prefill
 from app.calls.queries import filtered_calls
 from app.errors import DomainError
 from app.extensions import db
@@ -53,12 +53,13 @@ def _render(form: CallForm, call: Call | None, status: int = 200):
     company = db.session.get(Company, int(form.company_id.data)) if (
         form.company_id.data or ""
     ).isdigit() else None
-    blank_row = PersonRowForm(prefix="people-__i__")
-    choices_for(form, company, blank_row)
+    blank_row = PersonRowForm(prefix="people-__i__-")
+    people = choices_for(form, company, blank_row)
     matches = {path: db.session.get(Person, ids[0])
                for path, ids in getattr(form, "row_matches", {}).items()}
     return render_template("calls/form.html", form=form, call=call, company=company,
-                           matches=matches, blank_row=blank_row), status
+                           matches=matches, blank_row=blank_row,
+                           people=people_payload(people)), status
 
 
 def _saved(call: Call, form: CallForm, verb: str):
@@ -125,6 +126,4 @@ def company_people(company_id: int):
     return jsonify(company={"id": company.id, "main_phone": company.main_phone,
                             "off_limits": company.off_limits,
                             "off_limits_reason": company.off_limits_reason},
-                   people=[{"id": p.id, "full_name": p.full_name, "title": p.title,
-                            "direct_phone": p.direct_phone, "extension": p.extension,
-                            "status": p.status.value} for p in people])
+                   people=people_payload(people))
