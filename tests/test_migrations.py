@@ -1,0 +1,115 @@
+"""Migrations: one head, and `flask db upgrade` builds exactly the schema the models describe."""
+
+import logging
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import TEST_DATABASE_URL
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+@contextmanager
+def logging_preserved():
+    """migrations/env.py calls fileConfig, which would silence every logger later tests use."""
+    loggers = [
+        lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    saved = [(lg, lg.disabled, lg.level, list(lg.handlers), lg.propagate) for lg in loggers]
+    root = (logging.root.level, list(logging.root.handlers))
+    try:
+        yield
+    finally:
+        for lg, disabled, level, handlers, propagate in saved:
+            lg.disabled, lg.level, lg.handlers, lg.propagate = disabled, level, handlers, propagate
+        logging.root.level, logging.root.handlers = root
+
+
+@contextmanager
+def fresh_database(tmp_path: Path):
+    """(database URL, engine options) of an empty database, removed again afterwards.
+
+    SQLite gets a new file. PostgreSQL gets a new schema in the test database, first on the
+    search_path: other tests share that database (and may run at the same time), so this test
+    neither sees nor touches their tables.
+    """
+    if not TEST_DATABASE_URL.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}", {}
+        return
+    schema = f"migrations_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield TEST_DATABASE_URL, {"connect_args": {"options": f"-csearch_path={schema}"}}
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    """An app bound to a database with no tables at all (not even alembic_version)."""
+    with fresh_database(tmp_path) as (url, engine_options), logging_preserved():
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **engine_options},
+            }
+        )
+        with app.app_context():
+            assert inspect(db.engine).get_table_names() == []
+            yield app
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+
+
+def schema_diff(app) -> list:
+    """What `flask db migrate` would generate now, with Flask-Migrate's own options."""
+    options = app.extensions["migrate"].configure_args
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts=dict(options))
+        return compare_metadata(context, db.metadata)
+
+
+def tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names())
+
+
+def test_migrations_have_a_single_head():
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"branches to merge: {heads}"
+
+
+def test_upgrade_on_an_empty_database_matches_the_models(empty_app):
+    assert empty_app.extensions["migrate"].configure_args["compare_type"] is True
+    flask_migrate.upgrade(directory=MIGRATIONS)
+    assert tables() == set(db.metadata.tables) | {"alembic_version"}
+    assert schema_diff(empty_app) == []
+
+
+def test_downgrade_to_base_and_upgrade_again(empty_app):
+    flask_migrate.upgrade(directory=MIGRATIONS)
+    flask_migrate.downgrade(directory=MIGRATIONS, revision="base")
+    assert tables() <= {"alembic_version"}
+    flask_migrate.upgrade(directory=MIGRATIONS)
+    assert schema_diff(empty_app) == []
