@@ -6,6 +6,8 @@ from sqlalchemy import String
 
 from app.phones import PhoneError, normalize_phone
 
+MAX_ID = 2**31 - 1  # a larger id overflows PostgreSQL's integer columns (a 500, not "not found")
+
 
 class FieldErrors(dict[str, str]):
     """Collects messages keyed by field path (e.g. ``people.3.direct_phone``)."""

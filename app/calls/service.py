@@ -19,7 +19,7 @@ from app.people.service import (
     duplicate_message,
     find_same_name,
 )
-from app.validation import FieldErrors, clean_choice, clean_phone, clean_text
+from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
 
 MAX_ROWS = 50
 MAX_DURATION = 24 * 3600
@@ -41,11 +41,9 @@ class _Row:
 def _as_id(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and value <= MAX_ID else None
 
 
 def _get(model: type, value: Any, errors: FieldErrors, path: str, label: str):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.errors import DomainError, DuplicatePersonError
 from app.extensions import db
 from app.models import Company, Person, PersonRole, PersonStatus, User
-from app.validation import FieldErrors, clean_choice, clean_phone, clean_text
+from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
 
 TEXT_FIELDS = ("title", "department", "email", "linkedin_url", "notes")
 PHONE_FIELDS = ("direct_phone", "mobile_phone")
@@ -96,10 +96,12 @@ def manager_problem(person_id: int | None, manager: Person | None, company_id: i
 def resolve_manager(value: Any, errors: FieldErrors, path: str) -> Person | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    if isinstance(value, bool) or not isinstance(value, int | str) or not (
+        str(value).isascii() and str(value).isdigit()
+    ):
         errors.add(path, "Must be the id of a person.")
         return None
-    manager = db.session.get(Person, int(value))
+    manager = db.session.get(Person, int(value)) if int(value) <= MAX_ID else None
     if manager is None:
         errors.add(path, f"No person with id {value}.")
     return manager

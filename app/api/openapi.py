@@ -1,0 +1,191 @@
+"""The OpenAPI 3.1 document, as a Python dict; tests/test_openapi.py keeps it true to the code."""
+
+from app.api.parsing import MAX_PER_PAGE
+from app.api.schemas import DATETIME_NOTE, SCHEMAS, Schema, enum, ident, ref
+from app.models import Outcome, PersonStatus
+
+ERRORS = {
+    "400": ("BadRequest", "Malformed JSON, or a body that is not an object."),
+    "401": ("Unauthorized", "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."),
+    "403": ("Forbidden", "Only the call's author or an admin may change it."),
+    "404": ("NotFound", "No record with that id."),
+    "409": ("Conflict", "Already on file; `matches` lists the existing ids."),
+    "415": ("UnsupportedMediaType", "The body must be sent as application/json."),
+    "422": ("ValidationFailed", "Invalid fields (unknown fields included), keyed by path."),
+}
+
+
+def _errors(*codes: str) -> dict[str, Schema]:
+    return {code: {"$ref": f"#/components/responses/{ERRORS[code][0]}"} for code in codes}
+
+
+def _ok(status: str, schema: str, description: str) -> dict[str, Schema]:
+    return {
+        status: {
+            "description": description,
+            "content": {"application/json": {"schema": ref(schema)}},
+        }
+    }
+
+
+def _query(name: str, schema: Schema, description: str) -> Schema:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PAGING = [
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+    _query(
+        "per_page",
+        {"type": "integer", "minimum": 1},
+        f"Items per page (default: the server's PAGE_SIZE, 25); above {MAX_PER_PAGE} is capped.",
+    ),
+]
+SINCE_UNTIL = "Calls started at or after `since` and before `until`. "
+
+
+def _collection(resource: str, name: str, filters: list[Schema], post_note: str) -> Schema:
+    return {
+        "get": {
+            "operationId": f"list_{resource}",
+            "summary": f"List {resource}",
+            "tags": [resource],
+            "parameters": PAGING + filters,
+            "responses": {**_ok("200", f"{name}List", "One page."), **_errors("401", "422")},
+        },
+        "post": {
+            "operationId": f"create_{name.lower()}",
+            "summary": post_note,
+            "tags": [resource],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref(f"{name}Create")}},
+            },
+            "responses": {
+                **_ok("201", name, "Created; Location points at it."),
+                **_errors("400", "401", "409", "415", "422"),
+            },
+        },
+    }
+
+
+def _item(resource: str, name: str, param: str, patch_errors: tuple[str, ...]) -> Schema:
+    path_param = {"name": param, "in": "path", "required": True, "schema": ident()}
+    return {
+        "parameters": [path_param],
+        "get": {
+            "operationId": f"get_{name.lower()}",
+            "summary": f"Get one {name.lower()}",
+            "tags": [resource],
+            "responses": {**_ok("200", name, "Found."), **_errors("401", "404")},
+        },
+        "patch": {
+            "operationId": f"update_{name.lower()}",
+            "tags": [resource],
+            "summary": f"Change the fields sent of one {name.lower()}",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref(f"{name}Update")}},
+            },
+            "responses": {**_ok("200", name, "Updated."), **_errors(*patch_errors)},
+        },
+    }
+
+
+UPDATE_ERRORS = ("400", "401", "404", "409", "415", "422")
+
+
+def openapi_document() -> Schema:
+    """The whole document; built on request so it always reflects the current code."""
+    id_filter = {"type": "integer", "minimum": 1}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Switchboard",
+            "version": "1",
+            "description": "Companies, people and calls of a phone-sourcing team. Send "
+            "`Authorization: Bearer <token>`. Unknown body fields are "
+            "refused (422); read-only fields are ignored.",
+        },
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1 document",
+                            "content": {"application/json": {}},
+                        }
+                    },
+                }
+            },
+            "/api/v1/companies": _collection(
+                "companies",
+                "Company",
+                [
+                    _query("q", {"type": "string"}, "Search name, domain, industry, location."),
+                ],
+                "Add a company",
+            ),
+            "/api/v1/companies/{company_id}": _item(
+                "companies", "Company", "company_id", UPDATE_ERRORS
+            ),
+            "/api/v1/people": _collection(
+                "people",
+                "Person",
+                [
+                    _query("company_id", id_filter, "Only this company's people."),
+                    _query("q", {"type": "string"}, "Search name, title, department."),
+                    _query("status", enum(PersonStatus), "Only this status."),
+                ],
+                "Add a person",
+            ),
+            "/api/v1/people/{person_id}": _item("people", "Person", "person_id", UPDATE_ERRORS),
+            "/api/v1/calls": _collection(
+                "calls",
+                "Call",
+                [
+                    _query("company_id", id_filter, "Only calls to this company."),
+                    _query("user_id", id_filter, "Only calls logged by this recruiter."),
+                    _query("outcome", enum(Outcome), "Only this outcome."),
+                    _query(
+                        "since",
+                        {"type": "string", "format": "date-time"},
+                        SINCE_UNTIL + DATETIME_NOTE,
+                    ),
+                    _query(
+                        "until",
+                        {"type": "string", "format": "date-time"},
+                        SINCE_UNTIL + DATETIME_NOTE,
+                    ),
+                ],
+                "Log a call with the people it uncovered (one transaction)",
+            ),
+            "/api/v1/calls/{call_id}": _item("calls", "Call", "call_id", ("403", *UPDATE_ERRORS)),
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from your profile.",
+                }
+            },
+            "schemas": SCHEMAS,
+            "responses": {
+                name: {
+                    "description": description,
+                    "content": {"application/json": {"schema": ref("Error")}},
+                }
+                for name, description in ERRORS.values()
+            },
+        },
+    }

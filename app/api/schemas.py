@@ -1,0 +1,274 @@
+"""JSON Schemas (OpenAPI 3.1 dialect) of what the API returns and accepts."""
+
+from typing import Any
+
+from app.api.parsing import MAX_INT, MAX_PER_PAGE
+from app.calls.service import MAX_DURATION, MAX_ROWS
+from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus
+from app.validation import max_length
+
+Schema = dict[str, Any]
+
+E164 = r"^\+[1-9][0-9]{1,14}$"
+DATETIME_NOTE = "ISO 8601 with a UTC offset, e.g. 2024-05-01T14:30:00Z (no offset: 422)."
+PHONE_NOTE = (
+    "Any common format; a number without +country code is read in the company's country. "
+    "Returned in E.164."
+)
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: Schema) -> Schema:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def text(model: type, name: str, nullable: bool = True, **extra: Any) -> Schema:
+    schema: Schema = {"type": "string", **extra}
+    if limit := max_length(model, name):
+        schema["maxLength"] = limit
+    return _nullable(schema) if nullable else schema
+
+
+def ident(description: str = "", nullable: bool = False) -> Schema:
+    schema: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
+    if description:
+        schema["description"] = description
+    return _nullable(schema) if nullable else schema
+
+
+def enum(cls: type, nullable: bool = False) -> Schema:
+    values: list[str | None] = [m.value for m in cls]
+    if nullable:
+        return {"type": ["string", "null"], "enum": [*values, None]}
+    return {"type": "string", "enum": values}
+
+
+def stamp(nullable: bool = False, read_only: bool = True) -> Schema:
+    schema: Schema = {"type": "string", "format": "date-time"}
+    if read_only:
+        schema["readOnly"] = True
+    return _nullable(schema) if nullable else schema
+
+
+def obj(properties: dict[str, Schema], required: list[str] | None = None, **extra: Any) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties, **extra}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def phone_out(model: type, name: str) -> Schema:
+    return text(model, name, pattern=E164, description="E.164")
+
+
+def phone_in() -> Schema:
+    return {"type": ["string", "null"], "maxLength": 40, "description": PHONE_NOTE}
+
+
+READ_ONLY_ID = {**ident(), "readOnly": True}
+
+COMPANY_INPUT: dict[str, Schema] = {
+    "name": text(Company, "name", nullable=False),
+    "domain": text(Company, "domain", description="Stored without scheme or www."),
+    "main_phone": phone_in(),
+    "country": {
+        "type": ["string", "null"],
+        "pattern": "^[A-Za-z]{2}$",
+        "description": "ISO 3166 alpha-2; defaults to the server's DEFAULT_COUNTRY.",
+    },
+    "location": text(Company, "location"),
+    "timezone": text(Company, "timezone", description="IANA name, e.g. America/Chicago."),
+    "industry": text(Company, "industry"),
+    "email_pattern": text(Company, "email_pattern"),
+    "off_limits": {"type": "boolean"},
+    "off_limits_reason": text(Company, "off_limits_reason"),
+    "notes": text(Company, "notes"),
+}
+COMPANY: Schema = obj(
+    {
+        "id": READ_ONLY_ID,
+        **COMPANY_INPUT,
+        "main_phone": phone_out(Company, "main_phone"),
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "created_at": stamp(),
+        "updated_at": stamp(),
+    },
+    required=["id", "name", "country", "off_limits", "created_at", "updated_at"],
+)
+
+PERSON_DETAILS: dict[str, Schema] = {
+    "full_name": text(Person, "full_name", nullable=False),
+    "title": text(Person, "title"),
+    "department": text(Person, "department"),
+    "direct_phone": phone_in(),
+    "extension": text(Person, "extension", pattern="^[0-9*#]{1,10}$"),
+    "mobile_phone": phone_in(),
+    "email": text(Person, "email", format="email"),
+    "linkedin_url": text(Person, "linkedin_url", format="uri"),
+    "notes": text(Person, "notes"),
+}
+ALLOW_DUPLICATE: Schema = {
+    "type": "boolean",
+    "default": False,
+    "writeOnly": True,
+    "description": "Save even though someone of that name is on file.",
+}
+PERSON_INPUT: dict[str, Schema] = {
+    "company_id": ident("Required on creation; a person never moves between companies."),
+    **PERSON_DETAILS,
+    "reports_to_id": ident("A colleague at the same company; cycles are refused.", nullable=True),
+    "role": enum(PersonRole, nullable=True),
+    "status": enum(PersonStatus, nullable=True),
+    "allow_duplicate": ALLOW_DUPLICATE,
+}
+PERSON: Schema = obj(
+    {
+        "id": READ_ONLY_ID,
+        **{k: v for k, v in PERSON_INPUT.items() if k != "allow_duplicate"},
+        "company_id": ident(),
+        "direct_phone": phone_out(Person, "direct_phone"),
+        "mobile_phone": phone_out(Person, "mobile_phone"),
+        "role": enum(PersonRole),
+        "status": enum(PersonStatus),
+        "source_call_id": {
+            **ident("The call that uncovered this name.", nullable=True),
+            "readOnly": True,
+        },
+        "created_at": stamp(),
+        "updated_at": stamp(),
+    },
+    required=["id", "company_id", "full_name", "role", "status", "created_at", "updated_at"],
+)
+
+ROW_REFERENCE: Schema = obj(
+    {"row": {"type": "integer", "minimum": 0}},
+    required=["row"],
+    additionalProperties=False,
+    description="Another row of the same request, counted from 0.",
+)
+CALL_PERSON_ROW: Schema = obj(
+    {
+        "id": ident("An existing person at the call's company; other fields then update them."),
+        **PERSON_DETAILS,
+        "role": enum(PersonRole, nullable=True),
+        "status": enum(PersonStatus, nullable=True),
+        "reports_to": {
+            "oneOf": [
+                ident("An existing person at the same company."),
+                ref("RowReference"),
+                {"type": "null"},
+            ]
+        },
+        "allow_duplicate": ALLOW_DUPLICATE,
+    },
+    description="A new person (full_name required) or an existing one (id).",
+)
+
+CALL_INPUT: dict[str, Schema] = {
+    "company_id": ident("Required unless new_company is given."),
+    "person_id": ident("The person the call was aimed at.", nullable=True),
+    "answered_by_id": ident("Who picked up.", nullable=True),
+    "to_number": phone_in(),
+    "outcome": enum(Outcome),
+    "notes": {"type": ["string", "null"], "maxLength": 100_000},
+    "started_at": {
+        **stamp(nullable=True, read_only=False),
+        "description": DATETIME_NOTE + " Defaults to now.",
+    },
+    "duration_seconds": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_DURATION},
+    "follow_up_at": {**stamp(nullable=True, read_only=False), "description": DATETIME_NOTE},
+    "follow_up_note": text(Call, "follow_up_note", description="Needs follow_up_at."),
+    "previous_call_id": ident("The call whose follow-up this call carries out.", nullable=True),
+    "people": {
+        "type": "array",
+        "maxItems": MAX_ROWS,
+        "items": ref("CallPersonRow"),
+        "description": "Names uncovered; on PATCH rows are added or updated, never unlinked.",
+    },
+    "new_company": {**ref("CompanyCreate"), "description": "Create the company with the call."},
+    "new_gatekeeper": {
+        **obj(PERSON_DETAILS, required=["full_name"]),
+        "description": "Create the person who answered (role gatekeeper).",
+    },
+}
+CALL: Schema = obj(
+    {
+        "id": READ_ONLY_ID,
+        "user_id": {**ident("The recruiter who logged it."), "readOnly": True},
+        **{
+            k: v
+            for k, v in CALL_INPUT.items()
+            if k not in {"people", "new_company", "new_gatekeeper"}
+        },
+        "company_id": ident(),
+        "to_number": phone_out(Call, "to_number"),
+        "started_at": stamp(read_only=False),
+        "follow_up_at": stamp(nullable=True, read_only=False),
+        "follow_up_done_at": stamp(nullable=True),
+        "created_at": stamp(),
+        "updated_at": stamp(),
+        "people": {"type": "array", "items": ref("Person"), "description": "Who it touched."},
+    },
+    required=[
+        "id",
+        "user_id",
+        "company_id",
+        "outcome",
+        "started_at",
+        "people",
+        "created_at",
+        "updated_at",
+    ],
+)
+
+ERROR: Schema = obj(
+    {
+        "error": {"type": "string", "description": "Short code, e.g. validation_failed."},
+        "message": {"type": "string"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Message per field path, e.g. people.3.direct_phone.",
+        },
+        "matches": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "integer"}},
+            "description": "On duplicates: field path -> ids of the records on file.",
+        },
+    },
+    required=["error", "message", "fields"],
+)
+
+
+def page_of(item: str) -> Schema:
+    return obj(
+        {
+            "items": {"type": "array", "items": ref(item)},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "total": {"type": "integer", "minimum": 0},
+        },
+        required=["items", "page", "per_page", "total"],
+    )
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Company": COMPANY,
+    "CompanyCreate": obj(COMPANY_INPUT, required=["name"]),
+    "CompanyUpdate": obj(COMPANY_INPUT),
+    "CompanyList": page_of("Company"),
+    "Person": PERSON,
+    "PersonCreate": obj(PERSON_INPUT, required=["company_id", "full_name"]),
+    "PersonUpdate": obj(PERSON_INPUT),
+    "PersonList": page_of("Person"),
+    "Call": CALL,
+    "CallCreate": obj(CALL_INPUT, required=["outcome"]),
+    "CallUpdate": obj(CALL_INPUT),
+    "CallPersonRow": CALL_PERSON_ROW,
+    "RowReference": ROW_REFERENCE,
+    "CallList": page_of("Call"),
+    "Error": ERROR,
+}

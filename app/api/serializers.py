@@ -1,0 +1,90 @@
+"""Models to JSON: phones stay E.164, datetimes are ISO 8601 in UTC, enums are their slugs."""
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from app.models import Call, Company, Person
+
+COMPANY_FIELDS = (
+    "id",
+    "name",
+    "domain",
+    "main_phone",
+    "country",
+    "location",
+    "timezone",
+    "industry",
+    "email_pattern",
+    "off_limits",
+    "off_limits_reason",
+    "notes",
+    "created_at",
+    "updated_at",
+)
+PERSON_FIELDS = (
+    "id",
+    "company_id",
+    "full_name",
+    "title",
+    "department",
+    "reports_to_id",
+    "direct_phone",
+    "extension",
+    "mobile_phone",
+    "email",
+    "linkedin_url",
+    "role",
+    "status",
+    "notes",
+    "source_call_id",
+    "created_at",
+    "updated_at",
+)
+CALL_FIELDS = (
+    "id",
+    "user_id",
+    "company_id",
+    "person_id",
+    "answered_by_id",
+    "to_number",
+    "outcome",
+    "notes",
+    "started_at",
+    "duration_seconds",
+    "follow_up_at",
+    "follow_up_note",
+    "follow_up_done_at",
+    "previous_call_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _columns(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _json_value(getattr(obj, name)) for name in fields}
+
+
+def company_json(company: Company) -> dict[str, Any]:
+    return _columns(company, COMPANY_FIELDS)
+
+
+def person_json(person: Person) -> dict[str, Any]:
+    return _columns(person, PERSON_FIELDS)
+
+
+def call_json(call: Call) -> dict[str, Any]:
+    """A call with the people it touched (load `Call.people` with selectinload for lists)."""
+    return {**_columns(call, CALL_FIELDS), "people": [person_json(p) for p in call.people]}
+
+
+def page_json(items: list[dict[str, Any]], page: int, per_page: int, total: int) -> dict[str, Any]:
+    return {"items": items, "page": page, "per_page": per_page, "total": total}

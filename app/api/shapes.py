@@ -1,0 +1,92 @@
+"""What each endpoint accepts in its JSON body (see `Shape`); the OpenAPI test holds these true."""
+
+from app.api.parsing import Shape
+from app.api.serializers import CALL_FIELDS, COMPANY_FIELDS, PERSON_FIELDS
+
+COMPANY_WRITABLE = frozenset(
+    {
+        "name",
+        "domain",
+        "main_phone",
+        "country",
+        "location",
+        "timezone",
+        "industry",
+        "email_pattern",
+        "off_limits",
+        "off_limits_reason",
+        "notes",
+    }
+)
+PERSON_DETAILS = frozenset(
+    {
+        "full_name",
+        "title",
+        "department",
+        "direct_phone",
+        "extension",
+        "mobile_phone",
+        "email",
+        "linkedin_url",
+        "notes",
+    }
+)
+PERSON_WRITABLE = PERSON_DETAILS | {
+    "company_id",
+    "reports_to_id",
+    "role",
+    "status",
+    "allow_duplicate",
+}
+# A row of a call's `people`: an existing person's `id` or a new person, with `reports_to`.
+CALL_ROW_WRITABLE = PERSON_DETAILS | {"id", "role", "status", "reports_to", "allow_duplicate"}
+CALL_WRITABLE = frozenset(
+    {
+        "company_id",
+        "person_id",
+        "answered_by_id",
+        "to_number",
+        "outcome",
+        "notes",
+        "started_at",
+        "duration_seconds",
+        "follow_up_at",
+        "follow_up_note",
+        "previous_call_id",
+        "people",
+        "new_company",
+        "new_gatekeeper",
+    }
+)
+CALL_DATETIMES = ("started_at", "follow_up_at")
+
+
+def _read_only(returned: tuple[str, ...], writable: frozenset[str]) -> frozenset[str]:
+    return frozenset(returned) - writable
+
+
+COMPANY = Shape(
+    COMPANY_WRITABLE,
+    _read_only(COMPANY_FIELDS, COMPANY_WRITABLE),
+    booleans=frozenset({"off_limits"}),
+)
+PERSON = Shape(
+    PERSON_WRITABLE,
+    _read_only(PERSON_FIELDS, PERSON_WRITABLE),
+    booleans=frozenset({"allow_duplicate"}),
+)
+CALL_ROW = Shape(
+    CALL_ROW_WRITABLE,
+    _read_only(PERSON_FIELDS, CALL_ROW_WRITABLE) - {"reports_to_id"},
+    booleans=frozenset({"allow_duplicate"}),
+    hints={"reports_to_id": 'In a call\'s rows use reports_to: a person id or {"row": i}.'},
+)
+CALL = Shape(
+    CALL_WRITABLE,
+    _read_only(CALL_FIELDS, CALL_WRITABLE),
+    objects={
+        "new_company": Shape(COMPANY_WRITABLE, booleans=frozenset({"off_limits"})),
+        "new_gatekeeper": Shape(PERSON_DETAILS),
+    },
+    lists={"people": CALL_ROW},
+)
