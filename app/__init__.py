@@ -59,9 +59,14 @@ def register_blueprints(app: Flask) -> None:
     from app.companies.routes import bp as companies_bp
     from app.main.routes import bp as main_bp
     from app.people.routes import bp as people_bp
+    from app.telephony.routes import bp as telephony_bp
+    from app.telephony.webhooks import bp as webhooks_bp
 
-    for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp):
+    for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp, telephony_bp):
         app.register_blueprint(bp)
+    # Twilio authenticates its webhooks by signature (checked in every view), not by a form token.
+    csrf.exempt(webhooks_bp)
+    app.register_blueprint(webhooks_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot apply to it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -50,5 +50,8 @@ def seed_demo_command(reset: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (create_user_command, create_token_command, seed_demo_command):
+    from app.telephony.cli import twilio_check_command
+
+    for command in (create_user_command, create_token_command, seed_demo_command,
+                    twilio_check_command):
         app.cli.add_command(command)

@@ -28,3 +28,22 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a call can last longer than the default hour
     PROXY_FIX = _bool("PROXY_FIX")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Telephony (optional): without these, calls are logged by hand and call buttons explain why.
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN")
+    TWILIO_API_KEY_SID = os.environ.get("TWILIO_API_KEY_SID")
+    TWILIO_API_KEY_SECRET = os.environ.get("TWILIO_API_KEY_SECRET")
+    TWILIO_TWIML_APP_SID = os.environ.get("TWILIO_TWIML_APP_SID")
+    TWILIO_CALLER_ID = os.environ.get("TWILIO_CALLER_ID")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    TWILIO_RECORD_CALLS = _bool("TWILIO_RECORD_CALLS")
+    TWILIO_CONSENT_MESSAGE = os.environ.get(
+        "TWILIO_CONSENT_MESSAGE", "This call is being recorded for note-taking purposes."
+    )
+    TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL")  # e.g. a local emulator
+    TWILIO_ALLOWED_COUNTRIES = os.environ.get("TWILIO_ALLOWED_COUNTRIES", "US,CA")
+    TWILIO_TOKEN_TTL = int(os.environ.get("TWILIO_TOKEN_TTL", "600"))
+    TWILIO_EDGE = os.environ.get("TWILIO_EDGE", "roaming")
+    TWILIO_MACHINE_DETECTION = _bool("TWILIO_MACHINE_DETECTION")
+    CALLING_HOURS = os.environ.get("CALLING_HOURS", "8-21")  # local hours at the called company

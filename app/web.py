@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from app.extensions import db, login_manager
 from app.models import OUTCOME_LABELS, PersonRole, PersonStatus, User
 from app.phones import format_national
+from app.telephony.settings import browser_calling_enabled, csp_sources
 from app.timezones import to_local
 
 # Blueprints that authenticate on their own terms (bearer tokens, Twilio signatures).
@@ -28,19 +29,29 @@ def require_login():
     if request.endpoint is None:  # 404s fall through to the error handler
         return None
     if not current_user.is_authenticated:
+        if request.blueprint == "telephony":  # called by scripts, which need a status, not a page
+            return jsonify(error="unauthorized", message="Sign in first."), 401
         return login_manager.unauthorized()
     return None
+
+
+def content_security_policy() -> str:
+    """Same-origin everything; with browser calling on, exactly the Twilio hosts the SDK needs."""
+    connect, media = "'self'", "'self'"
+    if browser_calling_enabled():
+        twilio = csp_sources()
+        connect += " " + twilio["connect-src"]
+        media += " " + twilio["media-src"]
+    return (f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"connect-src {connect}; media-src {media}; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'")
 
 
 def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    )
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     return response
 
 

@@ -83,6 +83,8 @@ class CallForm(FlaskForm):
     follow_up_note = StringField("Next step", validators=[Optional(), Length(max=500)])
     previous_call_id = HiddenField()
     draft_key = HiddenField()
+    # Set by the dialer once Twilio connects: the form then completes the call the webhook logged.
+    twilio_call_sid = HiddenField()
     people = FieldList(FormField(PersonRowForm), min_entries=BLANK_ROWS, max_entries=50)
 
     def validate_duration(self, field):
@@ -107,6 +109,7 @@ class CallForm(FlaskForm):
             "follow_up_note": self.follow_up_note.data,
             "person_id": self.person_id.data or None,
             "previous_call_id": self.previous_call_id.data or None,
+            "twilio_call_sid": self.twilio_call_sid.data or None,
         }
         if (self.new_company_name.data or "").strip():
             data["new_company"] = {"name": self.new_company_name.data,

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app.choices import as_choices
 from app.extensions import db
-from app.phones import format_national
 from app.models import Call, Company, Person, User
+from app.phones import format_national
 from app.timezones import to_local
 
 
@@ -29,7 +29,8 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
         form.person_id.data = str(call.person_id or "")
         form.answered_by.data = str(call.answered_by_id or "")
         form.to_number.data = call.to_number or ""
-        form.outcome.data = call.outcome.value
+        outcome = call.outcome or call.suggested_outcome
+        form.outcome.data = outcome.value if outcome else None
         form.notes.data = call.notes or ""
         form.started_at.data = _local_input(call.started_at, user)
         form.duration.data = _duration_text(call.duration_seconds)

@@ -24,6 +24,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
 from app.models import Call, Company, Person
+from app.telephony.dialer import build_dialer
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 
@@ -57,8 +58,13 @@ def _render(form: CallForm, call: Call | None, status: int = 200):
     people = choices_for(form, company, blank_row)
     matches = {path: db.session.get(Person, ids[0])
                for path, ids in getattr(form, "row_matches", {}).items()}
+    dialer = None
+    if request.args.get("dial"):
+        person = db.session.get(Person, int(form.person_id.data)) if (
+            form.person_id.data or "").isdigit() else None
+        dialer = build_dialer(company, person, form.to_number.data)
     return render_template("calls/form.html", form=form, call=call, company=company,
-                           matches=matches, blank_row=blank_row,
+                           matches=matches, blank_row=blank_row, dialer=dialer,
                            people=people_payload(people)), status
 
 

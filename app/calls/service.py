@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.companies.service import build_company
@@ -214,9 +215,25 @@ def _clean_call_fields(data: dict, company: Company | None, errors: FieldErrors,
     return out
 
 
+def _live_call(author: User, sid: Any, errors: FieldErrors) -> Call | None:
+    if not isinstance(sid, str):
+        errors.add("twilio_call_sid", "Must be a Twilio call SID.")
+        return None
+    live = db.session.scalars(select(Call).where(Call.twilio_call_sid == sid)).first()
+    if live is not None and live.user_id != author.id:
+        errors.add("twilio_call_sid", "That call was placed by someone else.")
+        return None
+    return live
+
+
 def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> Call:
-    """Create (or, given `call`, update) a call with its uncovered people in one transaction."""
+    """Create (or, given `call`, update) a call with its uncovered people in one transaction.
+
+    A new call carrying `twilio_call_sid` completes the row Twilio's voice webhook already wrote.
+    """
     errors = FieldErrors()
+    if call is None and data.get("twilio_call_sid"):
+        call = _live_call(author, data["twilio_call_sid"], errors)
     company = _resolve_company(data, call, author, errors)
     values = _clean_call_fields(data, company, errors, call)
     target = _get(Person, data.get("person_id"), errors, "person_id", "person")

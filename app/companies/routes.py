@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.calls.queries import open_follow_ups_for_company
 from app.companies import service
@@ -14,10 +15,16 @@ from app.models import Call, Company, Person
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
+# Correlated counts: joining people and calls together would multiply the rows per company.
+PEOPLE_COUNT = (select(func.count(Person.id)).where(Person.company_id == Company.id)
+                .correlate(Company).scalar_subquery())
+LAST_CALL = (select(func.max(Call.started_at)).where(Call.company_id == Company.id)
+             .correlate(Company).scalar_subquery())
 SORTS = {
     "name": Company.name.asc(),
     "recent": Company.created_at.desc(),
-    "people": func.count(func.distinct(Person.id)).desc(),
+    "people": PEOPLE_COUNT.desc(),
+    "last_call": LAST_CALL.desc(),
 }
 
 
@@ -26,11 +33,7 @@ def index():
     """All target companies, searchable by name, domain, industry or location."""
     q = request.args.get("q", "").strip()[:100]
     sort = request.args.get("sort", "name")
-    query = (select(Company, func.count(func.distinct(Person.id)),
-                    func.count(func.distinct(Call.id)), func.max(Call.started_at))
-             .outerjoin(Person, Person.company_id == Company.id)
-             .outerjoin(Call, Call.company_id == Company.id)
-             .group_by(Company.id))
+    query = select(Company)
     if q:
         like = f"%{q.lower()}%"
         query = query.where(or_(func.lower(Company.name).like(like),
@@ -38,9 +41,9 @@ def index():
                                 func.lower(Company.industry).like(like),
                                 func.lower(Company.location).like(like)))
     query = query.order_by(SORTS.get(sort, SORTS["name"]), Company.id)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False,
-                       count=True)
-    return render_template("companies/index.html", page=page, q=q, sort=sort)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("companies/index.html", page=page, q=q, sort=sort,
+                           stats=service.company_stats([c.id for c in page.items]))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -64,9 +67,13 @@ def create():
 def detail(company_id: int):
     """A company's people, call history and open follow-ups."""
     company = db.get_or_404(Company, company_id)
+    people = db.session.scalars(select(Person).where(Person.company_id == company.id)
+                                .options(selectinload(Person.reports_to))
+                                .order_by(Person.full_name)).all()
     calls = db.session.scalars(select(Call).where(Call.company_id == company.id)
+                               .options(selectinload(Call.user))
                                .order_by(Call.started_at.desc()).limit(100)).all()
-    return render_template("companies/detail.html", company=company, calls=calls,
+    return render_template("companies/detail.html", company=company, calls=calls, people=people,
                            follow_ups=open_follow_ups_for_company(company.id))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.errors import DomainError, DuplicatePersonError
 from app.extensions import db
-from app.models import Company, User
+from app.models import Call, Company, Person, User
 from app.timezones import is_timezone
 from app.validation import FieldErrors, clean_phone, clean_text
 
@@ -114,3 +114,14 @@ def update_company(company: Company, data: dict[str, Any]) -> Company:
         setattr(company, key, value)
     db.session.commit()
     return company
+
+
+def company_stats(company_ids: list[int]) -> dict[int, tuple[int, int, Any]]:
+    """People count, call count and last call time for a page of companies, in two queries."""
+    people = dict(db.session.execute(
+        select(Person.company_id, func.count(Person.id))
+        .where(Person.company_id.in_(company_ids)).group_by(Person.company_id)).all())
+    calls = {cid: (n, last) for cid, n, last in db.session.execute(
+        select(Call.company_id, func.count(Call.id), func.max(Call.started_at))
+        .where(Call.company_id.in_(company_ids)).group_by(Call.company_id))}
+    return {cid: (people.get(cid, 0), *calls.get(cid, (0, None))) for cid in company_ids}

@@ -15,6 +15,7 @@ from app.models.types import UTCDateTime, now_utc
 if TYPE_CHECKING:
     from app.models.company import Company
     from app.models.person import Person
+    from app.models.telephony import TwilioEvent
     from app.models.user import User
 
 
@@ -59,6 +60,11 @@ OUTCOME_LABELS = {
     Outcome.CALL_BACK: "Call back later",
 }
 
+def _outcome_enum() -> Enum:
+    return Enum(Outcome, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e])
+
+
 # Every person a call touched: the names it uncovered and the existing people it mentioned.
 call_person = Table(
     "call_person",
@@ -77,10 +83,8 @@ class Call(db.Model):
     # Who picked up: often a gatekeeper rather than the target.
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     to_number: Mapped[str | None] = mapped_column(String(20))
-    outcome: Mapped[Outcome] = mapped_column(
-        Enum(Outcome, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
-        index=True,
-    )
+    # None while a Twilio call is live and the sourcer has not logged it yet.
+    outcome: Mapped[Outcome | None] = mapped_column(_outcome_enum(), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     duration_seconds: Mapped[int | None]
@@ -92,12 +96,33 @@ class Call(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
+    # Telephony: filled by Twilio's webhooks when the call is placed through Twilio.
+    dialed_via: Mapped[str | None] = mapped_column(String(10))  # "browser" or "bridge"
+    twilio_call_sid: Mapped[str | None] = mapped_column(String(34), unique=True)
+    twilio_target_sid: Mapped[str | None] = mapped_column(String(34), index=True)
+    twilio_status: Mapped[str | None] = mapped_column(String(20))
+    twilio_sequence: Mapped[int | None]
+    twilio_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_machine: Mapped[str | None] = mapped_column(String(30))
+    recording_sid: Mapped[str | None] = mapped_column(String(34))
+    recording_status: Mapped[str | None] = mapped_column(String(20))
+    recording_duration: Mapped[int | None]
+    # Twilio's media URL: fetched server-side with our credentials, never sent to a browser.
+    recording_url: Mapped[str | None] = mapped_column(String(300))
+    suggested_outcome: Mapped[Outcome | None] = mapped_column(_outcome_enum())
+    dial_warning: Mapped[str | None] = mapped_column(String(300))
+
     user: Mapped[User] = relationship()
     company: Mapped[Company] = relationship(back_populates="calls")
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
     answered_by: Mapped[Person | None] = relationship(foreign_keys=[answered_by_id])
     people: Mapped[list[Person]] = relationship(secondary=call_person, order_by="Person.id")
     previous_call: Mapped[Call | None] = relationship(remote_side=[id])
+
+    events: Mapped[list[TwilioEvent]] = relationship(
+        back_populates="call", order_by="TwilioEvent.id", cascade="all, delete-orphan"
+    )
 
     @property
     def follow_up_open(self) -> bool:

@@ -1,0 +1,182 @@
+// The dialer beside the call form: places the call (Twilio Voice SDK in the browser, or a bridge
+// call to the recruiter's phone), shows its state and timer, and binds the form to the call so the
+// notes and names typed while talking land on the same call-log entry that Twilio's callbacks fill.
+(function () {
+  "use strict";
+  var panel = document.getElementById("dialer");
+  if (!panel) return;
+  var form = document.getElementById("call-form");
+  var $ = function (id) { return document.getElementById(id); };
+  var stateEl = $("dial-state"), timerEl = $("dial-timer"), logEl = $("dial-log");
+  var device = null, call = null, timer = null, startedAt = null, refreshTimer = null;
+
+  function setState(text, phase) {
+    stateEl.textContent = text;
+    panel.dataset.phase = phase;
+    var live = phase === "connecting" || phase === "ringing" || phase === "in-call";
+    var inCall = phase === "in-call";
+    if ($("dial-browser")) $("dial-browser").disabled = live;
+    if ($("dial-bridge")) $("dial-bridge").disabled = live || $("dial-bridge").dataset.off === "1";
+    $("dial-hangup").disabled = !live || !call;
+    $("dial-mute").disabled = !inCall || !call;
+    if ($("dial-ext")) $("dial-ext").disabled = !inCall || !call;
+    Array.prototype.forEach.call(panel.querySelectorAll("[data-digit]"), function (b) { b.disabled = !inCall || !call; });
+  }
+
+  function log(text) { logEl.textContent = text; }
+
+  function tick() {
+    var seconds = Math.floor((Date.now() - startedAt) / 1000);
+    timerEl.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+  }
+
+  function startTimer() { startedAt = Date.now(); tick(); timer = setInterval(tick, 1000); }
+
+  function stopTimer() {
+    if (timer) clearInterval(timer);
+    timer = null;
+    // The duration field gets the measured time; Twilio's own figure replaces it later.
+    var duration = document.getElementById("duration");
+    if (startedAt && duration && !duration.value) {
+      duration.value = timerEl.textContent;
+      form.dispatchEvent(new Event("change"));
+    }
+  }
+
+  function bindForm(sid) {
+    var field = document.getElementById("twilio_call_sid");
+    if (field && sid) { field.value = sid; form.dispatchEvent(new Event("change")); }
+  }
+
+  function fetchToken() {
+    return fetch(panel.dataset.tokenUrl, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) { if (!r.ok) throw new Error("token " + r.status); return r.json(); });
+  }
+
+  function ensureDevice() {
+    if (device) return Promise.resolve(device);
+    return fetchToken().then(function (data) {
+      device = new Twilio.Device(data.token, {edge: panel.dataset.edge, closeProtection: true});
+      // Tokens are short-lived: fetch a fresh one before this one expires.
+      device.on("tokenWillExpire", function () {
+        fetchToken().then(function (d) { device.updateToken(d.token); }).catch(function () { log("Could not refresh the calling token."); });
+      });
+      device.on("error", function (error) { log("Twilio: " + (error.message || error)); });
+      return device;
+    });
+  }
+
+  function browserCall() {
+    setState("Connecting…", "connecting");
+    ensureDevice().then(function (d) {
+      return d.connect({params: {
+        To: panel.dataset.number, PersonId: panel.dataset.personId,
+        CompanyId: panel.dataset.companyId, Extension: panel.dataset.extension,
+      }});
+    }).then(function (c) {
+      call = c;
+      setState("Connecting…", "connecting");
+      c.on("ringing", function () { setState("Ringing…", "ringing"); });
+      c.on("accept", function () {
+        bindForm(c.parameters && c.parameters.CallSid);
+        setState("In call", "in-call");
+        startTimer();
+      });
+      c.on("disconnect", ended);
+      c.on("cancel", ended);
+      c.on("reject", ended);
+      c.on("error", function (error) { log("Call error: " + (error.message || error)); });
+    }).catch(function (error) {
+      setState("Could not connect", "ended");
+      log(String(error.message || error));
+    });
+  }
+
+  function ended() {
+    stopTimer();
+    setState("Ended", "ended");
+    call = null;
+    var notes = document.getElementById("notes");
+    if (notes) notes.focus();
+    var sid = (document.getElementById("twilio_call_sid") || {}).value;
+    if (sid) setTimeout(function () { suggest(sid, 3); }, 1500);
+  }
+
+  // Twilio's final status can suggest an outcome (no answer, busy, voicemail). It only fills an
+  // outcome the sourcer has not picked yet; their choice always wins.
+  function suggest(sid, triesLeft) {
+    fetch("/calls/live/" + encodeURIComponent(sid), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        if (!s) return;
+        if (!s.suggested_outcome && triesLeft > 0 && !/^(completed|busy|no-answer|failed|canceled)$/.test(s.status || "")) {
+          setTimeout(function () { suggest(sid, triesLeft - 1); }, 2000);
+          return;
+        }
+        if (s.suggested_outcome && !form.querySelector('input[name="outcome"]:checked')) {
+          var radio = form.querySelector('input[name="outcome"][value="' + s.suggested_outcome + '"]');
+          if (radio) { radio.checked = true; form.dispatchEvent(new Event("change")); log("Outcome suggested by Twilio's final status: " + s.status + "."); }
+        }
+      }).catch(function () { /* the sourcer picks the outcome by hand */ });
+  }
+
+  function bridgeCall() {
+    setState("Ringing your phone…", "connecting");
+    var body = new URLSearchParams({
+      csrf_token: panel.dataset.csrf, to_number: panel.dataset.number,
+      person_id: panel.dataset.personId, company_id: panel.dataset.companyId,
+      extension: panel.dataset.extension,
+    });
+    fetch(panel.dataset.bridgeUrl, {method: "POST", body: body, credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
+      .then(function (result) {
+        if (!result.ok) { setState("Could not call", "ended"); log(result.data.message || "Twilio refused the call."); return; }
+        bindForm(result.data.call_sid);
+        pollBridge(result.data.status_url);
+      })
+      .catch(function () { setState("Could not call", "ended"); log("Network error: nothing was dialled."); });
+  }
+
+  // Bridge calls run on the phone, not in this page: follow them through the callbacks' status.
+  function pollBridge(url) {
+    var seen = null;
+    var poll = setInterval(function () {
+      fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (s) {
+        if (s.status === seen) return;
+        seen = s.status;
+        if (s.status === "ringing") setState("Ringing…", "ringing");
+        else if (s.status === "in-progress" || s.status === "answered") { setState("In call (on your phone)", "in-call"); startTimer(); }
+        else if (s.status && (/^(completed|busy|no-answer|failed|canceled)$/.test(s.status) || s.status.indexOf("agent-") === 0)) {
+          clearInterval(poll); ended(); log("Twilio: " + s.status);
+        }
+      }).catch(function () { /* keep polling */ });
+    }, 2000);
+  }
+
+  if ($("dial-browser")) $("dial-browser").addEventListener("click", browserCall);
+  if ($("dial-bridge")) {
+    if ($("dial-bridge").disabled) $("dial-bridge").dataset.off = "1";
+    $("dial-bridge").addEventListener("click", bridgeCall);
+  }
+  $("dial-hangup") && $("dial-hangup").addEventListener("click", function () { if (call) call.disconnect(); });
+  $("dial-mute") && $("dial-mute").addEventListener("click", function () {
+    if (!call) return;
+    var muted = !call.isMuted();
+    call.mute(muted);
+    this.setAttribute("aria-pressed", String(muted));
+    this.textContent = muted ? "Unmute" : "Mute";
+  });
+  if ($("dial-ext")) $("dial-ext").addEventListener("click", function () { if (call) call.sendDigits(panel.dataset.extension); });
+  Array.prototype.forEach.call(panel.querySelectorAll("[data-digit]"), function (button) {
+    button.addEventListener("click", function () { if (call) { call.sendDigits(button.dataset.digit); log("Sent " + button.dataset.digit); } });
+  });
+  // Keypad from the keyboard, unless the sourcer is typing in a field.
+  document.addEventListener("keydown", function (e) {
+    if (!call || panel.dataset.phase !== "in-call") return;
+    var tag = (e.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || e.ctrlKey || e.altKey || e.metaKey) return;
+    if (/^[0-9*#]$/.test(e.key)) { call.sendDigits(e.key); log("Sent " + e.key); }
+  });
+  if (stateEl.textContent === "Ready" && (panel.dataset.browser || panel.dataset.bridge)) setState("Ready", "ready");
+  window.addEventListener("pagehide", function () { if (device) device.destroy(); });
+})();

@@ -1,0 +1,51 @@
+"""What the dialer panel beside the call form needs to know."""
+
+import os
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+
+from app.models import Company, Person, now_utc
+from app.telephony import settings
+from app.telephony.rules import check_dial
+
+
+@dataclass
+class Dialer:
+    number: str | None
+    extension: str | None
+    company: Company | None
+    person: Person | None
+    browser: bool
+    bridge: bool
+    sdk_url: str | None
+    missing: list[str]
+    refusal: str | None
+    warnings: list[str]
+
+
+def sdk_installed() -> bool:
+    return os.path.exists(os.path.join(current_app.static_folder, settings.VOICE_SDK_STATIC_PATH))
+
+
+def build_dialer(company: Company | None, person: Person | None, number: str | None) -> Dialer:
+    """The dialer for this call: which ways of calling work, and anything blocking the number."""
+    check = check_dial(number, company, person, now_utc()) if number else None
+    browser = settings.browser_calling_enabled()
+    # An extension is dialled through the main line; a direct dial needs none.
+    dialled = check.number if check else None
+    extension = person.extension if person is not None and (
+        not person.direct_phone or dialled != person.direct_phone) else None
+    return Dialer(
+        number=dialled,
+        extension=extension,
+        company=company,
+        person=person,
+        browser=browser,
+        bridge=settings.bridge_calling_enabled(),
+        sdk_url=url_for("static", filename=settings.VOICE_SDK_STATIC_PATH)
+        if browser and sdk_installed() else None,
+        missing=settings.missing(settings.BROWSER_SETTINGS),
+        refusal=check.refusal if check else "No number to dial.",
+        warnings=check.warnings if check else [],
+    )

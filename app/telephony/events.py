@@ -1,0 +1,118 @@
+"""Twilio status and recording callbacks: idempotent, and never moving a call backwards.
+
+Twilio retries webhooks and may deliver them out of order. Each raw event is kept; a repeat of
+one already stored changes nothing, and a late "ringing" cannot undo "completed": statuses only
+move forward by rank, and within a rank by the event's SequenceNumber.
+"""
+
+import hashlib
+import json
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Call, Outcome, TwilioEvent, now_utc
+
+STATUS_RANK = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3, "answered": 3,
+               "completed": 4, "busy": 4, "no-answer": 4, "failed": 4, "canceled": 4}
+RECORDING_RANK = {"in-progress": 1, "completed": 2, "absent": 2, "failed": 2}
+FINAL = {"completed", "busy", "no-answer", "failed", "canceled"}
+
+
+def fingerprint(kind: str, payload: dict[str, Any]) -> str:
+    blob = json.dumps([kind, sorted(payload.items())], separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def store_event(kind: str, payload: dict[str, Any], call: Call | None) -> TwilioEvent | None:
+    """Keep the raw event; None when Twilio already delivered exactly this one."""
+    digest = fingerprint(kind, payload)
+    if db.session.scalar(select(TwilioEvent.id).where(TwilioEvent.fingerprint == digest)):
+        return None
+    event = TwilioEvent(kind=kind, payload=payload, fingerprint=digest, call=call,
+                        call_sid=payload.get("CallSid"))
+    db.session.add(event)
+    return event
+
+
+def _timestamp(payload: dict[str, Any]):
+    try:
+        return parsedate_to_datetime(payload["Timestamp"])
+    except (KeyError, TypeError, ValueError):
+        return now_utc()
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def suggest_outcome(status: str | None, answered_by: str | None) -> Outcome | None:
+    """What the final status says about the call; the sourcer's own outcome always wins."""
+    if status == "no-answer" or status == "canceled":
+        return Outcome.NO_ANSWER
+    if status == "busy":
+        return Outcome.BUSY
+    if status == "failed":
+        return Outcome.BAD_NUMBER
+    if status == "completed" and answered_by and answered_by.startswith("machine"):
+        return Outcome.VOICEMAIL
+    return None
+
+
+def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
+    """Record a status callback; True when it moved the call's state forward."""
+    event = store_event("status", payload | {"_leg": leg}, call)
+    if event is None:
+        return False
+    status = payload.get("CallStatus", "")
+    if leg == "agent":
+        # The recruiter's own phone in a bridge call: only its failure tells us anything.
+        if status in FINAL - {"completed"} and call.twilio_target_sid is None:
+            call.twilio_status = f"agent-{status}"
+            event.applied = True
+        db.session.commit()
+        return event.applied
+    rank, sequence = STATUS_RANK.get(status), _int(payload.get("SequenceNumber")) or 0
+    current = STATUS_RANK.get(call.twilio_status or "", -1)
+    if rank is None or rank < current or (
+        rank == current and sequence <= (call.twilio_sequence or 0)
+    ):
+        db.session.commit()  # kept for audit, not applied
+        return False
+    at = _timestamp(payload)
+    call.twilio_status, call.twilio_sequence, call.twilio_status_at = status, sequence, at
+    call.twilio_target_sid = payload.get("CallSid") or call.twilio_target_sid
+    if status in {"in-progress", "answered"}:
+        call.answered_at = call.answered_at or at
+    if payload.get("AnsweredBy"):
+        call.answered_by_machine = payload["AnsweredBy"][:30]
+    if status in FINAL:
+        duration = _int(payload.get("CallDuration"))
+        if duration is not None:
+            call.duration_seconds = duration
+        call.suggested_outcome = suggest_outcome(status, call.answered_by_machine)
+    event.applied = True
+    db.session.commit()
+    return True
+
+
+def apply_recording(call: Call, payload: dict[str, Any]) -> bool:
+    """Record a recording-status callback; True when it changed the call's recording."""
+    event = store_event("recording", payload, call)
+    if event is None:
+        return False
+    status = payload.get("RecordingStatus", "")
+    rank = RECORDING_RANK.get(status)
+    if rank is None or rank < RECORDING_RANK.get(call.recording_status or "", 0):
+        db.session.commit()
+        return False
+    call.recording_sid = payload.get("RecordingSid") or call.recording_sid
+    call.recording_status = status
+    call.recording_duration = _int(payload.get("RecordingDuration")) or call.recording_duration
+    if url := payload.get("RecordingUrl"):
+        call.recording_url = url[:300]
+    event.applied = True
+    db.session.commit()
+    return True

@@ -1,0 +1,102 @@
+"""Twilio's webhooks: every view checks X-Twilio-Signature; nothing else authenticates them."""
+
+from functools import wraps
+
+from flask import Blueprint, Response, abort, current_app, request
+from twilio.request_validator import RequestValidator
+
+from app.extensions import db
+from app.models import Call
+from app.telephony import events, service, twiml
+
+bp = Blueprint("webhooks", __name__, url_prefix="/twilio")
+
+
+def signed_url() -> str:
+    """The URL Twilio signed: the public address when one is set (behind tunnels and proxies)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base:
+        return request.url  # ProxyFix (PROXY_FIX=1) rebuilds it from X-Forwarded-*
+    url = base.rstrip("/") + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode()
+    return url
+
+
+def twilio_signed(view):
+    """Refuse (403) any request whose signature does not match our auth token."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = current_app.config.get("TWILIO_AUTH_TOKEN")
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not token or not signature or not RequestValidator(token).validate(
+            signed_url(), request.form.to_dict(), signature
+        ):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _xml(body: str) -> Response:
+    return Response(body, mimetype="text/xml")
+
+
+def _call_from_args() -> Call | None:
+    call_id = request.args.get("call_id", "")
+    return db.session.get(Call, int(call_id)) if call_id.isdigit() else None
+
+
+@bp.post("/voice")
+@twilio_signed
+def voice():
+    """TwiML for an outgoing call: from a browser (TwiML app) or a bridge call's first leg."""
+    params = request.form.to_dict()
+    if "call_id" in request.args:
+        call = _call_from_args()
+        if call is None:
+            return _xml(twiml.refuse("This call is unknown to Switchboard."))
+        decision = service.answer_bridge_call(call, params, request.args.get("ext"))
+    else:
+        decision = service.answer_browser_call(params)
+    if decision.call is None:
+        events.store_event("voice", params | {"_refused": decision.refusal}, None)
+        db.session.commit()
+        return _xml(twiml.refuse(decision.refusal or "The call cannot be placed."))
+    events.store_event("voice", params, decision.call)
+    db.session.commit()
+    return _xml(twiml.dial(decision.call, decision.extension, decision.warnings))
+
+
+@bp.post("/status")
+@twilio_signed
+def status():
+    """Call progress: initiated, ringing, answered, completed (or busy, no-answer, failed)."""
+    call = _call_from_args()
+    if call is None:
+        events.store_event("status", request.form.to_dict(), None)
+        db.session.commit()
+        return "", 204
+    events.apply_status(call, request.form.to_dict(), request.args.get("leg", "target"))
+    return "", 204
+
+
+@bp.post("/recording")
+@twilio_signed
+def recording():
+    """Recording progress; the media stays at Twilio and is streamed through the app."""
+    call = _call_from_args()
+    if call is None:
+        events.store_event("recording", request.form.to_dict(), None)
+        db.session.commit()
+        return "", 204
+    events.apply_recording(call, request.form.to_dict())
+    return "", 204
+
+
+@bp.post("/consent")
+@twilio_signed
+def consent():
+    """Played to the called party before the recorded call is joined."""
+    return _xml(twiml.consent())
