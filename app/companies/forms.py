@@ -23,4 +23,5 @@ class CompanyForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = as_choices([("", "— unknown —")] + [(z, z) for z in all_timezones()])
+        zones = [(z, z) for z in all_timezones()]
+        self.timezone.choices = as_choices([("", "— unknown —"), *zones])
