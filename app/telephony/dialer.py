@@ -19,6 +19,7 @@ class Dialer:
     browser: bool
     bridge: bool
     sdk_url: str | None
+    sdk_missing: bool
     missing: list[str]
     refusal: str | None
     warnings: list[str]
@@ -43,8 +44,8 @@ def build_dialer(company: Company | None, person: Person | None, number: str | N
         person=person,
         browser=browser,
         bridge=settings.bridge_calling_enabled(),
-        sdk_url=url_for("static", filename=settings.VOICE_SDK_STATIC_PATH)
-        if browser and sdk_installed() else None,
+        sdk_url=url_for("static", filename=settings.VOICE_SDK_STATIC_PATH) if browser else None,
+        sdk_missing=browser and not sdk_installed(),
         missing=settings.missing(settings.BROWSER_SETTINGS),
         refusal=check.refusal if check else "No number to dial.",
         warnings=check.warnings if check else [],

@@ -147,5 +147,6 @@
     }
     ensureRows(values);
   });
+  refreshRowOptions();  // restored names relabel the "Row n" choices
   toggleGatekeeper();
 })();

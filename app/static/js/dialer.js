@@ -55,6 +55,9 @@
 
   function ensureDevice() {
     if (device) return Promise.resolve(device);
+    if (!window.Twilio || !window.Twilio.Device) {
+      return Promise.reject(new Error("The Twilio Voice SDK is not loaded: run scripts/run to fetch it."));
+    }
     return fetchToken().then(function (data) {
       device = new Twilio.Device(data.token, {edge: panel.dataset.edge, closeProtection: true});
       // Tokens are short-lived: fetch a fresh one before this one expires.
