@@ -4,6 +4,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import csrf, db, login_manager, migrate
 
@@ -25,6 +26,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
 
+    # Ids beyond a 32-bit column cannot exist: such URLs are 404s, not database overflows.
+    app.url_map.converters["int"] = BoundedInt
     register_extensions(app)
     register_blueprints(app)
     from app.cli import register_cli
@@ -33,6 +36,12 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     register_web(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _psycopg3(url: str) -> str:

@@ -62,3 +62,24 @@ def clean_choice(enum_cls: type, value: Any, errors: FieldErrors, path: str, def
         allowed = ", ".join(m.value for m in enum_cls)
         errors.add(path, f"Choose one of: {allowed}.")
         return default
+
+
+def parse_id(value: Any) -> int | None:
+    """An id from a URL, form or payload, or None when it cannot be one (never a 500)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def get_by_id(model: type, value: Any):
+    """The row with that id, or None for a missing or impossible id."""
+    from app.extensions import db
+
+    ident = parse_id(value)
+    return db.session.get(model, ident) if ident is not None else None

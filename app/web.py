@@ -11,6 +11,7 @@ from app.models import OUTCOME_LABELS, PersonRole, PersonStatus, User
 from app.phones import format_national
 from app.telephony.settings import browser_calling_enabled, csp_sources
 from app.timezones import to_local
+from app.validation import get_by_id
 
 # Blueprints that authenticate on their own terms (bearer tokens, Twilio signatures).
 SELF_AUTHENTICATED_BLUEPRINTS = {"api", "webhooks"}
@@ -19,7 +20,7 @@ PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health"}
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return get_by_id(User, user_id)
 
 
 def require_login():
@@ -95,7 +96,10 @@ def register_web(app: Flask) -> None:
     def error_page(code: int, title: str, message: str):
         def handler(error):
             if wants_json():
-                return jsonify(error=title, message=message), code
+                # Unmatched /api/ URLs never reach the API blueprint: answer in its error shape.
+                from app.api.errors import error_response
+
+                return error_response(code, message)
             return render_template("errors/error.html", code=code, title=title,
                                    message=message), code
         return handler

@@ -7,6 +7,7 @@ from app.calls.queries import CallFilter
 from app.choices import as_choices
 from app.extensions import db
 from app.models import Company, Outcome, User
+from app.validation import parse_id
 
 
 class CallFilterForm(Form):
@@ -29,7 +30,7 @@ class CallFilterForm(Form):
 
     def to_filter(self) -> CallFilter:
         def as_int(value):
-            return int(value) if str(value or "").isdigit() else None
+            return parse_id(value)
 
         outcome = self.outcome.data if self.outcome.data in {o.value for o in Outcome} else None
         return CallFilter(

@@ -9,14 +9,11 @@ from app.extensions import db
 from app.models import Call, Company, Person, User
 from app.phones import format_national
 from app.timezones import to_local
+from app.validation import get_by_id
 
 
 def _local_input(value, user: User):
     return to_local(value, user.timezone).replace(tzinfo=None) if value else None
-
-
-def _digits(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
 
 
 def prefill(form, args: Mapping, call: Call | None = None, user: User | None = None) -> None:
@@ -37,12 +34,9 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
         form.follow_up_at.data = _local_input(call.follow_up_at, user)
         form.follow_up_note.data = call.follow_up_note or ""
         return
-    previous = db.session.get(Call, _digits(args.get("follow_up"))) if _digits(
-        args.get("follow_up")) else None
-    person = db.session.get(Person, _digits(args.get("person_id"))) if _digits(
-        args.get("person_id")) else None
-    company = db.session.get(Company, _digits(args.get("company_id"))) if _digits(
-        args.get("company_id")) else None
+    previous = get_by_id(Call, args.get("follow_up"))
+    person = get_by_id(Person, args.get("person_id"))
+    company = get_by_id(Company, args.get("company_id"))
     if previous is not None:
         form.previous_call_id.data = str(previous.id)
         company = previous.company

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.form_errors import attach_errors
 from app.models import Call, Company, Person
 from app.telephony.dialer import build_dialer
+from app.validation import get_by_id
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 
@@ -51,17 +52,14 @@ def _submit(form: CallForm, call: Call | None):
 
 
 def _render(form: CallForm, call: Call | None, status: int = 200):
-    company = db.session.get(Company, int(form.company_id.data)) if (
-        form.company_id.data or ""
-    ).isdigit() else None
+    company = get_by_id(Company, form.company_id.data)
     blank_row = PersonRowForm(prefix="people-__i__-")
     people = choices_for(form, company, blank_row)
     matches = {path: db.session.get(Person, ids[0])
                for path, ids in getattr(form, "row_matches", {}).items()}
     dialer = None
     if request.args.get("dial"):
-        person = db.session.get(Person, int(form.person_id.data)) if (
-            form.person_id.data or "").isdigit() else None
+        person = get_by_id(Person, form.person_id.data)
         dialer = build_dialer(company, person, form.to_number.data)
     return render_template("calls/form.html", form=form, call=call, company=company,
                            matches=matches, blank_row=blank_row, dialer=dialer,

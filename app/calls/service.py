@@ -19,6 +19,7 @@ from app.people.service import (
     clean_person,
     duplicate_message,
     find_same_name,
+    set_manager,
 )
 from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
 
@@ -306,10 +307,11 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
         if person not in linked:
             linked.append(person)
     for row in rows:
-        if row.manager_row is not None:
-            people_by_row[row.index].reports_to = people_by_row[row.manager_row]
-        elif row.manager is not None:
-            people_by_row[row.index].reports_to = row.manager
+        manager = people_by_row[row.manager_row] if row.manager_row is not None else row.manager
+        if manager is not None:
+            # Provenance: this call (and whoever answered it) is where the link was learned.
+            set_manager(people_by_row[row.index], manager, author, source_call=call,
+                        told_by=call.answered_by)
     call.people = linked
     if target is not None and call.outcome == Outcome.CONNECTED and target.status in (
         PersonStatus.UNCOVERED, PersonStatus.VERIFIED

@@ -2,7 +2,7 @@
 
 from app.models.call import OUTCOME_LABELS, Call, Outcome, call_person
 from app.models.company import Company
-from app.models.person import Person, PersonRole, PersonStatus
+from app.models.person import Person, PersonRole, PersonStatus, ReportingLink
 from app.models.telephony import TwilioEvent
 from app.models.types import UTCDateTime, now_utc
 from app.models.user import ApiToken, LoginAttempt, Role, User, hash_token
@@ -17,6 +17,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "PersonStatus",
+    "ReportingLink",
     "Role",
     "TwilioEvent",
     "User",

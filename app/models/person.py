@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -50,7 +50,9 @@ class PersonStatus(enum.StrEnum):
 class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    # None only for a placeholder: a known position ("VP Engineering") whose holder is unknown.
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    placeholder: Mapped[bool] = mapped_column(default=False, server_default=false())
     title: Mapped[str | None] = mapped_column(String(200))
     department: Mapped[str | None] = mapped_column(String(120))
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
@@ -64,6 +66,8 @@ class Person(db.Model):
         _enum(PersonStatus), default=PersonStatus.UNCOVERED
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    # Left the company: kept with their history, but off the live org chart.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Provenance: the call that uncovered this name, and who wrote it down.
     source_call_id: Mapped[int | None] = mapped_column(
         ForeignKey("call.id", use_alter=True, ondelete="SET NULL"), index=True
@@ -85,5 +89,46 @@ class Person(db.Model):
     source_call: Mapped[Call | None] = relationship(foreign_keys=[source_call_id], post_update=True)
     created_by: Mapped[User | None] = relationship()
 
+    reporting_links: Mapped[list[ReportingLink]] = relationship(
+        foreign_keys="ReportingLink.person_id", back_populates="person",
+        order_by="ReportingLink.id", cascade="all, delete-orphan")
+
+    @property
+    def display_name(self) -> str:
+        if self.full_name:
+            return self.full_name
+        return f"{self.title or 'Unknown position'} — name unknown"
+
+    @property
+    def on_chart(self) -> bool:
+        return self.left_at is None
+
     def __repr__(self) -> str:
-        return f"<Person {self.id} {self.full_name!r}>"
+        return f"<Person {self.id} {self.display_name!r}>"
+
+
+class ReportingLink(db.Model):
+    """One report of who someone reports to: from a call, a colleague, or an edit, and when.
+
+    The person's current manager is `Person.reports_to`; these rows keep every way the link was
+    reported, so a conflicting report shows beside the current one instead of erasing it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    source_call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call.id", ondelete="SET NULL"), index=True)
+    # The colleague who told us (often the gatekeeper), when known.
+    told_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id],
+                                          back_populates="reporting_links")
+    manager: Mapped[Person | None] = relationship(foreign_keys=[manager_id])
+    source_call: Mapped[Call | None] = relationship(foreign_keys=[source_call_id])
+    told_by: Mapped[Person | None] = relationship(foreign_keys=[told_by_id])
+    reported_by: Mapped[User | None] = relationship()

@@ -12,6 +12,7 @@ from app.form_errors import attach_errors
 from app.models import Call, Company, Person, PersonStatus, call_person
 from app.people import service
 from app.people.forms import PersonForm
+from app.validation import get_by_id
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -64,8 +65,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Add a person to a company (?company_id=…)."""
-    company_id = request.args.get("company_id", type=int)
-    company = db.get_or_404(Company, company_id) if company_id else abort(404)
+    company = get_by_id(Company, request.args.get("company_id")) or abort(404)
     form = PersonForm()
     form.reports_to.choices = _manager_choices(company)
     match = None

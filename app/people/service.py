@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.errors import DomainError, DuplicatePersonError
+from app.errors import DomainError, DuplicatePersonError, ReportsToCycleError
 from app.extensions import db
-from app.models import Company, Person, PersonRole, PersonStatus, User
+from app.models import Call, Company, Person, PersonRole, PersonStatus, ReportingLink, User, now_utc
 from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
 
 TEXT_FIELDS = ("title", "department", "email", "linkedin_url", "notes")
@@ -20,9 +20,13 @@ def normalize_name(name: str) -> str:
 
 
 def clean_person(
-    data: dict[str, Any], company: Company, errors: FieldErrors, prefix: str = "", partial=False
+    data: dict[str, Any], company: Company, errors: FieldErrors, prefix: str = "", partial=False,
+    placeholder: bool = False,
 ) -> dict[str, Any]:
-    """Turn raw person fields into model values; only keys present in data when partial."""
+    """Turn raw person fields into model values; only keys present in data when partial.
+
+    A placeholder (a known position, holder unknown) needs a title and may have no name.
+    """
     out: dict[str, Any] = {}
 
     def wanted(key: str) -> bool:
@@ -30,7 +34,7 @@ def clean_person(
 
     if wanted("full_name"):
         name = clean_text(Person, "full_name", data.get("full_name"), errors, prefix + "full_name",
-                          required=True)
+                          required=not placeholder)
         if name:
             out["full_name"] = normalize_name(name)
     for key in TEXT_FIELDS:
@@ -54,6 +58,8 @@ def clean_person(
     if wanted("status"):
         out["status"] = clean_choice(PersonStatus, data.get("status"), errors, prefix + "status",
                                      PersonStatus.UNCOVERED)
+    if placeholder and not partial and not out.get("title"):
+        errors.add(prefix + "title", "A placeholder needs the position's title.")
     return out
 
 
@@ -70,7 +76,7 @@ def find_same_name(company_id: int, full_name: str, exclude_id: int | None = Non
 
 def duplicate_message(matches: list[Person]) -> str:
     first = matches[0]
-    label = f"{first.full_name}" + (f", {first.title}" if first.title else "")
+    label = first.display_name + (f", {first.title}" if first.title else "")
     return f"{label} is already on file at this company. Use the existing person, or confirm "\
            "this is someone else."
 
@@ -80,7 +86,7 @@ def manager_problem(person_id: int | None, manager: Person | None, company_id: i
     if manager is None:
         return None
     if manager.company_id != company_id:
-        return f"{manager.full_name} works at another company; a manager must be a colleague."
+        return f"{manager.display_name} works at another company; a manager must be a colleague."
     if person_id is None:
         return None
     seen: set[int] = set()
@@ -110,42 +116,86 @@ def resolve_manager(value: Any, errors: FieldErrors, path: str) -> Person | None
 def create_person(
     company: Company, data: dict[str, Any], author: User | None, allow_duplicate: bool = False
 ) -> Person:
-    """Add a key player to a company; refuses a silent duplicate of someone already on file."""
+    """Add a key player (or, with placeholder=True, an empty box) to a company.
+
+    Refuses a silent duplicate of someone already on file.
+    """
     errors = FieldErrors()
-    values = clean_person(data, company, errors)
+    placeholder = bool(data.get("placeholder")) and not data.get("full_name")
+    values = clean_person(data, company, errors, placeholder=placeholder)
     manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
     if problem := manager_problem(None, manager, company.id):
         errors.add("reports_to_id", problem)
     if errors:
         raise DomainError(errors)
-    if not allow_duplicate and (matches := find_same_name(company.id, values["full_name"])):
+    name = values.get("full_name")
+    if name and not allow_duplicate and (matches := find_same_name(company.id, name)):
         raise DuplicatePersonError(
             {"full_name": duplicate_message(matches)}, {"full_name": [m.id for m in matches]}
         )
-    person = Person(company=company, reports_to=manager, created_by=author, **values)
+    person = Person(company=company, created_by=author, placeholder=placeholder, **values)
     db.session.add(person)
+    if manager is not None:
+        set_manager(person, manager, author)
     db.session.commit()
     return person
 
 
-def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = False) -> Person:
-    """Change the fields present in data; the same checks as on creation apply."""
+def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = False,
+                  author: User | None = None) -> Person:
+    """Change the fields present in data; the same checks as on creation apply.
+
+    Giving a placeholder a name fills the box: it keeps its id, manager and reports.
+    """
     errors = FieldErrors()
-    values = clean_person(data, person.company, errors, partial=True)
+    values = clean_person(data, person.company, errors, partial=True,
+                          placeholder=person.placeholder)
+    manager = person.reports_to
+    cycle = False
     if "reports_to_id" in data:
         manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
         if problem := manager_problem(person.id, manager, person.company_id):
             errors.add("reports_to_id", problem)
-        values["reports_to"] = manager
+            cycle = manager is not None and manager.company_id == person.company_id
     if errors:
-        raise DomainError(errors)
+        raise (ReportsToCycleError if cycle and len(errors) == 1 else DomainError)(errors)
     new_name = values.get("full_name")
-    if new_name and new_name.lower() != person.full_name.lower() and not allow_duplicate:
+    if new_name and new_name.lower() != (person.full_name or "").lower() and not allow_duplicate:
         if matches := find_same_name(person.company_id, new_name, exclude_id=person.id):
             raise DuplicatePersonError(
                 {"full_name": duplicate_message(matches)}, {"full_name": [m.id for m in matches]}
             )
     for key, value in values.items():
         setattr(person, key, value)
+    if person.full_name:
+        person.placeholder = False
+    if manager is not person.reports_to:
+        set_manager(person, manager, author)
+    db.session.commit()
+    return person
+
+
+def set_manager(person: Person, manager: Person | None, author: User | None,
+                source_call: Call | None = None, told_by: Person | None = None) -> None:
+    """Point person at manager and remember who reported it, from which call, and when."""
+    person.reports_to = manager
+    db.session.add(ReportingLink(person=person, manager=manager, source_call=source_call,
+                                 told_by=told_by, reported_by=author))
+
+
+def move_person(person: Person, manager_id: Any, author: User) -> Person:
+    """Change someone's manager (from the org chart); cycles and other companies are refused."""
+    return update_person(person, {"reports_to_id": manager_id}, author=author)
+
+
+def add_report(manager: Person, data: dict[str, Any], author: User) -> Person:
+    """Add a direct report under manager: a named person, or a placeholder for an empty box."""
+    return create_person(manager.company, data | {"reports_to_id": manager.id}, author,
+                         allow_duplicate=bool(data.get("allow_duplicate")))
+
+
+def mark_left(person: Person, left: bool) -> Person:
+    """Take someone off the live chart (or bring them back); their history stays."""
+    person.left_at = now_utc() if left else None
     db.session.commit()
     return person

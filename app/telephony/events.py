@@ -76,8 +76,9 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
         return event.applied
     rank, sequence = STATUS_RANK.get(status), _int(payload.get("SequenceNumber")) or 0
     current = STATUS_RANK.get(call.twilio_status or "", -1)
+    # Same rank: only a later event applies (the webhook's own "initiated" has no sequence yet).
     if rank is None or rank < current or (
-        rank == current and sequence <= (call.twilio_sequence or 0)
+        rank == current and call.twilio_sequence is not None and sequence <= call.twilio_sequence
     ):
         db.session.commit()  # kept for audit, not applied
         return False

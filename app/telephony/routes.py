@@ -11,6 +11,7 @@ from app.models import Call, Company, Person
 from app.telephony import service, settings
 from app.telephony.identity import identity_for
 from app.telephony.tokens import voice_token
+from app.validation import get_by_id
 
 bp = Blueprint("telephony", __name__)
 
@@ -34,9 +35,8 @@ def bridge():
         return jsonify(error="calling_disabled", missing=settings.missing(
             settings.REST_SETTINGS)), 503
     form = request.form
-    person = db.session.get(Person, form.get("person_id", type=int) or 0)
-    company = person.company if person else db.session.get(
-        Company, form.get("company_id", type=int) or 0)
+    person = get_by_id(Person, form.get("person_id"))
+    company = person.company if person else get_by_id(Company, form.get("company_id"))
     if company is None:
         return jsonify(error="invalid", fields={"company_id": "Pick a company or a person."}), 422
     try:

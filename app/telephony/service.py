@@ -14,6 +14,7 @@ from app.telephony.client import get_twilio_client
 from app.telephony.identity import user_for_identity
 from app.telephony.rules import check_dial
 from app.telephony.settings import public_url
+from app.validation import get_by_id
 
 STATUS_EVENTS_REST = ["initiated", "ringing", "answered", "completed"]
 
@@ -30,9 +31,8 @@ class VoiceDecision:
 
 def _target(params: dict[str, Any]) -> tuple[Company | None, Person | None]:
     person_id, company_id = params.get("PersonId", ""), params.get("CompanyId", "")
-    person = db.session.get(Person, int(person_id)) if person_id.isdigit() else None
-    company = person.company if person else (
-        db.session.get(Company, int(company_id)) if company_id.isdigit() else None)
+    person = get_by_id(Person, person_id)
+    company = person.company if person else get_by_id(Company, company_id)
     return company, person
 
 

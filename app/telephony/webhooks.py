@@ -8,6 +8,7 @@ from twilio.request_validator import RequestValidator
 from app.extensions import db
 from app.models import Call
 from app.telephony import events, service, twiml
+from app.validation import get_by_id
 
 bp = Blueprint("webhooks", __name__, url_prefix="/twilio")
 
@@ -44,8 +45,7 @@ def _xml(body: str) -> Response:
 
 
 def _call_from_args() -> Call | None:
-    call_id = request.args.get("call_id", "")
-    return db.session.get(Call, int(call_id)) if call_id.isdigit() else None
+    return get_by_id(Call, request.args.get("call_id"))
 
 
 @bp.post("/voice")
