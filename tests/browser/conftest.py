@@ -1,0 +1,204 @@
+"""Browser fixtures: the app served on a loopback port from a thread, driven by Debian's Chromium.
+
+The `app` fixture here overrides tests/conftest.py's for this folder: CSRF stays on (real forms
+carry the token) and SQLite uses a temp *file*, because an in-memory database is per-connection and
+the server answers from other threads. `user` and `db` from tests/conftest.py build on it.
+"""
+
+import os
+import re
+import secrets
+import threading
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db as _db
+from tests.conftest import PASSWORD, TEST_DATABASE_URL
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+NO_CHROMIUM = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+# For test modules: `pytestmark = needs_chromium`.
+needs_chromium = [pytest.mark.browser, pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                                          reason=NO_CHROMIUM)]
+
+
+def _is_postgres(uri: str) -> bool:
+    return uri.startswith(("postgres://", "postgresql"))
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    """On PostgreSQL, a schema of this run's own inside the test database.
+
+    Other suites drop and recreate their tables in the shared database's public schema, possibly
+    while this one runs; a private schema (dropped at the end) keeps the two from colliding.
+    """
+    if not _is_postgres(TEST_DATABASE_URL):
+        yield None
+        return
+    url = make_url(TEST_DATABASE_URL)
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    name = f"browser_{os.getpid()}_{secrets.token_hex(4)}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        yield name
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, pg_schema):
+    """The app on a fresh schema, CSRF on; SQLite in a temp file the server thread can share."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "WTF_CSRF_ENABLED": True,
+        "SECRET_KEY": "browser-test",
+        "DEFAULT_COUNTRY": "US",
+    }
+    if TEST_DATABASE_URL.startswith("sqlite"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'browser.sqlite'}"
+    if pg_schema:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-c search_path={pg_schema}"},
+        }
+    app = create_app(config)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        for engine in _db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the app on 127.0.0.1 from a daemon thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(NO_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """One headless Chromium for the whole run; each test gets its own context (own storage)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+class BrowserErrors:
+    """JS exceptions and console errors seen by a test's pages; any one fails the test."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+        self._allowed: list[re.Pattern] = []
+
+    def allow(self, pattern: str) -> None:
+        """Expect a console error matching `pattern` (e.g. the log line of a deliberate 422)."""
+        self._allowed.append(re.compile(pattern))
+
+    def watch(self, page) -> None:
+        page.on("pageerror", lambda exc: self.seen.append(f"JS exception on {page.url}: {exc}"))
+        page.on("console", lambda msg: self._console(page, msg))
+
+    def _console(self, page, msg) -> None:
+        if msg.type == "error":
+            self.seen.append(f"console error on {page.url}: {msg.text}")
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.seen if not any(p.search(e) for p in self._allowed)]
+
+
+@pytest.fixture
+def browser_errors():
+    return BrowserErrors()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail (not merely error at teardown) a test whose pages threw or logged errors."""
+    result = yield
+    errors = item.funcargs.get("browser_errors")
+    if errors is not None and errors.unexpected():
+        pytest.fail("The browser reported errors:\n" + "\n".join(errors.unexpected()),
+                    pytrace=False)
+    return result
+
+
+@pytest.fixture
+def new_page(browser, live_server, browser_errors):
+    """Open a page in a fresh context (kwargs go to browser.new_context); all closed afterwards."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(base_url=live_server, **context_options)
+        context.set_default_timeout(5_000)
+        contexts.append(context)
+        page = context.new_page()
+        browser_errors.watch(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def sign_in(page, email="rita@example.com", password=PASSWORD):
+    """Sign in through the login page, as a person would."""
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@pytest.fixture
+def signed_in(page, user):
+    """A page already signed in as the default recruiter (tests/conftest.py's `user`)."""
+    sign_in(page)
+    return page
