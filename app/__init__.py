@@ -39,9 +39,11 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
 
 class BoundedInt(IntegerConverter):
-    def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
+    """An <int:...> whose impossible values (beyond 32 bits) become id 0, which never exists."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def _psycopg3(url: str) -> str:
