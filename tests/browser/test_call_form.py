@@ -351,8 +351,6 @@ def test_rows_added_in_the_browser_survive_a_refused_save(signed_in, acme, db, b
     assert people["Pia Fourth"].reports_to is people["Oz First"]
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: a draft restored on /calls/new sets the company, "
-                   "then its people load asynchronously, so picks among them are dropped")
 def test_a_draft_keeps_picks_among_the_people_of_a_company_chosen_in_the_form(signed_in, acme):
     page = signed_in
     page.goto("/calls/new")

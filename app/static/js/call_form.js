@@ -118,6 +118,14 @@
     group.hidden = answeredBy.value !== "new";
   }
 
+  function reapplySelects(values) {
+    Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
+      if (select.name in values && select.value !== values[select.name]) select.value = values[select.name];
+    });
+    refreshRowOptions();
+    toggleGatekeeper();
+  }
+
   // Make sure the rows a draft needs exist before the draft fills them in.
   function ensureRows(values) {
     Object.keys(values).forEach(function (name) {
@@ -143,7 +151,8 @@
     // A draft may belong to another company than the page was opened with.
     if (values.company_id && values.company_id !== company.value) {
       company.value = values.company_id;
-      loadCompany(true);
+      // The draft's picks among that company's people exist only once its people have loaded.
+      loadCompany(true).then(function () { reapplySelects(values); });
     }
     ensureRows(values);
   });
