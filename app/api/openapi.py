@@ -138,6 +138,20 @@ def openapi_document() -> Schema:
             "/api/v1/companies/{company_id}": _item(
                 "companies", "Company", "company_id", UPDATE_ERRORS
             ),
+            "/api/v1/companies/{company_id}/org-chart": {
+                "parameters": [
+                    {"name": "company_id", "in": "path", "required": True, "schema": ident()}
+                ],
+                "get": {
+                    "summary": "The company's org chart as a nested tree",
+                    "responses": {
+                        "200": {"description": "The tree",
+                                "content": {"application/json": {"schema": ref("OrgChart")}}},
+                        "401": {"$ref": "#/components/responses/Unauthorized"},
+                        "404": {"$ref": "#/components/responses/NotFound"},
+                    },
+                }
+            },
             "/api/v1/people": _collection(
                 "people",
                 "Person",

@@ -29,6 +29,8 @@ from app.api.parsing import (
 from app.api.serializers import call_json, company_json, page_json, person_json
 from app.calls import service as calls
 from app.companies import service as companies
+from app.companies.export import org_chart_to_json
+from app.companies.orgchart import build_org_chart
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonStatus
@@ -113,6 +115,14 @@ def update_company(company_id: int):
     data = json_body()
     require_shape(data, shapes.COMPANY)
     return company_json(companies.update_company(company, data))
+
+
+@bp.get("/companies/<int:company_id>/org-chart")
+@token_required
+def get_org_chart(company_id: int):
+    """The live org chart: nested `reports`, people without a manager as roots."""
+    company = _find(Company, company_id)
+    return {"company": company_json(company), "roots": org_chart_to_json(build_org_chart(company))}
 
 
 @bp.get("/people")

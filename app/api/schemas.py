@@ -100,7 +100,8 @@ COMPANY: Schema = obj(
 )
 
 PERSON_DETAILS: dict[str, Schema] = {
-    "full_name": text(Person, "full_name", nullable=False),
+    "full_name": text(Person, "full_name",
+                      description="Required, except for a placeholder (an empty box): null."),
     "title": text(Person, "title"),
     "department": text(Person, "department"),
     "direct_phone": phone_in(),
@@ -122,6 +123,12 @@ PERSON_INPUT: dict[str, Schema] = {
     "reports_to_id": ident("A colleague at the same company; cycles are refused.", nullable=True),
     "role": enum(PersonRole, nullable=True),
     "status": enum(PersonStatus, nullable=True),
+    "placeholder": {
+        "type": "boolean",
+        "default": False,
+        "description": "On creation: an empty box with a title and no name. Sending a "
+        "full_name later fills it (same id, manager and reports).",
+    },
     "allow_duplicate": ALLOW_DUPLICATE,
 }
 PERSON: Schema = obj(
@@ -133,6 +140,10 @@ PERSON: Schema = obj(
         "mobile_phone": phone_out(Person, "mobile_phone"),
         "role": enum(PersonRole),
         "status": enum(PersonStatus),
+        "placeholder": {"type": "boolean", "readOnly": True,
+                        "description": "An empty box: the position is known, the name is not."},
+        "left_at": {**stamp(nullable=True),
+                    "description": "When they left the company (off the live org chart)."},
         "source_call_id": {
             **ident("The call that uncovered this name.", nullable=True),
             "readOnly": True,
@@ -140,7 +151,8 @@ PERSON: Schema = obj(
         "created_at": stamp(),
         "updated_at": stamp(),
     },
-    required=["id", "company_id", "full_name", "role", "status", "created_at", "updated_at"],
+    required=["id", "company_id", "full_name", "role", "status", "placeholder", "created_at",
+              "updated_at"],
 )
 
 ROW_REFERENCE: Schema = obj(
@@ -255,13 +267,31 @@ def page_of(item: str) -> Schema:
     )
 
 
+ORG_CHART_NODE: Schema = obj(
+    {
+        "id": ident(),
+        "full_name": text(Person, "full_name"),
+        "title": text(Person, "title"),
+        "department": text(Person, "department"),
+        "status": enum(PersonStatus),
+        "placeholder": {"type": "boolean"},
+        "reports": {"type": "array", "items": ref("OrgChartNode")},
+    },
+    required=["id", "full_name", "title", "department", "status", "placeholder", "reports"],
+)
+ORG_CHART: Schema = obj(
+    {"company": ref("Company"), "roots": {"type": "array", "items": ref("OrgChartNode")}},
+    required=["company", "roots"],
+    description="The live chart (people who left are off it); people with no manager are roots.",
+)
+
 SCHEMAS: dict[str, Schema] = {
     "Company": COMPANY,
     "CompanyCreate": obj(COMPANY_INPUT, required=["name"]),
     "CompanyUpdate": obj(COMPANY_INPUT),
     "CompanyList": page_of("Company"),
     "Person": PERSON,
-    "PersonCreate": obj(PERSON_INPUT, required=["company_id", "full_name"]),
+    "PersonCreate": obj(PERSON_INPUT, required=["company_id"]),
     "PersonUpdate": obj(PERSON_INPUT),
     "PersonList": page_of("Person"),
     "Call": CALL,
@@ -270,5 +300,7 @@ SCHEMAS: dict[str, Schema] = {
     "CallPersonRow": CALL_PERSON_ROW,
     "RowReference": ROW_REFERENCE,
     "CallList": page_of("Call"),
+    "OrgChart": ORG_CHART,
+    "OrgChartNode": ORG_CHART_NODE,
     "Error": ERROR,
 }

@@ -37,6 +37,8 @@ PERSON_FIELDS = (
     "role",
     "status",
     "notes",
+    "placeholder",
+    "left_at",
     "source_call_id",
     "created_at",
     "updated_at",

@@ -36,6 +36,7 @@ PERSON_WRITABLE = PERSON_DETAILS | {
     "reports_to_id",
     "role",
     "status",
+    "placeholder",
     "allow_duplicate",
 }
 # A row of a call's `people`: an existing person's `id` or a new person, with `reports_to`.

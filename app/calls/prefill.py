@@ -55,7 +55,7 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
 
 def people_payload(people: list[Person]) -> list[dict]:
     """What the call form's script needs to know of each person, also served as JSON."""
-    return [{"id": p.id, "full_name": p.full_name, "title": p.title,
+    return [{"id": p.id, "full_name": p.display_name, "title": p.title,
              "direct_phone": p.direct_phone, "extension": p.extension, "status": p.status.value}
             for p in people]
 
@@ -73,7 +73,8 @@ def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
                                          [(str(i), n) for i, n in companies])
     people = db.session.scalars(select(Person).where(Person.company_id == company.id)
                                 .order_by(Person.full_name)).all() if company else []
-    options = [(str(p.id), p.full_name + (f" ({p.title})" if p.title else "")) for p in people]
+    options = [(str(p.id), p.display_name + (f" ({p.title})" if p.full_name and p.title else ""))
+               for p in people]
     form.person_id.choices = as_choices([("", "— nobody in particular —")] + options)
     form.answered_by.choices = as_choices([("", "Nobody / not known")] + options +
                                           [("new", "A new gatekeeper (type the name)")])

@@ -86,7 +86,7 @@ def _clean_rows(raw_rows: Any, company: Company, errors: FieldErrors) -> list[_R
             continue
         existing = _get(Person, raw.get("id"), errors, path + "id", "person")
         if existing is not None and existing.company_id != company.id:
-            errors.add(path + "id", f"{existing.full_name} works at another company.")
+            errors.add(path + "id", f"{existing.display_name} works at another company.")
         # A row for an existing person only carries what the call added; blanks change nothing.
         given = {k: v for k, v in raw.items() if v not in (None, "")} if existing else raw
         values = clean_person(given, company, errors, prefix=path, partial=existing is not None)
@@ -106,7 +106,7 @@ def _clean_rows(raw_rows: Any, company: Company, errors: FieldErrors) -> list[_R
             row.manager = _get(Person, ref, errors, path + "reports_to", "person")
             if row.manager is not None and row.manager.company_id != company.id:
                 errors.add(path + "reports_to",
-                           f"{row.manager.full_name} works at another company.")
+                           f"{row.manager.display_name} works at another company.")
         row.extras["allow_duplicate"] = bool(raw.get("allow_duplicate"))
         rows.append(row)
     return rows
@@ -246,7 +246,7 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
     if company is not None:
         for path, person in (("person_id", target), ("answered_by_id", answered)):
             if person is not None and person.company_id != company.id:
-                errors.add(path, f"{person.full_name} works at another company.")
+                errors.add(path, f"{person.display_name} works at another company.")
         rows = _clean_rows(data.get("people"), company, errors)
         matches = _check_duplicates(rows, company, errors)
         _check_cycles(rows, errors)

@@ -1,17 +1,30 @@
 """Target companies: list with search, sort and pages; detail with people, calls, follow-ups."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.utils import secure_filename
 
 from app.calls.queries import open_follow_ups_for_company
 from app.companies import service
+from app.companies.export import org_chart_to_csv
 from app.companies.forms import CompanyForm
+from app.companies.orgchart import build_org_chart
 from app.errors import DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
 from app.models import Call, Company, Person
+from app.telephony.settings import bridge_calling_enabled, browser_calling_enabled
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -91,3 +104,24 @@ def edit(company_id: int):
             attach_errors(form, exc.fields)
     return render_template("companies/form.html", form=form, company=company), (
         422 if request.method == "POST" else 200)
+
+
+@bp.get("/<int:company_id>/org-chart")
+def org_chart(company_id: int):
+    """The company as an org chart: who reports to whom, empty boxes, coverage."""
+    company = db.get_or_404(Company, company_id)
+    chart = build_org_chart(company)
+    printing = request.args.get("print") == "1"
+    calling = browser_calling_enabled() or bridge_calling_enabled()
+    return render_template("companies/org_chart.html", chart=chart, company=company,
+                           printing=printing, calling=calling)
+
+
+@bp.get("/<int:company_id>/org-chart.csv")
+def org_chart_csv(company_id: int):
+    """The chart as CSV: one row per person with their manager (a deliberate export)."""
+    company = db.get_or_404(Company, company_id)
+    body = org_chart_to_csv(build_org_chart(company))
+    filename = secure_filename(f"{company.name}-org-chart.csv") or "org-chart.csv"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from app.choices import as_choices
 from app.models import PersonRole, PersonStatus
@@ -12,7 +12,9 @@ STATUS_CHOICES = as_choices((s.value, s.label) for s in PersonStatus)
 
 
 class PersonForm(FlaskForm):
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    # Blank only for an empty box (placeholder); the service enforces it.
+    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    placeholder = BooleanField("Empty box: the position is known, the name is not")
     title = StringField("Title", validators=[Optional(), Length(max=200)])
     department = StringField("Department", validators=[Optional(), Length(max=120)])
     reports_to = SelectField("Reports to", choices=[], validate_choice=False)

@@ -1,6 +1,16 @@
 """Key players: list across companies, add, view with their calls, edit."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -21,7 +31,7 @@ def _manager_choices(company: Company, exclude: Person | None = None) -> list:
     people = db.session.scalars(select(Person).where(Person.company_id == company.id)
                                 .order_by(Person.full_name)).all()
     return as_choices([("", "— not known —")] + [
-        (str(p.id), p.full_name + (f" ({p.title})" if p.title else ""))
+        (str(p.id), p.display_name + (f" ({p.title})" if p.full_name and p.title else ""))
         for p in people if exclude is None or p.id != exclude.id
     ])
 
@@ -68,11 +78,13 @@ def create():
     company = get_by_id(Company, request.args.get("company_id")) or abort(404)
     form = PersonForm()
     form.reports_to.choices = _manager_choices(company)
+    if request.method == "GET":
+        form.reports_to.data = request.args.get("reports_to", "")
     match = None
     if form.validate_on_submit():
         saved, match = _save(form, company, None)
         if saved is not None:
-            flash(f"Added {saved.full_name}.", "success")
+            flash(f"Added {saved.display_name}.", "success")
             return redirect(url_for("people.detail", person_id=saved.id))
     return render_template("people/form.html", form=form, company=company, person=None,
                            match=match), 422 if request.method == "POST" else 200
@@ -108,3 +120,49 @@ def edit(person_id: int):
             return redirect(url_for("people.detail", person_id=person.id))
     return render_template("people/form.html", form=form, company=person.company, person=person,
                            match=match), 422 if request.method == "POST" else 200
+
+
+def _chart_answer(person: Person, message: str, error: DomainError | None = None):
+    """JSON for the chart's script; a flash and a redirect back to the chart without it."""
+    if request.accept_mimetypes.best == "application/json":
+        if error is not None:
+            return jsonify(error="invalid", message=" ".join(error.fields.values()),
+                           fields=error.fields), error.status
+        return jsonify(id=person.id, message=message)
+    flash(" ".join(error.fields.values()) if error else message, "error" if error else "success")
+    return redirect(url_for("companies.org_chart", company_id=person.company_id))
+
+
+@bp.post("/<int:person_id>/move")
+def move(person_id: int):
+    """Change someone's manager from the org chart (or the keyboard picker)."""
+    person = db.get_or_404(Person, person_id)
+    try:
+        service.move_person(person, request.form.get("reports_to_id") or None, current_user)
+    except DomainError as exc:
+        return _chart_answer(person, "", exc)
+    where = person.reports_to.display_name if person.reports_to else "the top of the chart"
+    return _chart_answer(person, f"{person.display_name} now reports to {where}.")
+
+
+@bp.post("/<int:person_id>/reports")
+def add_report(person_id: int):
+    """Add a direct report, or an empty box (placeholder), under someone on the chart."""
+    manager = db.get_or_404(Person, person_id)
+    data = {key: request.form.get(key, "") for key in ("full_name", "title", "department")}
+    data["placeholder"] = request.form.get("placeholder") == "1"
+    try:
+        added = service.add_report(manager, data, current_user)
+    except DomainError as exc:
+        return _chart_answer(manager, "", exc)
+    return _chart_answer(added, f"Added {added.display_name} under {manager.display_name}.")
+
+
+@bp.post("/<int:person_id>/left")
+def mark_left(person_id: int):
+    """Mark someone as gone from the company (left=1) or back (left=0)."""
+    person = db.get_or_404(Person, person_id)
+    left = request.form.get("left", "1") == "1"
+    service.mark_left(person, left)
+    return _chart_answer(person, f"{person.display_name} " + (
+        "is off the live chart." if left else "is back on the chart."))

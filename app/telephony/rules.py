@@ -36,7 +36,7 @@ def check_dial(raw: str | None, company: Company | None, person: Person | None,
         check.refusal = "No number to dial."
         return check
     if person is not None and person.status == PersonStatus.DO_NOT_CALL:
-        check.refusal = f"{person.full_name} asked not to be called (do not call)."
+        check.refusal = f"{person.display_name} asked not to be called (do not call)."
     elif company is not None and company.off_limits:
         check.refusal = f"{company.name} is off limits" + (
             f": {company.off_limits_reason}" if company.off_limits_reason else "."
