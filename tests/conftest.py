@@ -4,6 +4,7 @@ import os
 
 import pytest
 import responses
+from flask import g, request_started
 
 from app import create_app
 from app.extensions import db as _db
@@ -33,6 +34,23 @@ def app():
         # under filterwarnings) during whichever later test happens to trigger the collection.
         for engine in _db.engines.values():
             engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_user_each_request(request):
+    """The app context stays open for the whole test, so flask.g (where Flask-Login caches the
+    signed-in user) would outlive a request and leak between clients; forget it per request."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+
+    def forget(sender, **extra):
+        g.pop("_login_user", None)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
 
 
 @pytest.fixture

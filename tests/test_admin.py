@@ -1,25 +1,11 @@
 """User administration: only admins manage accounts; nobody can lock themselves out."""
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from app.models import Role, User
 from tests import factories
 from tests.conftest import PASSWORD, AuthActions
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_each_request(app):
-    """conftest keeps one app context open for the whole test, so flask.g, where Flask-Login
-    caches current_user, would outlive a request and leak between clients. Forget it per request,
-    so each request loads its user from its own session cookie, as in production."""
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from app import create_app
@@ -21,19 +20,6 @@ GET_RULES = sorted(
     if "GET" in rule.methods and not rule.rule.startswith("/api/")
 )
 PUBLIC_RULES = {"/login", "/healthz", "/static/<path:filename>"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_each_request(app):
-    """conftest keeps one app context open for the whole test, so flask.g, where Flask-Login
-    caches current_user, would outlive a request and leak between clients. Forget it per request,
-    so each request loads its user from its own session cookie, as in production."""
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 # Endpoints fetched by the page's scripts: they answer 401 JSON, not a redirect to a page.

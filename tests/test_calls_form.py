@@ -26,7 +26,7 @@ def test_logging_a_call_with_five_names_writes_them_all_in_one_go(logged_in, db)
     data = _form(company)
     names = ["Ann Boss", "Bob Second", "Cat Third", "Dan Fourth", "Eve Fifth"]
     for i, name in enumerate(names):
-        data |= _row(i, full_name=name, title="Engineer", direct_phone="(212) 555-01%02d" % (i + 10))
+        data |= _row(i, full_name=name, title="Engineer", direct_phone=f"(212) 555-01{i + 10:02d}")
     data |= _row(1, reports_to="row:0") | _row(2, reports_to="row:1")
     response = logged_in.post("/calls/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)

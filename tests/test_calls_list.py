@@ -4,23 +4,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import select
 
 from app.models import Call, Outcome, Person
 from tests import factories
 from tests.conftest import AuthActions
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_each_request(app):
-    """conftest's app context outlives requests; forget Flask-Login's cached user per request."""
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 def _at(*args) -> datetime:

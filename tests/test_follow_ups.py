@@ -5,21 +5,9 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import g, request_started
 
 from tests import factories
 from tests.conftest import AuthActions
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_each_request(app):
-    """conftest's app context outlives requests; forget Flask-Login's cached user per request."""
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 def _local(tz: str, days: int, hour: int, minute: int = 0) -> datetime:

@@ -4,22 +4,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from app.models import Person, PersonStatus
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_each_request(app):
-    """conftest's app context outlives requests; forget Flask-Login's cached user per request."""
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 def _form(**fields):
