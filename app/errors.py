@@ -2,14 +2,20 @@
 
 
 class DomainError(ValueError):
-    """A request the domain refuses. `fields` maps a field path to a message for the user."""
+    """A request the domain refuses.
+
+    `fields` maps a field path to a message for the user; `matches` maps the path of a name that
+    is already on file to the ids of those records, so a form can offer them instead.
+    """
 
     status = 422
 
-    def __init__(self, fields: dict[str, str] | str):
+    def __init__(self, fields: dict[str, str] | str,
+                 matches: dict[str, list[int]] | None = None):
         if isinstance(fields, str):
             fields = {"_": fields}
         self.fields = fields
+        self.matches = matches or {}
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
 
 
@@ -17,10 +23,6 @@ class DuplicatePersonError(DomainError):
     """The same name already exists at the company; the caller may offer the existing person."""
 
     status = 409
-
-    def __init__(self, fields: dict[str, str], matches: dict[str, list[int]]):
-        super().__init__(fields)
-        self.matches = matches
 
 
 class ReportsToCycleError(DomainError):

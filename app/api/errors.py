@@ -67,8 +67,7 @@ def _api_error(exc: ApiError):
 
 
 def _domain_error(exc: DomainError):
-    matches = getattr(exc, "matches", None)
-    extra = {"matches": matches} if matches else {}
+    extra = {"matches": exc.matches} if exc.matches else {}
     # Built from fields (not str(exc)), since the API may refine a field's message after raising.
     message = "; ".join(f"{path}: {text}" for path, text in exc.fields.items())
     return error_response(exc.status, message, exc.fields, **extra)

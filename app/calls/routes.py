@@ -47,7 +47,7 @@ def _submit(form: CallForm, call: Call | None):
         return service.save_call(current_user, form.service_data(current_user), call)
     except DomainError as exc:
         attach_errors(form, form.entry_paths(exc.fields))
-        form.row_matches = form.entry_paths(getattr(exc, "matches", {}))
+        form.row_matches = form.entry_paths(exc.matches)
         return None
 
 

@@ -19,8 +19,11 @@ def org_chart_to_csv(chart: OrgChart) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
+    # The manager on the live chart: when someone's manager has left, the nearest one still there.
+    chart_manager = {}
     for node in chart_nodes(chart):
-        person, manager = node.person, node.person.reports_to
+        person, manager = node.person, chart_manager.get(node.person.id)
+        chart_manager.update((child.person.id, person) for child in node.reports)
         writer.writerow([_safe_cell(v) for v in (
             person.id, person.full_name, person.title, person.department, person.status.value,
             "yes" if person.placeholder else "no", manager.id if manager else "",

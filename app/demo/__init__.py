@@ -4,7 +4,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.auth.service import create_user, update_profile
 from app.calls.service import save_call
@@ -12,8 +12,8 @@ from app.companies.service import create_company
 from app.demo.data import ADMIN_EMAIL, COMPANIES, KNOWN, PASSWORD, USERS
 from app.demo.script import CALLS
 from app.extensions import db
-from app.models import Call, Company, Person, PersonRole, User
-from app.people.service import create_person, update_person
+from app.models import Call, Company, Person, PersonRole, ReportingLink, User
+from app.people.service import create_person, mark_left, update_person
 
 PERSON_FIELDS = ("full_name", "title", "department", "extension", "role", "status", "notes")
 
@@ -48,8 +48,11 @@ def summary() -> str:
             Call.follow_up_at.is_not(None), Call.follow_up_done_at.is_(None)
         )
     )
+    boxes = db.session.scalar(select(func.count(Person.id)).where(Person.placeholder)) or 0
+    left = db.session.scalar(select(func.count(Person.id)).where(Person.left_at.is_not(None)))
     return (
-        f"Seeded {count(User)} users, {count(Company)} companies, {count(Person)} people, "
+        f"Seeded {count(User)} users, {count(Company)} companies, {count(Person)} people "
+        f"({boxes} empty boxes, {left or 0} who left), "
         f"{count(Call)} calls ({outcomes} outcomes), {open_follow_ups} open follow-ups. "
         f"Sign in as {ADMIN_EMAIL} / {PASSWORD}."
     )
@@ -106,16 +109,30 @@ class _Seeder:
             self.log(spec)
 
     def person(self, company_key: str, name: str) -> Person:
+        """Someone at the company by name, or an empty box by its title."""
         company = self.companies[company_key]
         return db.session.scalars(
-            select(Person).where(Person.company_id == company.id, Person.full_name == name)
+            select(Person).where(
+                Person.company_id == company.id,
+                or_(Person.full_name == name, and_(Person.placeholder, Person.title == name)),
+            )
         ).one()
+
+    def reports_to(self, company_key: str, boss: str, rows_by_name: dict[str, int]):
+        """A call row's reports_to: another row of the same call, or someone on file."""
+        if boss in rows_by_name:
+            return {"row": rows_by_name[boss]}
+        return self.person(company_key, boss).id
 
     def person_row(self, company_key: str, spec: dict, rows_by_name: dict[str, int]) -> dict:
         """Turn a P(...)/U(...) entry into the dict the services take."""
         if spec.get("existing"):
-            fields = {k: v for k, v in spec.items() if k not in ("full_name", "existing")}
-            return {"id": self.person(company_key, spec["full_name"]).id, **fields}
+            skip = ("full_name", "existing", "boss")
+            row = {k: v for k, v in spec.items() if k not in skip}
+            row["id"] = self.person(company_key, spec["full_name"]).id
+            if boss := spec.get("boss"):
+                row["reports_to"] = self.reports_to(company_key, boss, rows_by_name)
+            return row
         company = COMPANIES[company_key]
         row = {k: spec[k] for k in PERSON_FIELDS if spec.get(k) is not None}
         if spec["dial"]:
@@ -123,10 +140,9 @@ class _Seeder:
         if spec["email"] and spec["role"] != PersonRole.GATEKEEPER:
             row["email"] = email_for(company["email_pattern"], spec["full_name"])
         if boss := spec["boss"]:
-            if boss in rows_by_name:
-                row["reports_to"] = {"row": rows_by_name[boss]}
-            else:
-                row["reports_to"] = row["reports_to_id"] = self.person(company_key, boss).id
+            row["reports_to"] = self.reports_to(company_key, boss, rows_by_name)
+            if not isinstance(row["reports_to"], dict):
+                row["reports_to_id"] = row["reports_to"]  # the key create_person reads
         return row
 
     def log(self, spec: dict) -> None:
@@ -156,12 +172,40 @@ class _Seeder:
         previous = self.calls.get(spec["after"]) if spec["after"] else None
         if previous is not None:
             data["previous_call_id"] = previous.id
+        links_before = db.session.scalar(select(func.max(ReportingLink.id))) or 0
         call = save_call(author, data)
         self.calls[spec["key"]] = call
         if gatekeeper and gatekeeper["boss"]:
             boss = self.person(key, gatekeeper["boss"])
-            update_person(call.answered_by, {"reports_to_id": boss.id})
-        if previous is not None:
-            # The service stamps "done" with the wall clock; the demo replays history.
-            previous.follow_up_done_at = call.started_at
+            update_person(call.answered_by, {"reports_to_id": boss.id}, author=author)
+        for box in spec["boxes"]:
+            self.add_box(key, box, author, call)
+        for name in spec["left"]:
+            person = mark_left(self.person(key, name), True)
+            person.left_at = call.started_at  # as with follow-ups: history, not the wall clock
             db.session.commit()
+        # The services stamp "reported" and "done" with the wall clock; the demo replays history.
+        db.session.execute(
+            update(ReportingLink)
+            .where(ReportingLink.id > links_before)
+            .values(reported_at=call.started_at)
+        )
+        if previous is not None:
+            previous.follow_up_done_at = call.started_at
+        db.session.commit()
+
+    def add_box(self, company_key: str, spec: dict, author: User, call: Call) -> Person:
+        """An empty box under a known manager, traced back to the call that revealed it."""
+        data = {
+            "placeholder": True,
+            "title": spec["title"],
+            "department": spec["department"],
+            "notes": spec["notes"],
+            "reports_to_id": self.person(company_key, spec["boss"]).id,
+        }
+        box = create_person(self.companies[company_key], data, author)
+        box.source_call = call
+        link = box.reporting_links[-1]
+        link.source_call, link.told_by = call, call.answered_by
+        db.session.commit()
+        return box

@@ -4,6 +4,8 @@ Each call is logged through the real call service, so names found on a call poin
 `days` counts back from today (Saturdays move to Friday, Sundays to Monday); `at` is the company's
 local time. `follow` is (days from today, "HH:MM" in the caller's zone, note): negative is
 overdue, 0 is due today. `after` names the earlier call whose follow-up this call carried out.
+`boxes` are positions the call revealed without a name (empty boxes on the org chart); a `boss`
+may name one by its title. `left` lists people the call learned had left the company.
 """
 
 from app.demo.data import P
@@ -15,11 +17,17 @@ def U(name, **fields):
     return dict(full_name=name, existing=True, **fields)
 
 
+def B(title, dept, boss, notes=None):
+    """An empty box: a position the call revealed whose holder is still unknown."""
+    return dict(title=title, department=dept, boss=boss, notes=notes)
+
+
 def C(key, who, company, days, at, outcome, seconds, notes, *, target=None, answered=None,
-      gatekeeper=None, names=(), to=None, follow=None, after=None):
+      gatekeeper=None, names=(), to=None, follow=None, after=None, boxes=(), left=()):
     return dict(key=key, who=who, company=company, days=days, at=at, outcome=outcome,
                 seconds=seconds, notes=notes, target=target, answered=answered,
-                gatekeeper=gatekeeper, names=list(names), to=to, follow=follow, after=after)
+                gatekeeper=gatekeeper, names=list(names), to=to, follow=follow, after=after,
+                boxes=list(boxes), left=list(left))
 
 
 CALLS = [
@@ -31,6 +39,8 @@ CALLS = [
              P("Marcus Bell", "VP Product", "Product", "Robert Kessler"),
              P("Ian McAllister", "Director of Talent Acquisition", "People", "Robert Kessler",
                status="verified")],
+      boxes=[B("VP Sales", "Sales", "Robert Kessler",
+               "Melinda: sales has its own VP under the CEO; she would not give the name.")],
       follow=(-19, "10:00", "Try Dana through the dial-by-name directory")),
     C("k2", "sam", "kestrel", 19, "10:30", "voicemail", 75,
       "Directory: Whitfield is x4410. Greeting: 'Dana Whitfield, engineering leadership'. "
@@ -47,7 +57,9 @@ CALLS = [
                "Dana Whitfield", dial="31"),
              P("Grace Liu", "Director of Data Engineering", "Engineering", "Dana Whitfield",
                ext="4472"),
-             P("Tom Brennan", "Engineering Manager, Routing", "Engineering", "Aaron Patel")]),
+             P("Tom Brennan", "Engineering Manager, Routing", "Engineering", "Aaron Patel")],
+      boxes=[B("Director of Security Engineering", "Engineering", "Dana Whitfield",
+               "Ruth: security engineering is a third director under Dana; name not given.")]),
     C("k4", "sam", "kestrel", 16, "09:40", "gatekeeper", 180,
       "Patrice keeps the CEO's and Dana's calendars. Dana is heads-down on a re-org; suggested "
       "email. Confirmed the first.last@ pattern.",
@@ -80,10 +92,12 @@ CALLS = [
              P("Jake Moreno", "Software Engineer II", "Engineering", "Sofia Marquez")],
       follow=(3, "17:30", "Priya has read the write-up: book a call with the hiring manager")),
     C("k10", "sam", "kestrel", 10, "12:05", "gatekeeper", 300,
-      "Ruth again (remembered me). Data engineering is Grace's team: Hannah and Derek.",
+      "Ruth again (remembered me). Data engineering is Grace's team: Hannah and Derek. She "
+      "has Kevin Osei on Sofia's carrier team since the re-org; Aaron had put him under Tom.",
       answered="Ruth Adeyemi",
       names=[P("Hannah Cole", "Senior Data Engineer", "Engineering", "Grace Liu", dial="63"),
-             P("Derek Shaw", "Data Engineer", "Engineering", "Grace Liu", dial="64")]),
+             P("Derek Shaw", "Data Engineer", "Engineering", "Grace Liu", dial="64"),
+             U("Kevin Osei", boss="Sofia Marquez")]),
     C("k11", "jo", "kestrel", 8, "10:15", "call_back", 150,
       "Patrice: Marcus is in board prep all week, call back Monday morning. She named his "
       "PM lead and the CFO who signs off headcount.",
@@ -100,6 +114,10 @@ CALLS = [
     C("k14", "sam", "kestrel", 3, "09:15", "voicemail", 70,
       "Left message 2 of 2 for Dana. Round two starts next week, through Patrice.",
       target="Dana Whitfield", follow=(-1, "09:00", "Round two: email Dana, then call Patrice")),
+    C("k15", "sam", "kestrel", 2, "10:20", "gatekeeper", 150,
+      "Asked Ruth for Grace again: Grace Liu left Kestrel at the end of last month. Hannah and "
+      "Derek sit under Dana until a new director of data engineering is hired.",
+      target="Grace Liu", answered="Ruth Adeyemi", left=["Grace Liu"]),
     C("b1", "jo", "brightwater", 19, "10:00", "gatekeeper", 270,
       "Carla runs the front desk and the office. Gave the exec team; engineering reports to the "
       "CTO.",
@@ -121,6 +139,8 @@ CALLS = [
              P("Mia Kowalski", "Engineering Manager, Dashboards", "Engineering", "Omar Haddad",
                ext="236"),
              P("Lucy Tran", "Director of Applied ML", "Engineering", "Victor Hale", ext="240")],
+      boxes=[B("Head of Data Science", "Data Science", "Victor Hale",
+               "Beth: data science has its own head under Victor, hired this spring; no name.")],
       follow=(-13, "09:00", "Omar on x210, first thing")),
     C("b4", "jo", "brightwater", 13, "09:20", "connected", 780,
       "Omar: building a streaming ingestion team, three hires, Kafka and Flink. Wants a short "
@@ -141,6 +161,13 @@ CALLS = [
       names=[P("Sean O'Rourke", "Senior Backend Engineer", "Engineering", "Greg Dunn",
                ext="251"),
              P("Tara Whitman", "Machine Learning Engineer", "Engineering", "Lucy Tran")]),
+    C("b9", "jo", "brightwater", 3, "11:15", "gatekeeper", 210,
+      "Carla: Rachel Stein left for a competitor last Friday; sales reports to Elaine for now. "
+      "Nina Castillo is a senior data scientist under the new Head of Data Science (Carla "
+      "would not name the head either).",
+      answered="Carla Jimenez", left=["Rachel Stein"],
+      names=[P("Nina Castillo", "Senior Data Scientist", "Data Science",
+               "Head of Data Science")]),
     C("b8", "jo", "brightwater", 2, "16:20", "connected", 1020,
       "Sean built their Kafka pipeline. Open to a move for the right scope; salary "
       "expectations noted privately. Sending Omar's role.",
@@ -156,6 +183,8 @@ CALLS = [
                    ext="3001", role="gatekeeper"),
       names=[P("Paul Okonkwo", "Director of Clinical Systems", "IT", "Anthony Russo",
                dial="22")],
+      boxes=[B("Director of IT Infrastructure", "IT", "Anthony Russo",
+               "Linda: infrastructure is the other director under Anthony; name not given.")],
       follow=(-12, "10:00", "Paul before 11am")),
     C("h3", "jo", "harbor", 12, "10:15", "connected", 840,
       "Paul needs an HL7/FHIR integration engineer for the EHR migration. Emily Hart manages "
@@ -189,7 +218,9 @@ CALLS = [
                    "Charlotte Evans", role="gatekeeper"),
       names=[P("Rhys Morgan", "Head of Payments Engineering", "Technology", "Charlotte Evans",
                dial="71"),
-             P("Amelia Clarke", "Engineering Lead, Card Issuing", "Technology", "Rhys Morgan")]),
+             P("Amelia Clarke", "Engineering Lead, Card Issuing", "Technology", "Rhys Morgan")],
+      boxes=[B("Head of Fraud & Risk Engineering", "Technology", "Charlotte Evans",
+               "Imogen: fraud and risk is a separate team under Charlotte; new head, no name.")]),
     C("f3", "jo", "fenwick", 9, "09:50", "voicemail", 65, "Left message 1 of 2 for Rhys.",
       target="Rhys Morgan", follow=(-4, "05:00", "Rhys again, 10am London")),
     C("f4", "jo", "fenwick", 4, "10:05", "connected", 600,
