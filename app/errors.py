@@ -19,8 +19,8 @@ class DomainError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
 
 
-class DuplicatePersonError(DomainError):
-    """The same name already exists at the company; the caller may offer the existing person."""
+class AlreadyOnFileError(DomainError):
+    """A person (at that company) or a company of that name exists; offer it instead."""
 
     status = 409
 

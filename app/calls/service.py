@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.companies.service import build_company
-from app.errors import DomainError, DuplicatePersonError
+from app.errors import AlreadyOnFileError, DomainError
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, User, now_utc
 from app.people.service import (
@@ -260,7 +260,7 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
     if errors:
         # Only "already on file" problems: a conflict the sourcer resolves by picking a match.
         only_duplicates = bool(matches) and len(matches) == len(errors)
-        raise (DuplicatePersonError if only_duplicates else DomainError)(errors, matches)
+        raise (AlreadyOnFileError if only_duplicates else DomainError)(errors, matches)
     try:
         return _write(author, call, company, values, target, answered, previous, rows,
                       gatekeeper_values)

@@ -6,17 +6,13 @@ import phonenumbers
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.errors import DomainError, DuplicatePersonError
+from app.errors import AlreadyOnFileError, DomainError
 from app.extensions import db
 from app.models import Call, Company, Person, User
 from app.timezones import is_timezone
 from app.validation import FieldErrors, clean_phone, clean_text
 
 TEXT_FIELDS = ("domain", "location", "industry", "email_pattern", "off_limits_reason", "notes")
-
-
-class DuplicateCompanyError(DuplicatePersonError):
-    """A company of that name is already on file."""
 
 
 def default_country() -> str:
@@ -70,7 +66,7 @@ def find_company_by_name(name: str, exclude_id: int | None = None) -> Company | 
 
 def _refuse_duplicate(name: str | None, exclude_id: int | None = None) -> None:
     if name and (existing := find_company_by_name(name, exclude_id)):
-        raise DuplicateCompanyError(
+        raise AlreadyOnFileError(
             {"name": f"{existing.name} is already on file."}, {"name": [existing.id]}
         )
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.choices import as_choices
-from app.errors import DomainError, DuplicatePersonError
+from app.errors import AlreadyOnFileError, DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
 from app.models import Call, Company, Person, PersonStatus, call_person
@@ -44,7 +44,7 @@ def _save(form: PersonForm, company: Company, person: Person | None):
                                          allow_duplicate=form.allow_duplicate.data), None
         return service.update_person(person, form.service_data(),
                                      allow_duplicate=form.allow_duplicate.data), None
-    except DuplicatePersonError as exc:
+    except AlreadyOnFileError as exc:
         attach_errors(form, exc.fields)
         return None, db.session.get(Person, exc.matches["full_name"][0])
     except DomainError as exc:

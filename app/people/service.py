@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.errors import DomainError, DuplicatePersonError, ReportsToCycleError
+from app.errors import AlreadyOnFileError, DomainError, ReportsToCycleError
 from app.extensions import db
 from app.models import Call, Company, Person, PersonRole, PersonStatus, ReportingLink, User, now_utc
 from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
@@ -130,7 +130,7 @@ def create_person(
         raise DomainError(errors)
     name = values.get("full_name")
     if name and not allow_duplicate and (matches := find_same_name(company.id, name)):
-        raise DuplicatePersonError(
+        raise AlreadyOnFileError(
             {"full_name": duplicate_message(matches)}, {"full_name": [m.id for m in matches]}
         )
     person = Person(company=company, created_by=author, placeholder=placeholder, **values)
@@ -162,7 +162,7 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
     new_name = values.get("full_name")
     if new_name and new_name.lower() != (person.full_name or "").lower() and not allow_duplicate:
         if matches := find_same_name(person.company_id, new_name, exclude_id=person.id):
-            raise DuplicatePersonError(
+            raise AlreadyOnFileError(
                 {"full_name": duplicate_message(matches)}, {"full_name": [m.id for m in matches]}
             )
     for key, value in values.items():

@@ -25,12 +25,17 @@
   }
 
   // Find a person: the first box whose name (or title) contains what was typed.
+  // Only the box's own name and title: an <li>'s textContent also holds everyone below it.
   var find = document.getElementById("chart-find");
+  function label(n) {
+    var title = n.querySelector(".box").querySelector(".box-title");
+    return (n.dataset.name + " " + (title ? title.textContent : "")).toLowerCase();
+  }
   function runFind() {
     var q = find.value.trim().toLowerCase();
     if (!q) return;
     var hit = nodes.find(function (n) { return n.dataset.name.toLowerCase() === q; }) ||
-      nodes.find(function (n) { return n.textContent.toLowerCase().indexOf(q) !== -1; });
+      nodes.find(function (n) { return label(n).indexOf(q) !== -1; });
     if (hit) reveal(hit);
   }
   find.addEventListener("change", runFind);
