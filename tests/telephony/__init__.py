@@ -1,0 +1,1 @@
+"""Tests of calling through Twilio, faked at the SDK's HTTP transport."""
