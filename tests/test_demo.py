@@ -3,7 +3,18 @@
 from sqlalchemy import func, select
 
 from app.calls.queries import due_follow_ups
-from app.models import Call, Company, Outcome, Person, PersonStatus, Role, User, now_utc
+from app.companies.orgchart import build_org_chart, chart_nodes
+from app.models import (
+    Call,
+    Company,
+    Outcome,
+    Person,
+    PersonStatus,
+    ReportingLink,
+    Role,
+    User,
+    now_utc,
+)
 
 
 def count(db, model) -> int:
@@ -67,3 +78,66 @@ def test_seed_demo_reset_reloads_the_same_data(runner, db):
     assert result.exit_code == 0, result.output
     assert "Seeded" in result.output
     assert {m: count(db, m) for m in before} == before
+
+
+def test_seed_demo_has_empty_boxes_under_real_managers(runner, db):
+    runner.invoke(args=["seed-demo"])
+    boxes = db.session.scalars(select(Person).where(Person.placeholder)).all()
+    assert 4 <= len(boxes) <= 6
+    assert len({box.company_id for box in boxes}) >= 3
+    for box in boxes:
+        assert box.full_name is None and box.title and box.left_at is None
+        manager = box.reports_to
+        assert manager is not None and not manager.placeholder
+        assert manager.company_id == box.company_id
+        assert box.source_call is not None and box.source_call.company_id == box.company_id
+        assert box.reporting_links and box.reporting_links[-1].source_call == box.source_call
+    titles = {box.title for box in boxes}
+    assert "Head of Data Science" in titles
+    # A named person reports to an empty box, learned on a call.
+    under_boxes = [p for box in boxes for p in box.direct_reports if not p.placeholder]
+    assert under_boxes and all(p.source_call is not None for p in under_boxes)
+    head = next(box for box in boxes if under_boxes[0] in box.direct_reports)
+    chart = build_org_chart(head.company)
+    node = next(n for n in chart_nodes(chart) if n.person == head)
+    assert under_boxes[0] in [child.person for child in node.reports]
+    assert chart.coverage.named < chart.coverage.boxes
+
+
+def test_seed_demo_has_people_who_left(runner, db):
+    runner.invoke(args=["seed-demo"])
+    left = db.session.scalars(select(Person).where(Person.left_at.is_not(None))).all()
+    assert len(left) == 2
+    assert all(not p.placeholder and p.left_at <= now_utc() for p in left)
+    manager = next(p for p in left if p.direct_reports)
+    chart = build_org_chart(manager.company)
+    live = {n.person for n in chart_nodes(chart)}
+    assert manager not in live and manager in chart.left
+    # Their reports stay on the live chart, under the nearest manager still there.
+    for report in manager.direct_reports:
+        assert report in live
+        parent = next(n for n in chart_nodes(chart) if report in [c.person for c in n.reports])
+        assert parent.person == manager.reports_to
+
+
+def test_seed_demo_has_a_manager_reported_two_ways(runner, db, client):
+    runner.invoke(args=["seed-demo"])
+    links = db.session.scalars(select(ReportingLink).where(ReportingLink.manager_id.is_not(None)))
+    by_person: dict[Person, set] = {}
+    for link in links:
+        if link.source_call_id is not None:
+            by_person.setdefault(link.person, set()).add((link.manager_id, link.source_call_id))
+    conflicted = [p for p, seen in by_person.items() if len({m for m, _ in seen}) > 1]
+    assert len(conflicted) == 1
+    person = conflicted[0]
+    assert len({call for _, call in by_person[person]}) == 2
+    chart = build_org_chart(person.company)
+    node = next(n for n in chart_nodes(chart) if n.person == person)
+    [other] = node.other_managers
+    assert other.manager != person.reports_to and other.source_call is not None
+
+    client.post("/login", data={"email": "sam@switchboard.test", "password": "switchboard-demo"})
+    page = client.get(f"/companies/{person.company_id}/org-chart").get_data(as_text=True)
+    assert f"Also reported under {other.manager.display_name}" in page
+    assert "Left the company (1)" in page
+    assert "name unknown" in page
