@@ -31,7 +31,8 @@ def attach_errors(form: FlaskForm, errors: dict[str, str]) -> None:
     """Show each message beside its field; messages with no field go to the form's top."""
     for path, message in errors.items():
         field = _find(form, ALIASES.get(path, path))
-        if field is None or not hasattr(field, "errors"):
+        # A hidden field has nowhere to show its message: it goes to the top of the form.
+        if field is None or not hasattr(field, "errors") or field.type == "HiddenField":
             form.form_errors.append(message)
             continue
         if not isinstance(field.errors, list):

@@ -152,6 +152,28 @@ def openapi_document() -> Schema:
                     },
                 }
             },
+            "/api/v1/calls/dial": {
+                "post": {
+                    "operationId": "dial",
+                    "summary": "Bridge call: ring your own phone, then connect the number",
+                    "tags": ["calls"],
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": ref("DialRequest")}}},
+                    "responses": {**_ok("201", "Call", "Placed and logged."),
+                                  **_errors("400", "401", "404", "415", "422"),
+                                  "503": {"description": "Calling is not configured."}},
+                }
+            },
+            "/api/v1/me": {
+                "get": {"operationId": "get_me", "summary": "You", "tags": ["me"],
+                        "responses": {**_ok("200", "Me", "You."), **_errors("401")}},
+                "patch": {"operationId": "update_me", "summary": "Set your phone and time zone",
+                          "tags": ["me"],
+                          "requestBody": {"required": True, "content": {
+                              "application/json": {"schema": ref("MeUpdate")}}},
+                          "responses": {**_ok("200", "Me", "Updated."),
+                                        **_errors("400", "401", "415", "422")}},
+            },
             "/api/v1/people": _collection(
                 "people",
                 "Person",

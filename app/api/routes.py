@@ -26,7 +26,8 @@ from app.api.parsing import (
     raise_query_errors,
     require_shape,
 )
-from app.api.serializers import call_json, company_json, page_json, person_json
+from app.api.serializers import call_json, company_json, me_json, page_json, person_json
+from app.auth.service import update_profile
 from app.calls import service as calls
 from app.companies import service as companies
 from app.companies.export import org_chart_to_json
@@ -35,6 +36,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonStatus
 from app.people import service as people
+from app.telephony import settings as telephony_settings
+from app.telephony.service import start_bridge_call
 from app.validation import FieldErrors
 
 M = TypeVar("M")
@@ -201,7 +204,7 @@ def list_calls():
     raise_query_errors(errors)
     query = (
         select(Call)
-        .options(selectinload(Call.people))
+        .options(selectinload(Call.people), selectinload(Call.events))
         .order_by(Call.started_at.desc(), Call.id.desc())
     )
     for column, value in (
@@ -256,3 +259,41 @@ def update_call(call_id: int):
     data = json_body()
     require_shape(data, shapes.CALL)
     return call_json(_save_call(data, call))
+
+
+@bp.post("/calls/dial")
+@token_required
+def dial():
+    """Bridge call: Twilio rings your own phone, then the target; returns the new call entry."""
+    if not telephony_settings.bridge_calling_enabled():
+        raise ApiError(503, "Calling through Twilio is not configured on this server.",
+                       code="calling_disabled")
+    data = json_body()
+    require_shape(data, shapes.DIAL)
+    person = _find(Person, data["person_id"]) if data.get("person_id") else None
+    company = _company_of(data)
+    if person is not None and person.company_id != company.id:
+        message = f"{person.display_name} works at another company."
+        raise ApiError(422, message, {"person_id": message})
+    call = start_bridge_call(api_user(), data.get("to_number"), company, person,
+                             data.get("extension"))
+    return _created(call_json(call), url_for(".get_call", call_id=call.id))
+
+
+@bp.get("/me")
+@token_required
+def get_me():
+    """The signed-in user: email, role, own phone (for bridge calls) and time zone."""
+    return me_json(api_user())
+
+
+@bp.patch("/me")
+@token_required
+def update_me():
+    """Set your own `phone` (stored E.164) and `timezone` (and `name`)."""
+    user = api_user()
+    data = json_body()
+    require_shape(data, shapes.ME)
+    update_profile(user, data.get("name", user.name) or "", data.get("phone", user.phone_e164),
+                   data.get("timezone", user.timezone))
+    return me_json(user)

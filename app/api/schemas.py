@@ -223,12 +223,26 @@ CALL: Schema = obj(
         "created_at": stamp(),
         "updated_at": stamp(),
         "people": {"type": "array", "items": ref("Person"), "description": "Who it touched."},
+        "dialed_via": {"type": ["string", "null"], "enum": ["browser", "bridge", None],
+                       "readOnly": True, "description": "Placed through Twilio: how."},
+        "twilio_call_sid": {"type": ["string", "null"], "readOnly": True},
+        "twilio_status": {"type": ["string", "null"], "readOnly": True,
+                          "description": "Twilio's latest call status (never moves backwards)."},
+        "answered_by": {"type": ["string", "null"], "readOnly": True,
+                        "description": "Twilio's answering-machine detection: human, machine_…"},
+        "recording": {
+            "oneOf": [ref("Recording"), {"type": "null"}],
+            "readOnly": True,
+            "description": "Played through /calls/<id>/recording when signed in; media stays "
+            "at Twilio.",
+        },
+        "events": {"type": "array", "items": ref("TwilioEvent"), "readOnly": True,
+                   "description": "The raw Twilio callbacks, oldest first."},
     },
     required=[
         "id",
         "user_id",
         "company_id",
-        "outcome",
         "started_at",
         "people",
         "created_at",
@@ -267,6 +281,36 @@ def page_of(item: str) -> Schema:
     )
 
 
+RECORDING: Schema = obj(
+    {"sid": {"type": "string"}, "status": {"type": ["string", "null"]},
+     "duration_seconds": {"type": ["integer", "null"], "minimum": 0}},
+    required=["sid", "status", "duration_seconds"],
+)
+TWILIO_EVENT: Schema = obj(
+    {"kind": {"type": "string", "enum": ["voice", "status", "recording"]},
+     "received_at": stamp(), "applied": {"type": "boolean"},
+     "payload": {"type": "object", "additionalProperties": {"type": "string"}}},
+    required=["kind", "received_at", "applied", "payload"],
+)
+ME: Schema = obj(
+    {"id": READ_ONLY_ID, "email": {"type": "string", "format": "email", "readOnly": True},
+     "name": {"type": "string", "maxLength": 120},
+     "role": {"type": "string", "enum": ["admin", "recruiter"], "readOnly": True},
+     "phone": {"type": ["string", "null"], "pattern": E164,
+               "description": "Your own phone, rung first on bridge calls. " + PHONE_NOTE},
+     "timezone": {"type": "string", "description": "An IANA zone, e.g. America/Chicago."}},
+    required=["id", "email", "name", "role", "phone", "timezone"],
+)
+DIAL: Schema = obj(
+    {"to_number": phone_in(), "company_id": ident(),
+     "person_id": ident("Optional: the person called (do-not-call is refused).",
+                        nullable=True),
+     "extension": {"type": ["string", "null"], "pattern": "^[0-9]{1,10}$",
+                   "description": "Dialled after the main line answers."}},
+    required=["to_number", "company_id"],
+    additionalProperties=False,
+)
+
 ORG_CHART_NODE: Schema = obj(
     {
         "id": ident(),
@@ -301,6 +345,12 @@ SCHEMAS: dict[str, Schema] = {
     "RowReference": ROW_REFERENCE,
     "CallList": page_of("Call"),
     "OrgChart": ORG_CHART,
+    "Recording": RECORDING,
+    "TwilioEvent": TWILIO_EVENT,
+    "Me": ME,
+    "MeUpdate": obj({k: v for k, v in ME["properties"].items() if k in {"name", "phone",
+                                                                         "timezone"}}),
+    "DialRequest": DIAL,
     "OrgChartNode": ORG_CHART_NODE,
     "Error": ERROR,
 }

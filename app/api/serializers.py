@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from app.models import Call, Company, Person
+from app.models import Call, Company, Person, TwilioEvent, User
 
 COMPANY_FIELDS = (
     "id",
@@ -58,6 +58,9 @@ CALL_FIELDS = (
     "follow_up_note",
     "follow_up_done_at",
     "previous_call_id",
+    "dialed_via",
+    "twilio_call_sid",
+    "twilio_status",
     "created_at",
     "updated_at",
 )
@@ -84,8 +87,29 @@ def person_json(person: Person) -> dict[str, Any]:
 
 
 def call_json(call: Call) -> dict[str, Any]:
-    """A call with the people it touched (load `Call.people` with selectinload for lists)."""
-    return {**_columns(call, CALL_FIELDS), "people": [person_json(p) for p in call.people]}
+    """A call with the people it touched and what Twilio reported (selectinload for lists)."""
+    recording = None
+    if call.recording_sid:
+        recording = {"sid": call.recording_sid, "status": call.recording_status,
+                     "duration_seconds": call.recording_duration}
+    return {
+        **_columns(call, CALL_FIELDS),
+        "people": [person_json(p) for p in call.people],
+        "answered_by": call.answered_by_machine,  # Twilio's AnsweredBy (human / machine_*)
+        "recording": recording,
+        "events": [event_json(e) for e in call.events],
+    }
+
+
+def event_json(event: TwilioEvent) -> dict[str, Any]:
+    """A raw Twilio callback as received; `applied` is false for late or repeated ones."""
+    return {"kind": event.kind, "received_at": event.received_at.isoformat(),
+            "applied": event.applied, "payload": event.payload}
+
+
+def me_json(user: User) -> dict[str, Any]:
+    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role.value,
+            "phone": user.phone_e164, "timezone": user.timezone}
 
 
 def page_json(items: list[dict[str, Any]], page: int, per_page: int, total: int) -> dict[str, Any]:

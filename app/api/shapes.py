@@ -74,7 +74,7 @@ COMPANY = Shape(
 PERSON = Shape(
     PERSON_WRITABLE,
     _read_only(PERSON_FIELDS, PERSON_WRITABLE),
-    booleans=frozenset({"allow_duplicate"}),
+    booleans=frozenset({"allow_duplicate", "placeholder"}),
 )
 CALL_ROW = Shape(
     CALL_ROW_WRITABLE,
@@ -82,12 +82,17 @@ CALL_ROW = Shape(
     booleans=frozenset({"allow_duplicate"}),
     hints={"reports_to_id": 'In a call\'s rows use reports_to: a person id or {"row": i}.'},
 )
+# Returned with every call but computed by the server from Twilio's callbacks.
+CALL_TELEPHONY = frozenset({"answered_by", "recording", "events"})
 CALL = Shape(
     CALL_WRITABLE,
-    _read_only(CALL_FIELDS, CALL_WRITABLE),
+    _read_only(CALL_FIELDS, CALL_WRITABLE) | CALL_TELEPHONY,
     objects={
         "new_company": Shape(COMPANY_WRITABLE, booleans=frozenset({"off_limits"})),
         "new_gatekeeper": Shape(PERSON_DETAILS),
     },
     lists={"people": CALL_ROW},
 )
+
+DIAL = Shape(frozenset({"to_number", "company_id", "person_id", "extension"}))
+ME = Shape(frozenset({"name", "phone", "timezone"}))

@@ -179,7 +179,9 @@ def _clean_call_fields(data: dict, company: Company | None, errors: FieldErrors,
         if outcome is None and "outcome" not in errors:
             errors.add("outcome", "Pick how the call went.")
         out["outcome"] = outcome
-    if wanted("to_number"):
+    if wanted("to_number") and not (call is not None and call.twilio_call_sid and not data.get(
+        "to_number"
+    )):  # a Twilio call keeps the number it dialled unless another is typed
         out["to_number"] = clean_phone(data.get("to_number"), region, errors, "to_number")
     if wanted("notes"):
         notes = data.get("notes")
@@ -200,7 +202,9 @@ def _clean_call_fields(data: dict, company: Company | None, errors: FieldErrors,
         out["started_at"] = call.started_at if call else now_utc()
     if wanted("duration_seconds"):
         duration = data.get("duration_seconds")
-        if duration in (None, ""):
+        if duration in (None, "") and call is not None and call.twilio_call_sid:
+            pass  # a blank field keeps what Twilio measured
+        elif duration in (None, ""):
             out["duration_seconds"] = None
         elif isinstance(duration, bool) or not isinstance(duration, int) or not (
             0 <= duration <= MAX_DURATION

@@ -37,8 +37,16 @@ def run_checks() -> list[tuple[bool, str]]:
         results.append((False, f"TwiML app {config['TWILIO_TWIML_APP_SID']} not found in this "
                                "account: check TWILIO_TWIML_APP_SID."))
     caller_id = config["TWILIO_CALLER_ID"]
-    owned = client.incoming_phone_numbers.list(phone_number=caller_id, limit=1)
-    verified = [] if owned else client.outgoing_caller_ids.list(phone_number=caller_id, limit=1)
+    try:
+        owned = client.incoming_phone_numbers.list(phone_number=caller_id, limit=1)
+        verified = [] if owned else client.outgoing_caller_ids.list(phone_number=caller_id,
+                                                                     limit=1)
+    except TwilioException as exc:
+        reason = exc.msg if isinstance(exc, TwilioRestException) else str(exc)
+        results.append((False, f"Caller ID {caller_id} could not be checked: listing this "
+                               f"account's numbers failed ({reason}). Check the credentials' "
+                               "permissions."))
+        return results
     results.append((bool(owned or verified),
                     f"Caller ID {caller_id} is "
                     + ("a number of this account." if owned else

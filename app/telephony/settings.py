@@ -1,6 +1,6 @@
 """Which Twilio features the configuration turns on, and what is missing for the others."""
 
-from flask import current_app
+from flask import current_app, request
 
 VOICE_SDK_VERSION = "2.18.5"
 VOICE_SDK_INTEGRITY = (
@@ -29,8 +29,12 @@ def bridge_calling_enabled() -> bool:
 
 
 def public_url(path: str) -> str:
-    """The address Twilio must use to reach `path` (signatures are computed over it)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    """The address Twilio must use to reach `path` (signatures are computed over it).
+
+    Without PUBLIC_BASE_URL, the address this request came in on (ProxyFix-corrected) is used.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+    return base.rstrip("/") + path
 
 
 def allowed_countries() -> set[str]:

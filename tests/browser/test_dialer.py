@@ -115,14 +115,14 @@ def test_a_browser_call_is_placed_logged_and_completed_by_twilios_callbacks(
     expect(state).to_have_text("Connecting…")
     wait_until(page, "window.__sb.connects.length === 1")  # after the token arrived
     params = page.evaluate("window.__sb.connects[0]")
-    assert params["To"] == "+14155550188" and params["PersonId"] == str(prospect.id)
+    assert params["To"] == "+14155550188" and params["person_id"] == str(prospect.id)
     token = page.evaluate("window.__sb.tokens[0]")
     assert token.count(".") == 2  # a JWT from /twilio/token
 
     # Twilio asks the voice webhook what to do with the browser's call.
     voice = twilio_post(calling, "/twilio/voice", {
         "CallSid": CALL_SID, "AccountSid": SID, "From": f"client:user-{user.id}",
-        "To": params["To"], "PersonId": params["PersonId"], "CompanyId": params["CompanyId"],
+        "To": params["To"], "person_id": params["person_id"], "company_id": params["company_id"],
     })
     assert voice.status_code == 200 and b"<Dial" in voice.data and b"+14155550188" in voice.data
 

@@ -160,9 +160,9 @@ def browser_call_params(user, to="+12125550142", *, person=None, company=None, *
         "To": to,
     }
     if person is not None:
-        params["PersonId"] = str(person.id)
+        params["person_id"] = str(person.id)
     if company is not None:
-        params["CompanyId"] = str(company.id)
+        params["company_id"] = str(company.id)
     return params | extra
 
 

@@ -1,6 +1,5 @@
 """The call-log form completes the call the voice webhook logged, bound by its CallSid."""
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -48,8 +47,6 @@ def test_another_user_cannot_bind_the_form_to_my_call(browser_call, client, auth
     assert count(Call) == 1 and count(Person) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the error sits on the hidden twilio_call_sid field, "
-                                       "which the form template never shows")
 def test_the_refusal_to_bind_someone_elses_call_is_explained(browser_call, client, auth):
     factories.UserFactory(email="mallory@example.com")
     auth.login("mallory@example.com")
@@ -69,8 +66,6 @@ def test_twilio_callbacks_after_the_form_still_fill_in_status_and_duration(
         Outcome.CONNECTED, "completed", 184)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a blank duration in the form overwrites the duration "
-                                       "Twilio's completed callback already stored")
 def test_a_blank_duration_in_the_form_keeps_the_duration_twilio_reported(
     browser_call, logged_in, twilio_post
 ):

@@ -118,8 +118,6 @@ def test_missing_settings_are_named_without_asking_twilio(runner, http):
     assert len(http.calls) == 0
 
 
-@pytest.mark.xfail(strict=True, raises=Exception,
-                   reason="BUG: an error listing the caller IDs escapes run_checks as a traceback")
 def test_twilio_refusing_to_list_numbers_is_reported_not_a_traceback(runner, http):
     stub_account(http)
     stub_application(http)

@@ -91,13 +91,13 @@ def test_twilio_retrying_the_webhook_does_not_log_the_call_twice(twilio_post, us
 
 
 def test_an_extension_is_sent_as_digits_after_a_pause(twilio_post, user, company):
-    params = browser_call_params(user, "+12125550100", company=company, Extension="4471")
+    params = browser_call_params(user, "+12125550100", company=company, extension="4471")
     number = twiml(twilio_post("/twilio/voice", params)).find("Dial/Number")
     assert number.get("sendDigits") == "wwww4471"
 
 
 def test_an_extension_that_is_not_digits_is_ignored(twilio_post, user, company):
-    params = browser_call_params(user, "+12125550100", company=company, Extension="1;9#")
+    params = browser_call_params(user, "+12125550100", company=company, extension="1;9#")
     number = twiml(twilio_post("/twilio/voice", params)).find("Dial/Number")
     assert number.get("sendDigits") is None
 
@@ -220,8 +220,6 @@ def test_a_refused_call_is_still_kept_as_an_unapplied_event_for_audit(twilio_pos
     assert event.call is None and "do not call" in event.payload["_refused"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the issue's contract names the custom parameters "
-                                       "person_id/company_id; the webhook reads PersonId/CompanyId")
 def test_the_contracts_custom_parameter_names_are_understood(twilio_post, user, person):
     params = browser_call_params(user, person_id=str(person.id),
                                  company_id=str(person.company_id))

@@ -72,10 +72,12 @@
   function browserCall() {
     setState("Connecting…", "connecting");
     ensureDevice().then(function (d) {
-      return d.connect({params: {
-        To: panel.dataset.number, PersonId: panel.dataset.personId,
-        CompanyId: panel.dataset.companyId, Extension: panel.dataset.extension,
-      }});
+      // The voice webhook's contract: To, and optionally person_id, company_id, call_id.
+      var params = {To: panel.dataset.number, person_id: panel.dataset.personId,
+        company_id: panel.dataset.companyId, call_id: panel.dataset.callId,
+        extension: panel.dataset.extension};
+      Object.keys(params).forEach(function (k) { if (!params[k]) delete params[k]; });
+      return d.connect({params: params});
     }).then(function (c) {
       call = c;
       setState("Connecting…", "connecting");
