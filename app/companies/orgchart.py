@@ -21,13 +21,43 @@ CONTACTED = {PersonStatus.CONTACTED, PersonStatus.CANDIDATE, PersonStatus.NOT_IN
 UNPLACED = "Not yet placed"
 
 
+@dataclass(slots=True)
+class ChartPerson:
+    """What a box shows of a person: plain values, not an ORM object (5,000 of those are slow)."""
+
+    id: int
+    company_id: int
+    full_name: str | None
+    title: str | None
+    department: str | None
+    status: PersonStatus
+    placeholder: bool
+    direct_phone: str | None
+    extension: str | None
+    email: str | None
+    reports_to_id: int | None
+    left_at: datetime | None
+
+    display_name = Person.display_name  # the same wording as everywhere else
+
+
+@dataclass(frozen=True)
+class OtherManager:
+    """A manager reported for someone that differs from the one on the chart."""
+
+    manager_id: int
+    manager_name: str
+    call_at: datetime | None  # when the call that reported it took place, if a call did
+
+
 @dataclass
 class Node:
-    person: Person
+    person: ChartPerson
     reports: list[Node] = field(default_factory=list)
     depth: int = 0
+    below: int = 0  # boxes under this one, all levels (set once the tree is built)
     last_call: tuple[datetime, Outcome | None] | None = None
-    other_managers: list[ReportingLink] = field(default_factory=list)
+    other_managers: list[OtherManager] = field(default_factory=list)
 
     @property
     def contacted(self) -> bool:
@@ -36,7 +66,7 @@ class Node:
     @property
     def size(self) -> int:
         """Boxes in this subtree, this one included."""
-        return 1 + sum(child.size for child in self.reports)
+        return 1 + self.below
 
 
 @dataclass
@@ -45,7 +75,7 @@ class Coverage:
     named: int = 0
     contacted: int = 0
 
-    def add(self, person: Person) -> None:
+    def add(self, person: ChartPerson) -> None:
         self.boxes += 1
         if not person.placeholder:
             self.named += 1
@@ -66,10 +96,10 @@ class OrgChart:
     company: Company
     roots: list[Node]
     unplaced: dict[str, list[Node]]
-    left: list[Person]
+    left: list[ChartPerson]
     coverage: Coverage
     by_department: dict[str, Coverage]
-    people: list[Person]  # everyone live, for pickers
+    people: list[ChartPerson]  # everyone live
 
     @property
     def departments(self) -> list[str]:
@@ -91,34 +121,45 @@ def _last_calls(company_id: int) -> dict[int, tuple[datetime, Outcome | None]]:
     return latest
 
 
-def _other_managers(person_ids: set[int], current: dict[int, int | None]):
-    """Reports of a manager different from the current one, per person (conflicting sources)."""
-    links = db.session.scalars(
-        select(ReportingLink).where(ReportingLink.person_id.in_(person_ids))
+def _other_managers(company_id: int, current: dict[int, int | None],
+                    names: dict[int, str]) -> dict[int, list[OtherManager]]:
+    """Reports of a manager other than the current one, per person, one per manager (oldest)."""
+    rows = db.session.execute(
+        select(ReportingLink.person_id, ReportingLink.manager_id, Call.started_at)
+        .join(Person, Person.id == ReportingLink.person_id)
+        .outerjoin(Call, Call.id == ReportingLink.source_call_id)
+        .where(Person.company_id == company_id, ReportingLink.manager_id.is_not(None))
         .order_by(ReportingLink.id)
-    ).all() if person_ids else []
-    conflicts: dict[int, list[ReportingLink]] = defaultdict(list)
-    for link in links:
-        if link.manager_id != current.get(link.person_id) and link.manager_id is not None:
-            known = {other.manager_id for other in conflicts[link.person_id]}
-            if link.manager_id not in known:
-                conflicts[link.person_id].append(link)
+    ).all()
+    conflicts: dict[int, list[OtherManager]] = defaultdict(list)
+    for person_id, manager_id, call_at in rows:
+        if manager_id == current.get(person_id) or manager_id not in names:
+            continue
+        if all(other.manager_id != manager_id for other in conflicts[person_id]):
+            conflicts[person_id].append(OtherManager(manager_id, names[manager_id], call_at))
     return conflicts
+
+
+# The columns the chart shows; notes and the like stay in the database.
+CHART_COLUMNS = (Person.id, Person.company_id, Person.full_name, Person.title, Person.department,
+                 Person.status, Person.placeholder, Person.direct_phone, Person.extension,
+                 Person.email, Person.reports_to_id, Person.left_at)
 
 
 def build_org_chart(company: Company) -> OrgChart:
     """The live chart: managers above reports, departments gathering the unplaced."""
-    everyone = db.session.scalars(
-        select(Person).where(Person.company_id == company.id).order_by(Person.full_name)
-    ).all()
+    everyone = [ChartPerson(*row) for row in db.session.execute(
+        select(*CHART_COLUMNS).where(Person.company_id == company.id).order_by(Person.full_name)
+    )]
     live = {p.id: p for p in everyone if p.left_at is None}
     by_id = {p.id: p for p in everyone}
     last = _last_calls(company.id)
-    conflicts = _other_managers(set(live), {p.id: p.reports_to_id for p in everyone})
+    conflicts = _other_managers(company.id, {p.id: p.reports_to_id for p in everyone},
+                                {p.id: p.display_name for p in everyone})
     nodes = {pid: Node(p, last_call=last.get(pid), other_managers=conflicts.get(pid, []))
              for pid, p in live.items()}
 
-    def live_manager(person: Person) -> int | None:
+    def live_manager(person: ChartPerson) -> int | None:
         seen: set[int] = set()
         manager_id = person.reports_to_id
         while manager_id is not None and manager_id not in live and manager_id not in seen:
@@ -134,6 +175,7 @@ def build_org_chart(company: Company) -> OrgChart:
             top.append(node)
         else:
             nodes[manager_id].reports.append(node)
+    _count_below(top)
     roots, unplaced = _place(top)
     _set_depths(roots)
     coverage, by_department = Coverage(), defaultdict(Coverage)
@@ -151,6 +193,18 @@ def _place(top: list[Node]) -> tuple[list[Node], dict[str, list[Node]]]:
         if not node.reports:
             unplaced[node.person.department or UNPLACED].append(node)
     return roots, dict(sorted(unplaced.items(), key=lambda kv: (kv[0] == UNPLACED, kv[0])))
+
+
+def _count_below(top: list[Node]) -> None:
+    """Subtree sizes in one post-order pass (iterative, like everything that walks the tree)."""
+    order: list[Node] = []
+    stack = list(top)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.reports)
+    for node in reversed(order):  # children come after their parent in `order`
+        node.below = sum(1 + child.below for child in node.reports)
 
 
 def _set_depths(roots: list[Node]) -> None:

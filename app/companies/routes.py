@@ -17,6 +17,7 @@ from werkzeug.utils import secure_filename
 
 from app.calls.queries import open_follow_ups_for_company
 from app.companies import service
+from app.companies.chart_html import ChartRenderer
 from app.companies.export import org_chart_to_csv
 from app.companies.forms import CompanyForm
 from app.companies.orgchart import build_org_chart
@@ -113,8 +114,9 @@ def org_chart(company_id: int):
     chart = build_org_chart(company)
     printing = request.args.get("print") == "1"
     calling = browser_calling_enabled() or bridge_calling_enabled()
+    renderer = ChartRenderer(chart, current_user.timezone, printing, calling)
     return render_template("companies/org_chart.html", chart=chart, company=company,
-                           printing=printing, calling=calling)
+                           printing=printing, renderer=renderer)
 
 
 @bp.get("/<int:company_id>/org-chart.csv")

@@ -9,6 +9,23 @@
   var errorEl = document.getElementById("chart-dialog-error");
   var nodes = Array.prototype.slice.call(chart.querySelectorAll("li.node"));
 
+  // One list of everyone for Find and for the "Reports to" picker, built from the boxes.
+  (function fillPickers() {
+    var names = document.getElementById("chart-names"), moveTo = document.getElementById("move-to");
+    var people = nodes.map(function (li) {
+      var title = li.querySelector(":scope > .box .box-title, :scope > details > summary > .box .box-title");
+      return {id: li.dataset.id, name: li.dataset.name, title: title ? title.textContent : ""};
+    }).sort(function (a, b) { return a.name.localeCompare(b.name); });
+    var namesFragment = document.createDocumentFragment(), moveFragment = document.createDocumentFragment();
+    people.forEach(function (p) {
+      var o = document.createElement("option"); o.value = p.name; namesFragment.appendChild(o);
+      var m = document.createElement("option"); m.value = p.id;
+      m.textContent = p.name + (p.title ? " (" + p.title + ")" : ""); moveFragment.appendChild(m);
+    });
+    names.appendChild(namesFragment);
+    moveTo.appendChild(moveFragment);
+  })();
+
   function openAncestors(li) {
     for (var el = li.parentElement; el && el !== chart; el = el.parentElement) {
       if (el.tagName === "DETAILS") el.open = true;
