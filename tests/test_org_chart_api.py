@@ -273,3 +273,16 @@ def test_a_conflicting_report_keeps_both_links_and_the_chart_shows_both(
     # The API's tree follows the latest report.
     pairs = {n["id"]: parent for n, parent in walk(chart_json(api, acme["company"])["roots"])}
     assert pairs[acme["loner"]] == acme["chair"]
+
+
+def test_a_move_by_hand_settles_earlier_disagreeing_reports(api, acme, db, logged_in):
+    log_call(api, acme["company"], acme["secretary"],
+             [{"id": acme["loner"], "reports_to": acme["director"]}], "2024-05-01T09:30:00-04:00")
+    log_call(api, acme["company"], acme["ceo"],
+             [{"id": acme["loner"], "reports_to": acme["chair"]}], "2024-05-03T11:00:00-04:00")
+    moved = logged_in.post(f"/people/{acme['loner']}/move",
+                           data={"reports_to_id": acme["director"]},
+                           headers={"Accept": "application/json"})
+    assert moved.status_code == 200
+    page = logged_in.get(f"/companies/{acme['company']}/org-chart").get_data(as_text=True)
+    assert "Also reported under" not in page

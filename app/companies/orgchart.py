@@ -123,17 +123,25 @@ def _last_calls(company_id: int) -> dict[int, tuple[datetime, Outcome | None]]:
 
 def _other_managers(company_id: int, current: dict[int, int | None],
                     names: dict[int, str]) -> dict[int, list[OtherManager]]:
-    """Reports of a manager other than the current one, per person, one per manager (oldest)."""
+    """Reports of a manager other than the current one, per person, one per manager (oldest).
+
+    A manager set by hand (a move on the chart, an edit) settles what was reported before it:
+    only reports that came in after the latest such correction still show as disagreeing.
+    """
     rows = db.session.execute(
-        select(ReportingLink.person_id, ReportingLink.manager_id, Call.started_at)
+        select(ReportingLink.person_id, ReportingLink.manager_id, ReportingLink.source_call_id,
+               Call.started_at)
         .join(Person, Person.id == ReportingLink.person_id)
         .outerjoin(Call, Call.id == ReportingLink.source_call_id)
-        .where(Person.company_id == company_id, ReportingLink.manager_id.is_not(None))
+        .where(Person.company_id == company_id)
         .order_by(ReportingLink.id)
     ).all()
     conflicts: dict[int, list[OtherManager]] = defaultdict(list)
-    for person_id, manager_id, call_at in rows:
-        if manager_id == current.get(person_id) or manager_id not in names:
+    for person_id, manager_id, source_call_id, call_at in rows:
+        if source_call_id is None:  # a correction by hand: earlier disagreements are settled
+            conflicts.pop(person_id, None)
+            continue
+        if manager_id is None or manager_id == current.get(person_id) or manager_id not in names:
             continue
         if all(other.manager_id != manager_id for other in conflicts[person_id]):
             conflicts[person_id].append(OtherManager(manager_id, names[manager_id], call_at))
