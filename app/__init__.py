@@ -4,6 +4,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import csrf, db, login_manager, migrate
@@ -54,8 +55,22 @@ def _psycopg3(url: str) -> str:
     return url
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _sqlite_functions(dbapi_connection, _record) -> None:
+    # SQLite's own lower() only folds ASCII, so "Émile" would never match "émile": duplicates and
+    # searches use Python's, the same as PostgreSQL's for these purposes.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_functions)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -23,6 +23,23 @@ def load_user(user_id: str) -> User | None:
     return get_by_id(User, user_id)
 
 
+def refuse_nul_characters():
+    """NUL cannot be stored in PostgreSQL text and is never typed by a person: refuse it early."""
+    values = [*request.args.values()]
+    if request.method in {"POST", "PUT", "PATCH"} and request.mimetype in {
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    }:
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        if wants_json():
+            from app.api.errors import error_response
+
+            return error_response(400, "Text may not contain NUL characters.")
+        return render_template("errors/error.html", code=400, title="Bad request",
+                               message="The request contained a NUL character."), 400
+    return None
+
+
 def require_login():
     """Every page but sign-in needs a signed-in, active user."""
     if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint in SELF_AUTHENTICATED_BLUEPRINTS:
@@ -84,6 +101,7 @@ def register_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
+    app.before_request(refuse_nul_characters)
     app.before_request(require_login)
     app.after_request(security_headers)
     app.add_template_filter(localtime)

@@ -22,7 +22,19 @@ def json_body() -> dict[str, Any]:
         raise ApiError(400, "The body is not valid JSON.", code="invalid_json")
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object.", code="invalid_body")
+    if _has_nul(data):
+        raise ApiError(400, "Text may not contain NUL characters.", code="invalid_body")
     return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 @dataclass(frozen=True)

@@ -101,10 +101,15 @@ def call_json(call: Call) -> dict[str, Any]:
     }
 
 
+# Twilio's media address stays on the server: the recording is played through the app.
+PRIVATE_PAYLOAD_KEYS = frozenset({"RecordingUrl"})
+
+
 def event_json(event: TwilioEvent) -> dict[str, Any]:
     """A raw Twilio callback as received; `applied` is false for late or repeated ones."""
+    payload = {k: v for k, v in event.payload.items() if k not in PRIVATE_PAYLOAD_KEYS}
     return {"kind": event.kind, "received_at": event.received_at.isoformat(),
-            "applied": event.applied, "payload": event.payload}
+            "applied": event.applied, "payload": payload}
 
 
 def me_json(user: User) -> dict[str, Any]:

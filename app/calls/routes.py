@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -24,6 +23,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
 from app.models import Call, Company, Person
+from app.paging import page_of
 from app.telephony.dialer import build_dialer
 from app.validation import get_by_id
 
@@ -35,7 +35,7 @@ def index():
     """Every call, filtered by recruiter, company, outcome and date range."""
     form = CallFilterForm(request.args)
     query = filtered_calls(form.to_filter(), current_user)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_of(query)
     return render_template("calls/index.html", page=page, form=form, args=form.url_args())
 
 

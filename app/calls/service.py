@@ -66,6 +66,12 @@ def _resolve_company(data: dict, call: Call | None, author: User, errors: FieldE
     company = _get(Company, data.get("company_id"), errors, "company_id", "company")
     if company is None and "company_id" not in errors:
         errors.add("company_id", "Pick the company you called, or add a new one.")
+    if call is not None and company is not None and company.id != call.company_id and (
+        call.people or call.person_id or call.answered_by_id
+    ):
+        # Its people belong to the old company: moving only the call would split the record.
+        errors.add("company_id", "This call's people work at another company; log a new call "
+                                 "for this one instead.")
     return company
 
 
@@ -92,6 +98,13 @@ def _clean_rows(raw_rows: Any, company: Company, errors: FieldErrors) -> list[_R
         values = clean_person(given, company, errors, prefix=path, partial=existing is not None)
         if existing is None and "status" not in raw:
             values["status"] = PersonStatus.UNCOVERED
+        renamed = values.get("full_name")
+        if existing is not None and renamed and not existing.placeholder and (
+            renamed.lower() != (existing.full_name or "").lower()
+        ):
+            # A row links to someone as they are; a rename belongs on their own page.
+            errors.add(path + "full_name", f"This row is {existing.display_name}: to rename "
+                                           "them, edit the person.")
         row = _Row(i, values, person=existing, new=existing is None)
         ref = raw.get("reports_to")
         if isinstance(ref, dict):
@@ -241,8 +254,12 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
         call = _live_call(author, data["twilio_call_sid"], errors)
     company = _resolve_company(data, call, author, errors)
     values = _clean_call_fields(data, company, errors, call)
-    target = _get(Person, data.get("person_id"), errors, "person_id", "person")
-    answered = _get(Person, data.get("answered_by_id"), errors, "answered_by_id", "person")
+    # On an update, a link that is not sent stays as it is.
+    target = _get(Person, data.get("person_id"), errors, "person_id", "person") if (
+        call is None or "person_id" in data) else call.person
+    answered = _get(Person, data.get("answered_by_id"), errors, "answered_by_id", "person") if (
+        call is None or "answered_by_id" in data or data.get("new_gatekeeper")
+    ) else call.answered_by
     previous = _get(Call, data.get("previous_call_id"), errors, "previous_call_id", "call")
     rows: list[_Row] = []
     matches: dict[str, list[int]] = {}
@@ -305,6 +322,8 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
             person = row.person
             for key, value in row.values.items():
                 setattr(person, key, value)
+            if person.placeholder and person.full_name:
+                person.placeholder = False  # the call named an empty box: it keeps its place
         people_by_row[row.index] = person
         if person not in linked:
             linked.append(person)

@@ -25,6 +25,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
 from app.models import Call, Company, Person
+from app.paging import page_of
 from app.telephony.settings import bridge_calling_enabled, browser_calling_enabled
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
@@ -55,7 +56,7 @@ def index():
                                 func.lower(Company.industry).like(like),
                                 func.lower(Company.location).like(like)))
     query = query.order_by(SORTS.get(sort, SORTS["name"]), Company.id)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_of(query)
     return render_template("companies/index.html", page=page, q=q, sort=sort,
                            stats=service.company_stats([c.id for c in page.items]))
 

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -20,6 +19,7 @@ from app.errors import AlreadyOnFileError, DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
 from app.models import Call, Company, Person, PersonStatus, call_person
+from app.paging import page_of
 from app.people import service
 from app.people.forms import PersonForm
 from app.validation import get_by_id
@@ -68,7 +68,7 @@ def index():
     if status in {s.value for s in PersonStatus}:
         query = query.where(Person.status == PersonStatus(status))
     query = query.order_by(Company.name, Person.full_name)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_of(query)
     return render_template("people/index.html", page=page, q=q, status=status)
 
 

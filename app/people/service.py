@@ -121,7 +121,10 @@ def create_person(
     Refuses a silent duplicate of someone already on file.
     """
     errors = FieldErrors()
-    placeholder = bool(data.get("placeholder")) and not data.get("full_name")
+    placeholder = bool(data.get("placeholder"))
+    if placeholder and data.get("full_name"):
+        errors.add("full_name", "An empty box has no name yet: leave the name out, or add the "
+                                "person without ticking the empty box.")
     values = clean_person(data, company, errors, placeholder=placeholder)
     manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
     if problem := manager_problem(None, manager, company.id):

@@ -70,12 +70,25 @@ def recording(call_id: int):
     if not call.recording_url or call.recording_status != "completed":
         abort(404)
     config = current_app.config
+    if not _is_twilio_media(call.recording_url):
+        abort(404)  # our credentials go to Twilio's own media host and nowhere else
     # A minute of MP3 is about 1 MB, so the whole file is fetched rather than streamed.
-    with requests.get(call.recording_url + ".mp3", timeout=15,
-                      auth=(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"])) as upstream:
-        if upstream.status_code != 200:
-            abort(502)
-        audio = upstream.content
+    try:
+        with requests.get(call.recording_url + ".mp3", timeout=15, auth=(
+            config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"]
+        )) as upstream:
+            if upstream.status_code != 200:
+                abort(502)
+            audio = upstream.content
+    except requests.RequestException:
+        abort(502)
     return Response(audio, mimetype="audio/mpeg", headers={
         "Cache-Control": "private, max-age=3600",
         "Content-Disposition": f'inline; filename="call-{call.id}.mp3"'})
+
+
+def _is_twilio_media(url: str) -> bool:
+    allowed = ["https://api.twilio.com/"]
+    if base := current_app.config.get("TWILIO_API_BASE_URL"):
+        allowed.append(base.rstrip("/") + "/")
+    return url.startswith(tuple(allowed))

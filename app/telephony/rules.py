@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import phonenumbers
+from sqlalchemy import or_, select
 
+from app.extensions import db
 from app.models import Company, Person, PersonStatus
 from app.phones import PhoneError, normalize_phone
 from app.telephony.settings import allowed_countries, calling_hours
@@ -22,6 +24,14 @@ class DialCheck:
         return self.refusal is None
 
 
+def _do_not_call_owner(number: str) -> Person | None:
+    """Someone marked do-not-call whose own direct line or mobile this number is."""
+    return db.session.scalars(select(Person).where(
+        Person.status == PersonStatus.DO_NOT_CALL,
+        or_(Person.direct_phone == number, Person.mobile_phone == number),
+    ).limit(1)).first()
+
+
 def check_dial(raw: str | None, company: Company | None, person: Person | None,
                now: datetime) -> DialCheck:
     """Normalise the number and say why it must not be dialled, or what to be careful about."""
@@ -35,8 +45,10 @@ def check_dial(raw: str | None, company: Company | None, person: Person | None,
     if check.number is None:
         check.refusal = "No number to dial."
         return check
-    if person is not None and person.status == PersonStatus.DO_NOT_CALL:
-        check.refusal = f"{person.display_name} asked not to be called (do not call)."
+    blocked = person if person is not None and person.status == PersonStatus.DO_NOT_CALL else (
+        _do_not_call_owner(check.number))
+    if blocked is not None:
+        check.refusal = f"{blocked.display_name} asked not to be called (do not call)."
     elif company is not None and company.off_limits:
         check.refusal = f"{company.name} is off limits" + (
             f": {company.off_limits_reason}" if company.off_limits_reason else "."
