@@ -71,7 +71,10 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_functions)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    from app.search.engine import include_object
+
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     include_object=include_object)
     login_manager.init_app(app)
     csrf.init_app(app)
     import app.models  # noqa: F401  (registers the tables on db.metadata)

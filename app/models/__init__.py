@@ -3,7 +3,9 @@
 from app.models.call import OUTCOME_LABELS, Call, Outcome, call_person
 from app.models.company import Company
 from app.models.person import Person, PersonRole, PersonStatus, ReportingLink
+from app.models.search import SavedSearch, SearchEntry
 from app.models.telephony import TwilioEvent
+from app.models.touchpoint import Touchpoint, TouchpointKind
 from app.models.types import UTCDateTime, now_utc
 from app.models.user import ApiToken, LoginAttempt, Role, User, hash_token
 
@@ -19,6 +21,10 @@ __all__ = [
     "PersonStatus",
     "ReportingLink",
     "Role",
+    "SavedSearch",
+    "SearchEntry",
+    "Touchpoint",
+    "TouchpointKind",
     "TwilioEvent",
     "User",
     "UTCDateTime",

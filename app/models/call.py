@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -71,6 +71,8 @@ call_person = Table(
     db.metadata,
     Column("call_id", ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    # The key starts with call_id; a person's calls need their own index.
+    Index("ix_call_person_person_id", "person_id"),
 )
 
 
