@@ -100,6 +100,31 @@ def _item(resource: str, name: str, param: str, patch_errors: tuple[str, ...]) -
 UPDATE_ERRORS = ("400", "401", "404", "409", "415", "422")
 
 
+def _touchpoints() -> Schema:
+    """A person's emails, LinkedIn/social messages and meetings."""
+    path_param = {"name": "person_id", "in": "path", "required": True, "schema": ident()}
+    return {
+        "parameters": [path_param],
+        "get": {
+            "operationId": "list_touchpoints",
+            "summary": "A person's touchpoints, newest first",
+            "tags": ["people"],
+            "parameters": PAGING,
+            "responses": {**_ok("200", "TouchpointList", "One page."),
+                          **_errors("401", "404", "422")},
+        },
+        "post": {
+            "operationId": "create_touchpoint",
+            "summary": "Log an email, LinkedIn/social message or meeting with the person",
+            "tags": ["people"],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": ref("TouchpointCreate")}}},
+            "responses": {**_ok("201", "Touchpoint", "Logged."),
+                          **_errors("400", "401", "404", "415", "422")},
+        },
+    }
+
+
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
     id_filter = {"type": "integer", "minimum": 1}
@@ -164,6 +189,24 @@ def openapi_document() -> Schema:
                                   "503": {"description": "Calling is not configured."}},
                 }
             },
+            "/api/v1/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Boolean search over people, companies and call notes",
+                    "tags": ["search"],
+                    "parameters": [
+                        _query("q", {"type": "string", "maxLength": 500},
+                               'e.g. title:(director OR "vice president") NOT intern'),
+                        *PAGING[:1],
+                    ],
+                    "responses": {
+                        **_ok("200", "SearchResults", "Grouped, ranked matches."),
+                        "400": {"description": "A malformed query, with where it goes wrong.",
+                                "content": {"application/json": {"schema": ref("QueryError")}}},
+                        **_errors("401", "422"),
+                    },
+                }
+            },
             "/api/v1/me": {
                 "get": {"operationId": "get_me", "summary": "You", "tags": ["me"],
                         "responses": {**_ok("200", "Me", "You."), **_errors("401")}},
@@ -185,6 +228,7 @@ def openapi_document() -> Schema:
                 "Add a person",
             ),
             "/api/v1/people/{person_id}": _item("people", "Person", "person_id", UPDATE_ERRORS),
+            "/api/v1/people/{person_id}/touchpoints": _touchpoints(),
             "/api/v1/calls": _collection(
                 "calls",
                 "Call",

@@ -26,7 +26,15 @@ from app.api.parsing import (
     raise_query_errors,
     require_shape,
 )
-from app.api.serializers import call_json, company_json, me_json, page_json, person_json
+from app.api.serializers import (
+    call_json,
+    call_summary_json,
+    company_json,
+    me_json,
+    page_json,
+    person_json,
+    touchpoint_json,
+)
 from app.auth.service import update_profile
 from app.calls import service as calls
 from app.companies import service as companies
@@ -34,10 +42,13 @@ from app.companies.export import org_chart_to_json
 from app.companies.orgchart import build_org_chart
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Call, Company, Outcome, Person, PersonStatus
+from app.models import Call, Company, Outcome, Person, PersonStatus, Touchpoint
 from app.people import service as people
+from app.search.query import QueryError
+from app.search.service import run_search
 from app.telephony import settings as telephony_settings
 from app.telephony.service import start_bridge_call
+from app.touchpoints.service import log_touchpoint
 from app.validation import FieldErrors
 
 M = TypeVar("M")
@@ -192,6 +203,37 @@ def update_person(person_id: int):
     return person_json(person)
 
 
+@bp.get("/people/<int:person_id>/touchpoints")
+@token_required
+def list_touchpoints(person_id: int):
+    """The person's emails, LinkedIn/social messages and meetings, newest first."""
+    person = _find(Person, person_id)
+    errors = FieldErrors()
+    page, per_page = pagination(errors)
+    raise_query_errors(errors)
+    query = (select(Touchpoint).where(Touchpoint.person_id == person.id)
+             .order_by(Touchpoint.happened_at.desc(), Touchpoint.id.desc()))
+    return _page(query, touchpoint_json, page, per_page)
+
+
+@bp.post("/people/<int:person_id>/touchpoints")
+@token_required
+def create_touchpoint(person_id: int):
+    """Log a touchpoint: `kind`, `happened_at` (ISO 8601 with offset; default now), `note`."""
+    person = _find(Person, person_id)
+    data = json_body()
+    require_shape(data, shapes.TOUCHPOINT)
+    problems = parse_datetimes(data, ("happened_at",))
+    try:
+        touchpoint = log_touchpoint(person, api_user(), data.get("kind"), data.get("happened_at"),
+                                    data.get("note"))
+    except DomainError as exc:
+        exc.fields.update(problems)
+        raise
+    return _created(touchpoint_json(touchpoint),
+                    url_for(".list_touchpoints", person_id=person.id))
+
+
 @bp.get("/calls")
 @token_required
 def list_calls():
@@ -297,3 +339,24 @@ def update_me():
     update_profile(user, data.get("name", user.name) or "", data.get("phone", user.phone_e164),
                    data.get("timezone", user.timezone))
     return me_json(user)
+
+
+@bp.get("/search")
+@token_required
+def search():
+    """Boolean search over people, companies and calls; 400 with `position` if malformed."""
+    q = request.args.get("q", "")
+    errors = FieldErrors()
+    page, _per_page = pagination(errors)
+    raise_query_errors(errors)
+    try:
+        results = run_search(q, page, api_user().timezone)
+    except QueryError as exc:
+        return jsonify(error=exc.message, position=exc.position), 400
+    return {"people": [person_json(p) for p in results.people.items],
+            "companies": [company_json(c) for c in results.companies.items],
+            "calls": [call_summary_json(c) for c in results.calls.items],
+            "total": results.total,
+            "totals": {"people": results.people.total, "companies": results.companies.total,
+                       "calls": results.calls.total},
+            "page": results.page}

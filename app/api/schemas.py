@@ -4,7 +4,8 @@ from typing import Any
 
 from app.api.parsing import MAX_INT, MAX_PER_PAGE
 from app.calls.service import MAX_DURATION, MAX_ROWS
-from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus
+from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, TouchpointKind
+from app.touchpoints.service import NOTE_MAX
 from app.validation import max_length
 
 Schema = dict[str, Any]
@@ -329,6 +330,46 @@ ORG_CHART: Schema = obj(
     description="The live chart (people who left are off it); people with no manager are roots.",
 )
 
+TOUCHPOINT_INPUT: dict[str, Schema] = {
+    "kind": {**enum(TouchpointKind),
+             "description": "email, linkedin (LinkedIn or another social message) or meeting."},
+    "happened_at": {**stamp(nullable=True, read_only=False),
+                    "description": DATETIME_NOTE + " Defaults to now; at most a day ahead."},
+    "note": {"type": ["string", "null"], "maxLength": NOTE_MAX},
+}
+TOUCHPOINT: Schema = obj(
+    {
+        "id": READ_ONLY_ID,
+        "person_id": {**ident(), "readOnly": True},
+        "user_id": {**ident("The recruiter who logged it."), "readOnly": True},
+        **TOUCHPOINT_INPUT,
+        "happened_at": stamp(read_only=False),
+        "created_at": stamp(),
+    },
+    required=["id", "person_id", "user_id", "kind", "happened_at", "note", "created_at"],
+    description="An email, LinkedIn/social message or meeting with a person.",
+)
+
+SEARCH_RESULTS: Schema = obj(
+    {
+        "people": {"type": "array", "items": ref("Person")},
+        "companies": {"type": "array", "items": ref("Company")},
+        "calls": {"type": "array", "items": ref("CallSummary"),
+                  "description": "Calls without their people and events."},
+        "total": {"type": "integer", "minimum": 0, "description": "Matches in all groups."},
+        "totals": obj({k: {"type": "integer", "minimum": 0}
+                       for k in ("people", "companies", "calls")}),
+        "page": {"type": "integer", "minimum": 1},
+    },
+    required=["people", "companies", "calls", "total"],
+)
+QUERY_ERROR: Schema = obj(
+    {"error": {"type": "string", "description": "What is wrong with the query."},
+     "position": {"type": "integer", "minimum": 0,
+                  "description": "Where in the query (0-based character index)."}},
+    required=["error", "position"],
+)
+
 SCHEMAS: dict[str, Schema] = {
     "Company": COMPANY,
     "CompanyCreate": obj(COMPANY_INPUT, required=["name"]),
@@ -345,6 +386,10 @@ SCHEMAS: dict[str, Schema] = {
     "RowReference": ROW_REFERENCE,
     "CallList": page_of("Call"),
     "OrgChart": ORG_CHART,
+    "SearchResults": SEARCH_RESULTS,
+    "QueryError": QUERY_ERROR,
+    "CallSummary": obj({k: v for k, v in CALL["properties"].items()
+                        if k not in {"people", "answered_by", "recording", "events"}}),
     "Recording": RECORDING,
     "TwilioEvent": TWILIO_EVENT,
     "Me": ME,
@@ -352,5 +397,8 @@ SCHEMAS: dict[str, Schema] = {
                                                                          "timezone"}}),
     "DialRequest": DIAL,
     "OrgChartNode": ORG_CHART_NODE,
+    "Touchpoint": TOUCHPOINT,
+    "TouchpointCreate": obj(TOUCHPOINT_INPUT, required=["kind"]),
+    "TouchpointList": page_of("Touchpoint"),
     "Error": ERROR,
 }

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from app.models import Call, Company, Person, TwilioEvent, User
+from app.models import Call, Company, Person, Touchpoint, TwilioEvent, User
 
 COMPANY_FIELDS = (
     "id",
@@ -64,6 +64,7 @@ CALL_FIELDS = (
     "created_at",
     "updated_at",
 )
+TOUCHPOINT_FIELDS = ("id", "person_id", "user_id", "kind", "happened_at", "note", "created_at")
 
 
 def _json_value(value: Any) -> Any:
@@ -86,6 +87,10 @@ def person_json(person: Person) -> dict[str, Any]:
     return _columns(person, PERSON_FIELDS)
 
 
+def touchpoint_json(touchpoint: Touchpoint) -> dict[str, Any]:
+    return _columns(touchpoint, TOUCHPOINT_FIELDS)
+
+
 def call_json(call: Call) -> dict[str, Any]:
     """A call with the people it touched and what Twilio reported (selectinload for lists)."""
     recording = None
@@ -103,6 +108,11 @@ def call_json(call: Call) -> dict[str, Any]:
 
 # Twilio's media address stays on the server: the recording is played through the app.
 PRIVATE_PAYLOAD_KEYS = frozenset({"RecordingUrl"})
+
+
+def call_summary_json(call: Call) -> dict[str, Any]:
+    """A call's own fields, without its people and events (for search results)."""
+    return _columns(call, CALL_FIELDS)
 
 
 def event_json(event: TwilioEvent) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """What each endpoint accepts in its JSON body (see `Shape`); the OpenAPI test holds these true."""
 
 from app.api.parsing import Shape
-from app.api.serializers import CALL_FIELDS, COMPANY_FIELDS, PERSON_FIELDS
+from app.api.serializers import CALL_FIELDS, COMPANY_FIELDS, PERSON_FIELDS, TOUCHPOINT_FIELDS
 
 COMPANY_WRITABLE = frozenset(
     {
@@ -96,3 +96,6 @@ CALL = Shape(
 
 DIAL = Shape(frozenset({"to_number", "company_id", "person_id", "extension"}))
 ME = Shape(frozenset({"name", "phone", "timezone"}))
+
+TOUCHPOINT_WRITABLE = frozenset({"kind", "happened_at", "note"})
+TOUCHPOINT = Shape(TOUCHPOINT_WRITABLE, _read_only(TOUCHPOINT_FIELDS, TOUCHPOINT_WRITABLE))

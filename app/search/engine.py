@@ -65,26 +65,28 @@ def words(text_value: str) -> list[str]:
     return _WORDS.findall(text_value.lower())
 
 
-def match_entry_ids(dialect: str, words_: list[str], prefix: bool, phrase: bool, key: str):
-    """A select of `search_entry.id` whose text matches, or None when nothing can match."""
-    if not words_:
+def match_clause(dialect: str, terms: list[str], prefix: bool, phrase: bool, key: str):
+    """A condition on `search_entry` rows whose text matches, or None when nothing can."""
+    from app.models import SearchEntry
+
+    if not terms:
         return None
     if dialect == "sqlite":
-        # FTS5 query syntax: a quoted phrase, optionally a prefix; quotes inside are doubled.
-        quoted = '"' + " ".join(w.replace('"', '""') for w in words_) + '"'
-        if not phrase and len(words_) > 1:
-            quoted = " ".join('"' + w.replace('"', '""') + '"' for w in words_)
-        query = quoted + ("*" if prefix else "")
-        return select(literal_column("rowid")).select_from(text("search_fts")).where(
+        # FTS5 syntax: quoted words (a phrase, or each on its own for AND), maybe a prefix.
+        quoted = ['"' + w.replace('"', '""') + '"' for w in terms]
+        query = ('"' + " ".join(w.replace('"', '""') for w in terms) + '"') if phrase else (
+            " ".join(quoted))
+        if prefix:
+            query += "*"
+        fts = select(literal_column("rowid")).select_from(text("search_fts")).where(
             text(f"search_fts MATCH :{key}").bindparams(bindparam(key, query)))
-    # PostgreSQL: words joined with <-> (a phrase) or & (all of them), the last one maybe a prefix.
-    lexemes = [re.sub(r"[^\w]", "", w) for w in words_]
-    lexemes = [w for w in lexemes if w]
+        return SearchEntry.id.in_(fts)
+    # PostgreSQL: lexemes joined by <-> (a phrase) or & (all of them); the last maybe a prefix.
+    lexemes = [w for w in (re.sub(r"\W", "", w) for w in terms) if w]
     if not lexemes:
         return None
     if prefix:
         lexemes[-1] += ":*"
     joiner = " <-> " if phrase else " & "
-    return select(literal_column("id")).select_from(text("search_entry")).where(
-        text(f"tsv @@ to_tsquery('simple', :{key})").bindparams(bindparam(key, joiner.join(
-            lexemes))))
+    return text(f"search_entry.tsv @@ to_tsquery('simple', :{key})").bindparams(
+        bindparam(key, joiner.join(lexemes)))

@@ -1,0 +1,184 @@
+"""Run a parsed Boolean query against people, companies and calls.
+
+Every term becomes "this record's id is among the index entries that match", through the
+database's own full-text engine (app/search/engine.py); AND, OR and NOT become the same in SQL.
+Choice fields (status, role, outcome), dates (called:) and recruiter: read the tables directly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select
+from sqlalchemy.sql.elements import False_
+
+from app.extensions import db
+from app.models import (
+    Call,
+    Company,
+    Outcome,
+    Person,
+    PersonRole,
+    PersonStatus,
+    SearchEntry,
+    User,
+    call_person,
+)
+from app.search.engine import match_clause, words
+from app.search.highlight import rank
+from app.search.query import And, DateCompare, Node, Not, Or, Term, parse
+from app.timezones import from_local
+
+# Which index fields a query field reads, per kind of record (absent: that kind never matches).
+INDEX_FIELDS: dict[str, dict[str | None, tuple[str, ...] | None]] = {
+    "person": {None: None, "name": ("name",), "title": ("title",),
+               "department": ("department",), "company": ("company",), "notes": ("notes",)},
+    "company": {None: None, "name": ("name",), "company": ("name",), "notes": ("notes", "about")},
+    "call": {None: None, "name": ("name",), "company": ("company",), "notes": ("notes",)},
+}
+MODELS = {"person": Person, "company": Company, "call": Call}
+PER_PAGE = 20
+CANDIDATES = 400  # rows ranked per group before paging
+
+
+@dataclass
+class Group:
+    kind: str
+    items: list = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class Results:
+    query: Node
+    people: Group
+    companies: Group
+    calls: Group
+    page: int
+
+    @property
+    def total(self) -> int:
+        return self.people.total + self.companies.total + self.calls.total
+
+
+class _Compiler:
+    def __init__(self, kind: str, timezone: str | None):
+        self.kind, self.model, self.tz = kind, MODELS[kind], timezone
+        self.dialect = db.engine.dialect.name
+        self.keys = itertools.count()
+
+    def compile(self, node: Node) -> ColumnElement:
+        if isinstance(node, And):
+            return and_(*(self.compile(child) for child in node.children))
+        if isinstance(node, Or):
+            return or_(*(self.compile(child) for child in node.children))
+        if isinstance(node, Not):
+            return not_(self.compile(node.child))
+        if isinstance(node, DateCompare):
+            return self._calls_where(self._date_condition(node))
+        if node.field in {"status", "role", "outcome"}:
+            return self._choice(node)
+        if node.field == "recruiter":
+            users = self._users(node)
+            clause = self._calls_where(Call.user_id.in_(users))
+            # For a person, whoever logged the name counts as well as whoever called them.
+            return or_(clause, Person.created_by_id.in_(users)) if self.kind == "person" else (
+                clause)
+        return self._text(node)
+
+    def _text(self, term: Term) -> ColumnElement:
+        fields = INDEX_FIELDS[self.kind].get(term.field, ())
+        if fields == ():
+            return false()
+        match = match_clause(self.dialect, words(term.text), term.prefix, term.phrase,
+                             f"q{next(self.keys)}")
+        if match is None:
+            return false()
+        entries = select(SearchEntry.ref_id).where(SearchEntry.kind == self.kind, match)
+        if fields is not None:
+            entries = entries.where(SearchEntry.field.in_(fields))
+        return self.model.id.in_(entries)
+
+    def _choice(self, term: Term) -> ColumnElement:
+        slug = term.text.replace(" ", "_").replace("-", "_")
+        if term.field == "outcome":
+            values = [o for o in Outcome if o.value.startswith(slug)] if term.prefix else [
+                o for o in Outcome if o.value == slug]
+            return self._calls_where(Call.outcome.in_(values)) if values else false()
+        if self.kind != "person":
+            return false()
+        enum_cls = PersonStatus if term.field == "status" else PersonRole
+        column = Person.status if term.field == "status" else Person.role
+        values = [m for m in enum_cls if m.value == slug or (term.prefix and m.value.startswith(
+            slug))]
+        return column.in_(values) if values else false()
+
+    def _users(self, term: Term):
+        like = f"%{term.text}%"
+        return select(User.id).where(or_(func.lower(User.name).like(like),
+                                         func.lower(User.email).like(like)))
+
+    def _date_condition(self, node: DateCompare) -> ColumnElement:
+        start = from_local(datetime.combine(node.value, time()), self.tz)
+        end = from_local(datetime.combine(node.value + timedelta(days=1), time()), self.tz)
+        return {"<": Call.started_at < start, "<=": Call.started_at < end,
+                ">": Call.started_at >= end, ">=": Call.started_at >= start,
+                "=": and_(Call.started_at >= start, Call.started_at < end)}[node.op]
+
+    def _calls_where(self, condition: ColumnElement) -> ColumnElement:
+        """For calls, the condition itself; for people and companies, "has such a call"."""
+        if self.kind == "call":
+            return condition
+        if self.kind == "company":
+            return exists().where(Call.company_id == Company.id, condition)
+        touched = or_(Call.person_id == Person.id, Call.answered_by_id == Person.id,
+                      Call.id.in_(select(call_person.c.call_id)
+                                  .where(call_person.c.person_id == Person.id)
+                                  .correlate(Person)))
+        return exists().where(touched, condition)
+
+
+def run_search(text: str, page: int = 1, timezone: str | None = None,
+               per_page: int = PER_PAGE, since: datetime | None = None,
+               counts_only: bool = False) -> Results:
+    """Parse and run a query; raises QueryError for a malformed one.
+
+    `since` keeps only records created after it (a saved search's new matches); `counts_only`
+    skips loading rows.
+    """
+    tree = parse(text)
+    page = max(1, min(page, 10_000))
+    groups = {}
+    for kind in ("person", "company", "call"):
+        condition = _Compiler(kind, timezone).compile(tree)
+        model = MODELS[kind]
+        if since is not None:
+            condition = and_(condition, model.created_at > since)
+        groups[kind] = _group(kind, model, condition, tree, page, per_page, counts_only)
+    return Results(tree, groups["person"], groups["company"], groups["call"], page)
+
+
+def _group(kind: str, model, condition, tree: Node, page: int, per_page: int,
+           counts_only: bool = False) -> Group:
+    if isinstance(condition, False_):  # a field this kind of record does not have
+        return Group(kind)
+    total = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+    if not total or counts_only:
+        return Group(kind, total=total)
+    order = (Call.started_at.desc(), Call.id.desc()) if kind == "call" else (
+        model.updated_at.desc(), model.id.desc())
+    offset = (page - 1) * per_page
+    if offset >= total:
+        return Group(kind, total=total)
+    # Rank the most recent candidates by how well they match; page through the rest by date.
+    if offset < CANDIDATES:
+        rows = db.session.scalars(select(model).where(condition).order_by(*order)
+                                  .limit(CANDIDATES)).all()
+        rows = rank(kind, rows, tree)[offset:offset + per_page]
+    else:
+        rows = db.session.scalars(select(model).where(condition).order_by(*order)
+                                  .offset(offset).limit(per_page)).all()
+    return Group(kind, rows, total)
+
