@@ -1,5 +1,7 @@
 """Phone numbers: parse what a sourcer types, store E.164, show national format."""
 
+from functools import lru_cache
+
 import phonenumbers
 
 MAX_INPUT = 40
@@ -43,6 +45,7 @@ def split_extension(raw: str | None) -> tuple[str | None, str | None]:
     return raw, None
 
 
+@lru_cache(maxsize=4096)  # pages show the same numbers again and again; parsing is not cheap
 def format_national(e164: str | None, home_region: str = "US") -> str:
     """Show a stored number as people read it: national at home, +country code when foreign."""
     if not e164:

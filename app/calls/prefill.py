@@ -66,6 +66,15 @@ def _duration_text(seconds: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+SERVER_OPTIONS = 300
+
+
+def _picked(form, people: list[Person]) -> list[Person]:
+    chosen = {form.person_id.data, form.answered_by.data,
+              *(entry.form.reports_to.data for entry in form.people)}
+    return [p for p in people if str(p.id) in chosen]
+
+
 def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
     """Fill every picker: companies, and the chosen company's people; returns those people."""
     companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all()
@@ -73,8 +82,11 @@ def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
                                          [(str(i), n) for i, n in companies])
     people = db.session.scalars(select(Person).where(Person.company_id == company.id)
                                 .order_by(Person.full_name)).all() if company else []
+    # A big company's people would be thousands of <option>s in every picker: the script fills
+    # the pickers from the page's people list instead, so only picks already made are rendered.
+    shown = people if len(people) <= SERVER_OPTIONS else _picked(form, people)
     options = [(str(p.id), p.display_name + (f" ({p.title})" if p.full_name and p.title else ""))
-               for p in people]
+               for p in shown]
     form.person_id.choices = as_choices([("", "— nobody in particular —")] + options)
     form.answered_by.choices = as_choices([("", "Nobody / not known")] + options +
                                           [("new", "A new gatekeeper (type the name)")])

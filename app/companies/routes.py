@@ -35,6 +35,8 @@ PEOPLE_COUNT = (select(func.count(Person.id)).where(Person.company_id == Company
                 .correlate(Company).scalar_subquery())
 LAST_CALL = (select(func.max(Call.started_at)).where(Call.company_id == Company.id)
              .correlate(Company).scalar_subquery())
+PEOPLE_SHOWN = 100
+
 SORTS = {
     "name": Company.name.asc(),
     "recent": Company.created_at.desc(),
@@ -82,13 +84,17 @@ def create():
 def detail(company_id: int):
     """A company's people, call history and open follow-ups."""
     company = db.get_or_404(Company, company_id)
+    # A big target can have thousands of names: the page shows the first, the list has them all.
     people = db.session.scalars(select(Person).where(Person.company_id == company.id)
                                 .options(selectinload(Person.reports_to))
-                                .order_by(Person.full_name)).all()
+                                .order_by(Person.full_name).limit(PEOPLE_SHOWN)).all()
+    people_total = db.session.scalar(select(func.count(Person.id))
+                                     .where(Person.company_id == company.id))
     calls = db.session.scalars(select(Call).where(Call.company_id == company.id)
                                .options(selectinload(Call.user))
                                .order_by(Call.started_at.desc()).limit(100)).all()
     return render_template("companies/detail.html", company=company, calls=calls, people=people,
+                           people_total=people_total,
                            follow_ups=open_follow_ups_for_company(company.id))
 
 
