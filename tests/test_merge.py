@@ -1,0 +1,72 @@
+"""Merging a duplicate into the person who stays, and erasing a person on request."""
+
+import pytest
+from sqlalchemy import select
+
+from app.calls.service import save_call
+from app.errors import DomainError
+from app.models import Call, Person, ReportingLink, Touchpoint, TouchpointKind
+from app.people.merge import erase_person, merge_people
+from app.search.service import run_search
+from tests import factories
+
+
+@pytest.fixture
+def pair(app, user, db):
+    """Jane on file twice: the original with a title, a duplicate with calls, reports and more."""
+    boss = factories.PersonFactory(full_name="Bo Boss")
+    company = boss.company
+    keep = factories.PersonFactory(company=company, full_name="Jane Doe", title="VP Sales",
+                                   email=None, reports_to=boss)
+    dup = factories.PersonFactory(company=company, full_name="Jane  Doe-Smith", title=None,
+                                  email="jane@acme.example", notes="Prefers mornings.")
+    report = factories.PersonFactory(company=company, full_name="Rick Report", reports_to=dup)
+    call = save_call(user, {"company_id": company.id, "outcome": "connected",
+                            "person_id": dup.id, "notes": "Spoke with Jane about the role.",
+                            "people": [{"id": report.id, "reports_to": dup.id}]})
+    db.session.add(Touchpoint(person_id=dup.id, user_id=user.id, kind=TouchpointKind.EMAIL))
+    db.session.commit()
+    return {"keep": keep, "dup": dup, "report": report, "call": call, "boss": boss}
+
+
+def test_merging_moves_every_link_and_fills_blanks(pair, db):
+    keep_id, dup_id = pair["keep"].id, pair["dup"].id
+    merged = merge_people(pair["keep"], pair["dup"])
+    assert db.session.get(Person, dup_id) is None
+    assert merged.id == keep_id and merged.title == "VP Sales"
+    assert merged.email == "jane@acme.example" and "Prefers mornings." in merged.notes
+    call = db.session.get(Call, pair["call"].id)
+    assert call.person_id == keep_id and keep_id in {p.id for p in call.people}
+    assert db.session.get(Person, pair["report"].id).reports_to_id == keep_id
+    assert all(link.manager_id != dup_id and link.person_id != dup_id
+               for link in db.session.scalars(select(ReportingLink)))
+    assert db.session.scalars(select(Touchpoint)).one().person_id == keep_id
+    assert merged.reports_to_id == pair["boss"].id
+
+
+def test_the_search_index_follows_a_merge(pair):
+    assert run_search("doe-smith").people.total == 1
+    merge_people(pair["keep"], pair["dup"])
+    assert run_search("doe-smith").people.total == 0
+    assert [p.full_name for p in run_search("name:jane").people.items] == ["Jane Doe"]
+    # The call now names the person who stayed.
+    assert run_search("name:jane").calls.total == 1
+
+
+def test_merging_across_companies_or_with_oneself_is_refused(pair):
+    stranger = factories.PersonFactory(full_name="Elsewhere Person")
+    with pytest.raises(DomainError):
+        merge_people(pair["keep"], stranger)
+    with pytest.raises(DomainError):
+        merge_people(pair["keep"], pair["keep"])
+
+
+def test_erasing_removes_the_person_and_keeps_the_calls(pair, db):
+    dup_id, call_id = pair["dup"].id, pair["call"].id
+    erase_person(pair["dup"])
+    assert db.session.get(Person, dup_id) is None
+    call = db.session.get(Call, call_id)
+    assert call.person_id is None and dup_id not in {p.id for p in call.people}
+    assert db.session.get(Person, pair["report"].id).reports_to_id is None
+    assert not db.session.scalars(select(Touchpoint)).all()
+    assert run_search("doe-smith").total == 0
