@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.choices import as_choices
 from app.extensions import db
@@ -67,6 +67,7 @@ def _duration_text(seconds: int | None) -> str:
 
 
 SERVER_OPTIONS = 300
+SERVER_COMPANIES = 500
 
 
 def _picked(form, people: list[Person]) -> list[Person]:
@@ -77,9 +78,15 @@ def _picked(form, people: list[Person]) -> list[Person]:
 
 def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
     """Fill every picker: companies, and the chosen company's people; returns those people."""
-    companies = db.session.execute(select(Company.id, Company.name).order_by(Company.name)).all()
+    total = db.session.scalar(select(func.count(Company.id))) or 0
+    query = select(Company.id, Company.name).order_by(Company.name)
+    if total > SERVER_COMPANIES:
+        # Thousands of targets: offer the chosen one; the lookup field finds the others.
+        query = query.where(Company.id == (company.id if company else None))
+    companies = db.session.execute(query).all()
     form.company_id.choices = as_choices([("", "— pick a company —")] +
                                          [(str(i), n) for i, n in companies])
+    form.company_lookup = total > SERVER_COMPANIES
     people = db.session.scalars(select(Person).where(Person.company_id == company.id)
                                 .order_by(Person.full_name)).all() if company else []
     # A big company's people would be thousands of <option>s in every picker: the script fills

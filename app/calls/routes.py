@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.calls import service
 from app.calls.filters import CallFilterForm
@@ -119,6 +119,18 @@ def complete_follow_up(call_id: int):
     flash("Follow-up marked done.", "success")
     return redirect(request.referrer if request.referrer and request.referrer.startswith(
         request.host_url) else url_for("main.index"))
+
+
+@bp.get("/company-lookup")
+def company_lookup():
+    """Companies whose name starts with (or contains) what was typed, for the call form."""
+    q = request.args.get("q", "").strip().lower()[:100]
+    if len(q) < 2:
+        return jsonify(companies=[])
+    rows = db.session.execute(
+        select(Company.id, Company.name).where(func.lower(Company.name).like(f"%{q}%"))
+        .order_by(func.lower(Company.name).like(f"{q}%").desc(), Company.name).limit(15)).all()
+    return jsonify(companies=[{"id": i, "name": n} for i, n in rows])
 
 
 @bp.get("/company-people/<int:company_id>")

@@ -141,6 +141,29 @@
     row.querySelector(".row-name").addEventListener("input", refreshRowOptions);
   });
   company.addEventListener("change", function () { loadCompany(false); });
+
+  // Many targets: the select holds only the chosen one; this field finds the others by name.
+  var lookup = document.getElementById("company-lookup");
+  if (lookup) {
+    var matches = document.getElementById("company-matches"), found = {};
+    lookup.addEventListener("input", function () {
+      var typed = lookup.value.trim();
+      if (found[typed]) {
+        var id = String(found[typed]);
+        if (!company.querySelector('option[value="' + id + '"]')) company.appendChild(option(id, typed));
+        company.value = id;
+        company.dispatchEvent(new Event("change"));
+        return;
+      }
+      if (typed.length < 2) return;
+      fetch("/calls/company-lookup?q=" + encodeURIComponent(typed), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : {companies: []}; })
+        .then(function (data) {
+          matches.innerHTML = "";
+          data.companies.forEach(function (c) { found[c.name] = c.id; matches.appendChild(option(c.name, "")); });
+        }).catch(function () { /* the select still works for the chosen company */ });
+    });
+  }
   answeredBy.addEventListener("change", toggleGatekeeper);
   form.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
