@@ -18,10 +18,11 @@ from app.choices import as_choices
 from app.errors import AlreadyOnFileError, DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
-from app.models import Call, Company, Person, PersonStatus, call_person
+from app.models import Company, Person, PersonStatus
 from app.paging import page_of
 from app.people import service
 from app.people.forms import PersonForm
+from app.touchpoints.page import person_page_context
 from app.validation import get_by_id
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -92,15 +93,10 @@ def create():
 
 @bp.get("/<int:person_id>")
 def detail(person_id: int):
-    """A person with their manager, reports, provenance and every call that touched them."""
+    """A person with their manager, reports, provenance, ladder step and timeline (paged)."""
     person = db.get_or_404(Person, person_id)
-    calls = db.session.scalars(
-        select(Call).where(or_(Call.person_id == person.id, Call.answered_by_id == person.id,
-                               Call.id.in_(select(call_person.c.call_id)
-                                           .where(call_person.c.person_id == person.id))))
-        .options(selectinload(Call.user)).order_by(Call.started_at.desc())
-    ).all()
-    return render_template("people/detail.html", person=person, calls=calls)
+    page = request.args.get("page", 1, type=int)
+    return render_template("people/detail.html", **person_page_context(person, page=page))
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

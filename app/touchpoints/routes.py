@@ -1,0 +1,36 @@
+"""Log a touchpoint (email, LinkedIn or social message, meeting) from the person page."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.errors import DomainError
+from app.extensions import db
+from app.form_errors import attach_errors
+from app.models import Person
+from app.touchpoints.forms import TouchpointForm
+from app.touchpoints.page import person_page_context
+from app.touchpoints.service import log_touchpoint
+
+bp = Blueprint("touchpoints", __name__)
+
+
+@bp.post("/people/<int:person_id>/touchpoints")
+def create(person_id: int):
+    """Save a touchpoint; on an error, show the person page again with the input kept."""
+    person = db.get_or_404(Person, person_id)
+    form = TouchpointForm()
+    if form.validate_on_submit():
+        try:
+            touchpoint = log_touchpoint(
+                person,
+                current_user,
+                form.kind.data,
+                form.happened_at_utc(current_user),
+                form.note.data,
+            )
+        except DomainError as exc:
+            attach_errors(form, exc.fields)
+        else:
+            flash(f"Logged: {touchpoint.kind.label.lower()} with {person.display_name}.", "success")
+            return redirect(url_for("people.detail", person_id=person.id, _anchor="timeline"))
+    return render_template("people/detail.html", **person_page_context(person, form, page=1)), 422
