@@ -1,0 +1,1 @@
+"""Sourcing metrics: dials, connects, names, follow-ups and the funnel, as a page and a CSV."""
