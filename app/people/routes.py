@@ -68,9 +68,12 @@ def index():
                                 func.lower(Company.name).like(like)))
     if status in {s.value for s in PersonStatus}:
         query = query.where(Person.status == PersonStatus(status))
+    company = get_by_id(Company, request.args.get("company_id"))
+    if company is not None:
+        query = query.where(Person.company_id == company.id)
     query = query.order_by(Company.name, Person.full_name)
     page = page_of(query)
-    return render_template("people/index.html", page=page, q=q, status=status)
+    return render_template("people/index.html", page=page, q=q, status=status, company=company)
 
 
 @bp.route("/new", methods=["GET", "POST"])
