@@ -70,3 +70,20 @@ def test_erasing_removes_the_person_and_keeps_the_calls(pair, db):
     assert db.session.get(Person, pair["report"].id).reports_to_id is None
     assert not db.session.scalars(select(Touchpoint)).all()
     assert run_search("doe-smith").total == 0
+
+
+def test_the_person_page_offers_likely_duplicates_and_merges_them(pair, logged_in, db):
+    page = logged_in.get(f"/people/{pair['keep'].id}").get_data(as_text=True)
+    assert f'value="{pair["dup"].id}"' in page and "Possible duplicates" in page
+    response = logged_in.post(f"/people/{pair['keep'].id}/merge",
+                              data={"duplicate_id": pair["dup"].id})
+    assert response.status_code == 302
+    assert db.session.get(Person, pair["dup"].id) is None
+
+
+def test_only_admins_may_erase(pair, logged_in, client, admin, db):
+    assert logged_in.post(f"/people/{pair['dup'].id}/erase").status_code == 403
+    logged_in.post("/logout")
+    client.post("/login", data={"email": admin.email, "password": "correct-horse-battery"})
+    assert client.post(f"/people/{pair['dup'].id}/erase").status_code == 302
+    assert db.session.get(Person, pair["dup"].id) is None

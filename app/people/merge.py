@@ -5,7 +5,7 @@ Updates go through SQL for speed, so the search index is refreshed here for the 
 people changed (the session hook sees only the two people).
 """
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from app.errors import DomainError
 from app.extensions import db
@@ -21,6 +21,20 @@ def _calls_of(person_id: int) -> set[int]:
         Call.person_id == person_id, Call.answered_by_id == person_id,
         Call.id.in_(select(call_person.c.call_id).where(call_person.c.person_id == person_id)),
     ))))
+
+
+def merge_candidates(person: Person, limit: int = 15) -> list[Person]:
+    """Colleagues who may be the same person: sharing a word of the name (or a phone/email)."""
+    words = {w.lower() for w in (person.full_name or "").replace("-", " ").split() if len(w) > 1}
+    conditions = [func.lower(Person.full_name).like(f"%{w}%") for w in words]
+    for value, column in ((person.email, Person.email), (person.direct_phone, Person.direct_phone)):
+        if value:
+            conditions.append(column == value)
+    if not conditions:
+        return []
+    return list(db.session.scalars(
+        select(Person).where(Person.company_id == person.company_id, Person.id != person.id,
+                             or_(*conditions)).order_by(Person.full_name).limit(limit)))
 
 
 def merge_people(keep: Person, duplicate: Person) -> Person:

@@ -22,6 +22,7 @@ from app.models import Company, Person, PersonStatus
 from app.paging import page_of
 from app.people import service
 from app.people.forms import PersonForm
+from app.people.merge import erase_person, merge_candidates, merge_people
 from app.touchpoints.page import person_page_context
 from app.validation import get_by_id
 
@@ -99,7 +100,8 @@ def detail(person_id: int):
     """A person with their manager, reports, provenance, ladder step and timeline (paged)."""
     person = db.get_or_404(Person, person_id)
     page = request.args.get("page", 1, type=int)
-    return render_template("people/detail.html", **person_page_context(person, page=page))
+    return render_template("people/detail.html", **person_page_context(person, page=page),
+                           merge_candidates=merge_candidates(person))
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -165,3 +167,30 @@ def mark_left(person_id: int):
     service.mark_left(person, left)
     return _chart_answer(person, f"{person.display_name} " + (
         "is off the live chart." if left else "is back on the chart."))
+
+
+@bp.post("/<int:person_id>/merge")
+def merge(person_id: int):
+    """Fold a duplicate record into this person; its calls, reports and history move here."""
+    person = db.get_or_404(Person, person_id)
+    duplicate = get_by_id(Person, request.form.get("duplicate_id")) or abort(404)
+    name = duplicate.display_name
+    try:
+        merge_people(person, duplicate)
+    except DomainError as exc:
+        flash(" ".join(exc.fields.values()), "error")
+    else:
+        flash(f"Merged {name} into {person.display_name}.", "success")
+    return redirect(url_for("people.detail", person_id=person.id))
+
+
+@bp.post("/<int:person_id>/erase")
+def erase(person_id: int):
+    """Erase someone on request (admins only): the person goes, the calls stay unnamed."""
+    if not current_user.is_admin:
+        abort(403)
+    person = db.get_or_404(Person, person_id)
+    company_id, name = person.company_id, person.display_name
+    erase_person(person)
+    flash(f"Erased {name}. Their calls remain without their name.", "success")
+    return redirect(url_for("companies.detail", company_id=company_id))
