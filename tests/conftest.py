@@ -14,16 +14,21 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture
-def app():
-    """An app bound to an empty schema, dropped again after the test."""
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
-        "WTF_CSRF_ENABLED": False,
-        "SECRET_KEY": "test",
-        "DEFAULT_COUNTRY": "US",
-    })
+BASE_CONFIG = {
+    "TESTING": True,
+    "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test",
+    "DEFAULT_COUNTRY": "US",
+}
+
+
+def app_on_empty_schema(overrides: dict):
+    """Build the app with BASE_CONFIG + overrides on a fresh schema; yields it, then cleans up.
+
+    Every `app` fixture (here, tests/browser, tests/telephony) goes through this one.
+    """
+    app = create_app({**BASE_CONFIG, **overrides})
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -34,6 +39,12 @@ def app():
         # under filterwarnings) during whichever later test happens to trigger the collection.
         for engine in _db.engines.values():
             engine.dispose()
+
+
+@pytest.fixture
+def app():
+    """An app bound to an empty schema, dropped again after the test."""
+    yield from app_on_empty_schema({})
 
 
 @pytest.fixture(autouse=True)

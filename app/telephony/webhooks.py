@@ -48,6 +48,12 @@ def _call_from_args() -> Call | None:
     return get_by_id(Call, request.args.get("call_id"))
 
 
+def _keep_orphan(kind: str) -> None:
+    """An event for a call we do not know is still kept, for audit."""
+    events.store_event(kind, request.form.to_dict(), None)
+    db.session.commit()
+
+
 @bp.post("/voice")
 @twilio_signed
 def voice():
@@ -74,11 +80,10 @@ def voice():
 def status():
     """Call progress: initiated, ringing, answered, completed (or busy, no-answer, failed)."""
     call = _call_from_args()
-    if call is None:
-        events.store_event("status", request.form.to_dict(), None)
-        db.session.commit()
-        return "", 204
-    events.apply_status(call, request.form.to_dict(), request.args.get("leg", "target"))
+    if call is not None:
+        events.apply_status(call, request.form.to_dict(), request.args.get("leg", "target"))
+    else:
+        _keep_orphan("status")
     return "", 204
 
 
@@ -87,11 +92,10 @@ def status():
 def recording():
     """Recording progress; the media stays at Twilio and is streamed through the app."""
     call = _call_from_args()
-    if call is None:
-        events.store_event("recording", request.form.to_dict(), None)
-        db.session.commit()
-        return "", 204
-    events.apply_recording(call, request.form.to_dict())
+    if call is not None:
+        events.apply_recording(call, request.form.to_dict())
+    else:
+        _keep_orphan("recording")
     return "", 204
 
 

@@ -14,9 +14,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
-from app import create_app
-from app.extensions import db as _db
-from tests.conftest import PASSWORD, TEST_DATABASE_URL
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, app_on_empty_schema
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -65,13 +63,7 @@ def pg_schema():
 @pytest.fixture
 def app(tmp_path, pg_schema):
     """The app on a fresh schema, CSRF on; SQLite in a temp file the server thread can share."""
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
-        "WTF_CSRF_ENABLED": True,
-        "SECRET_KEY": "browser-test",
-        "DEFAULT_COUNTRY": "US",
-    }
+    config = {"WTF_CSRF_ENABLED": True, "SECRET_KEY": "browser-test"}
     if TEST_DATABASE_URL.startswith("sqlite"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'browser.sqlite'}"
     if pg_schema:
@@ -79,15 +71,7 @@ def app(tmp_path, pg_schema):
             "pool_pre_ping": True,
             "connect_args": {"options": f"-c search_path={pg_schema}"},
         }
-    app = create_app(config)
-    with app.app_context():
-        _db.drop_all()
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-        for engine in _db.engines.values():
-            engine.dispose()
+    yield from app_on_empty_schema(config)
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from app import create_app
 from app.extensions import db as _db
 from app.models import Call, TwilioEvent
 from tests import factories
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import app_on_empty_schema
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "f1e2d3c4b5a6978877665544332211aa"
@@ -59,20 +58,10 @@ def app(request):
     factories all use it. A test changes settings with `@pytest.mark.twilio_config(NAME=value)`,
     applied before create_app (so PROXY_FIX and WTF_CSRF_ENABLED take effect too).
     """
-    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
-              "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", "DEFAULT_COUNTRY": "US",
-              **TWILIO_CONFIG}
+    config = dict(TWILIO_CONFIG)
     for marker in reversed(list(request.node.iter_markers("twilio_config"))):
         config.update(marker.kwargs)
-    app = create_app(config)
-    with app.app_context():
-        _db.drop_all()
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-        for engine in _db.engines.values():
-            engine.dispose()
+    yield from app_on_empty_schema(config)
 
 
 @pytest.fixture
