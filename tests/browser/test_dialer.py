@@ -110,6 +110,7 @@ def test_a_browser_call_is_placed_logged_and_completed_by_twilios_callbacks(
     page.get_by_role("link", name="☎ Call").click()
     state = page.locator("#dial-state")
     expect(state).to_have_text("Ready")
+    expect(page.locator("#dialer[data-phase='ready']")).to_be_attached()  # the script is wired
 
     page.get_by_role("button", name="Call from browser").click()
     expect(state).to_have_text("Connecting…")
