@@ -11,6 +11,7 @@ from app.models import Outcome, PersonStatus, SavedSearch, SearchEntry
 from app.people.service import update_person
 from app.search.service import run_search
 from tests import factories
+from tests.conftest import TEST_DATABASE_URL
 from tests.test_api import Api
 
 
@@ -149,3 +150,33 @@ def test_outcome_values_are_slugs_or_words(world):
     assert run_search('outcome:"call back"').calls.total == 0
     assert run_search("outcome:voicemail").calls.total == 1
     assert Outcome.CALL_BACK.value == "call_back"
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
+                    reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)")
+def test_two_transactions_rewriting_the_same_entries_do_not_collide(world, db):
+    """Two calls naming the same manager at once both rewrite the manager's entries."""
+    import threading
+    import time
+
+    from app.search.index import reindex
+
+    person_id, engine, errors = world["ann"].id, db.engine, []
+
+    def writer(pause: float, start_after: float):
+        time.sleep(start_after)
+        try:
+            with engine.begin() as conn:
+                reindex(conn, "person", {person_id})
+                time.sleep(pause)
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(0.4, 0.0)),
+               threading.Thread(target=writer, args=(0.0, 0.1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert names(run_search("name:ann").people) == ["Ann Director"]

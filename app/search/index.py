@@ -8,6 +8,8 @@ also touches the entries that carry that name (a person's company, a call's peop
 from __future__ import annotations
 
 from sqlalchemy import delete, event, insert, inspect, select, union
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -85,7 +87,19 @@ def reindex(conn: Connection, kind: str, ids: set[int]) -> None:
                                                SearchEntry.ref_id.in_(chunk)))
         rows = BUILDERS[kind](conn, set(chunk))
         if rows:
-            conn.execute(insert(SearchEntry), rows)
+            conn.execute(_upsert(conn), rows)
+
+
+def _upsert(conn: Connection):
+    """An insert that takes over a row another transaction wrote meanwhile.
+
+    Two calls naming the same manager both rewrite the manager's entries: the second one's
+    delete cannot see the first one's fresh rows, so its insert must update them, not fail.
+    """
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(SearchEntry)
+    return statement.on_conflict_do_update(
+        index_elements=["kind", "ref_id", "field"], set_={"text": statement.excluded.text})
 
 
 def _chunks(items: list[int], size: int):
@@ -139,6 +153,8 @@ def _after_flush(session: Session, _context) -> None:
         kind = KINDS.get(type(obj))
         if kind is None or obj.id is None:
             continue
+        if obj in session.dirty and not _indexed_change(obj):
+            continue  # e.g. a manager whose list of reports changed: nothing indexed moved
         touched[kind].add(obj.id)
         if obj in session.dirty and _name_changed(obj):
             renamed[kind].add(obj.id)
@@ -148,6 +164,19 @@ def _after_flush(session: Session, _context) -> None:
     _dependents(conn, renamed)
     for kind in touched:
         reindex(conn, kind, touched[kind] | renamed[kind])
+
+
+# What each kind's entries are built from: a change elsewhere leaves its entries as they are.
+INDEXED_ATTRS = {
+    Person: ("full_name", "title", "department", "notes", "company_id"),
+    Company: ("name", "domain", "notes", "industry", "location"),
+    Call: ("notes", "follow_up_note", "company_id", "person_id", "answered_by_id", "people"),
+}
+
+
+def _indexed_change(obj) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[attr].history.has_changes() for attr in INDEXED_ATTRS[type(obj)])
 
 
 def _name_changed(obj) -> bool:
