@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal_column, not_, or_, select
 from sqlalchemy.sql.elements import False_
 
 from app.extensions import db
@@ -41,6 +41,7 @@ INDEX_FIELDS: dict[str, dict[str | None, tuple[str, ...] | None]] = {
 MODELS = {"person": Person, "company": Company, "call": Call}
 PER_PAGE = 20
 CANDIDATES = 400  # rows ranked per group before paging
+COUNT_CAP = 10_000
 
 
 @dataclass
@@ -48,6 +49,11 @@ class Group:
     kind: str
     items: list = field(default_factory=list)
     total: int = 0
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more matches than were counted."""
+        return self.total > COUNT_CAP
 
 
 @dataclass
@@ -96,7 +102,11 @@ class _Compiler:
                              f"q{next(self.keys)}")
         if match is None:
             return false()
-        entries = select(SearchEntry.ref_id).where(SearchEntry.kind == self.kind, match)
+        # On SQLite, "+kind" keeps the planner from scanning the kind index instead of starting
+        # from the full-text matches (it has no statistics to know better).
+        kind = literal_column("+search_entry.kind") if self.dialect == "sqlite" else (
+            SearchEntry.kind)
+        entries = select(SearchEntry.ref_id).where(kind == self.kind, match)
         if fields is not None:
             entries = entries.where(SearchEntry.field.in_(fields))
         return self.model.id.in_(entries)
@@ -164,21 +174,25 @@ def _group(kind: str, model, condition, tree: Node, page: int, per_page: int,
            counts_only: bool = False) -> Group:
     if isinstance(condition, False_):  # a field this kind of record does not have
         return Group(kind)
-    total = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-    if not total or counts_only:
-        return Group(kind, total=total)
-    order = (Call.started_at.desc(), Call.id.desc()) if kind == "call" else (
-        model.updated_at.desc(), model.id.desc())
+    # One pass gives both the count (stopping at COUNT_CAP: "10,000+" says enough) and the
+    # newest ids, walking the primary key instead of sorting every match.
+    ids = db.session.scalars(select(model.id).where(condition).order_by(model.id.desc())
+                             .limit(COUNT_CAP + 1)).all()
+    total = len(ids)
     offset = (page - 1) * per_page
-    if offset >= total:
+    if not total or counts_only or offset >= total:
         return Group(kind, total=total)
-    # Rank the most recent candidates by how well they match; page through the rest by date.
     if offset < CANDIDATES:
-        rows = db.session.scalars(select(model).where(condition).order_by(*order)
-                                  .limit(CANDIDATES)).all()
+        # Rank the newest candidates by how well they match, then take this page of them.
+        wanted = ids[:CANDIDATES]
+        rows = _load(model, wanted)
         rows = rank(kind, rows, tree)[offset:offset + per_page]
     else:
-        rows = db.session.scalars(select(model).where(condition).order_by(*order)
-                                  .offset(offset).limit(per_page)).all()
+        rows = _load(model, ids[offset:offset + per_page])
     return Group(kind, rows, total)
 
+
+def _load(model, ids: list[int]) -> list:
+    """Rows by id, in the order given."""
+    by_id = {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
