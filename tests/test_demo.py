@@ -44,7 +44,7 @@ def test_seed_demo_gives_recruiters_follow_ups_due_today(runner, db):
     recruiters = db.session.scalars(select(User).where(User.role == Role.RECRUITER)).all()
     assert len(recruiters) == 2
     for recruiter in recruiters:
-        assert due_follow_ups(recruiter), recruiter.email
+        assert due_follow_ups(recruiter)[0], recruiter.email
     future = db.session.scalars(
         select(Call).where(Call.follow_up_done_at.is_(None), Call.follow_up_at > now_utc())
     ).all()

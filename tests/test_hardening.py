@@ -79,3 +79,32 @@ def test_a_call_row_cannot_rename_someone_on_file_but_can_name_an_empty_box(api,
     assert (box.full_name, box.placeholder, box.title) == ("Sam Sales", False, "VP Sales")
     db.session.refresh(person)
     assert person.full_name == "Rita Real"
+
+
+def test_with_thousands_of_targets_the_calls_list_filters_by_company_name(logged_in, db, user):
+    from sqlalchemy import insert
+
+    from app.calls.prefill import SERVER_COMPANIES
+    from app.models import Company
+
+    db.session.execute(insert(Company), [{"name": f"Target {i:04d}", "country": "US"}
+                                         for i in range(SERVER_COMPANIES + 1)])
+    wanted = factories.CompanyFactory(name="Zebra Holdings")
+    factories.CallFactory(user=user, company=wanted)
+    factories.CallFactory(user=user, company=factories.CompanyFactory(name="Other Co"))
+    page = logged_in.get("/calls/").get_data(as_text=True)
+    assert page.count("<option") < 50 and 'name="company_name"' in page
+    filtered = logged_in.get("/calls/?company_name=zebra").get_data(as_text=True)
+    assert "Zebra Holdings" in filtered and "Other Co</a>" not in filtered
+
+
+def test_the_today_page_shows_the_oldest_fifty_follow_ups_and_the_count(logged_in, db, user):
+    from datetime import timedelta
+
+    from app.models import now_utc
+
+    for days in range(55):
+        factories.CallFactory(user=user, follow_up_at=now_utc() - timedelta(days=days + 1))
+    page = logged_in.get("/").get_data(as_text=True)
+    assert '<span class="count">55</span>' in page
+    assert page.count('data-call-id="') == 50 and "50 oldest of 55" in page

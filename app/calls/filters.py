@@ -1,8 +1,10 @@
 """The calls-list filter (a GET form: no CSRF, values kept in the URL)."""
 
-from wtforms import DateField, Form, SelectField
+from sqlalchemy import func
+from wtforms import DateField, Form, SelectField, StringField
 from wtforms.validators import Optional
 
+from app.calls.prefill import SERVER_COMPANIES
 from app.calls.queries import CallFilter
 from app.choices import as_choices
 from app.extensions import db
@@ -17,6 +19,8 @@ class CallFilterForm(Form):
                           [(o.value, o.label) for o in Outcome]), validate_choice=False)
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
+    # With thousands of targets the company select gives way to a name filter.
+    company_name = StringField("Company name")
 
     def __init__(self, formdata):
         super().__init__(formdata)
@@ -24,9 +28,13 @@ class CallFilterForm(Form):
         self.user.choices = as_choices([("", "Everyone")] + [
             (str(u.id), u.display_name) for u in db.session.scalars(
                 db.select(User).order_by(User.name, User.email))])
+        companies = db.select(Company.id, Company.name).order_by(Company.name)
+        self.many_companies = (db.session.scalar(db.select(func.count(Company.id))) or 0) > (
+            SERVER_COMPANIES)
+        if self.many_companies:
+            companies = companies.where(Company.id == (parse_id(self.company.data) or 0))
         self.company.choices = as_choices([("", "Any company")] + [
-            (str(i), n) for i, n in db.session.execute(
-                db.select(Company.id, Company.name).order_by(Company.name))])
+            (str(i), n) for i, n in db.session.execute(companies)])
 
     def to_filter(self) -> CallFilter:
         def as_int(value):
@@ -35,6 +43,7 @@ class CallFilterForm(Form):
         outcome = self.outcome.data if self.outcome.data in {o.value for o in Outcome} else None
         return CallFilter(
             user_id=as_int(self.user.data), company_id=as_int(self.company.data),
+            company_name=(self.company_name.data or "").strip()[:100] or None,
             outcome=Outcome(outcome) if outcome else None,
             date_from=self.date_from.data if not self.date_from.errors else None,
             date_to=self.date_to.data if not self.date_to.errors else None,

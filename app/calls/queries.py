@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Call, Outcome, User
+from app.models import Call, Company, Outcome, User
 from app.timezones import from_local, to_local
 
 
@@ -17,16 +17,21 @@ def end_of_today_utc(user: User) -> datetime:
     return from_local(tomorrow, user.timezone)
 
 
-def due_follow_ups(user: User) -> list[Call]:
-    """The user's open follow-ups due before the end of their today, oldest first."""
-    query = (
-        select(Call)
-        .where(Call.user_id == user.id, Call.follow_up_at.is_not(None),
+FOLLOW_UPS_SHOWN = 50
+
+
+def due_follow_ups(user: User, limit: int = FOLLOW_UPS_SHOWN) -> tuple[list[Call], int]:
+    """The user's open follow-ups due before the end of their today, oldest first, and how many
+    there are in all (the page shows the first `limit`)."""
+    due = and_(Call.user_id == user.id, Call.follow_up_at.is_not(None),
                Call.follow_up_done_at.is_(None), Call.follow_up_at < end_of_today_utc(user))
+    total = db.session.scalar(select(func.count(Call.id)).where(due)) or 0
+    query = (
+        select(Call).where(due)
         .options(selectinload(Call.company), selectinload(Call.person))
-        .order_by(Call.follow_up_at)
+        .order_by(Call.follow_up_at).limit(limit)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query)), total
 
 
 def recent_calls(limit: int) -> list[Call]:
@@ -40,6 +45,7 @@ def recent_calls(limit: int) -> list[Call]:
 class CallFilter:
     user_id: int | None = None
     company_id: int | None = None
+    company_name: str | None = None
     outcome: Outcome | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -53,6 +59,10 @@ def filtered_calls(flt: CallFilter, viewer: User) -> Select:
         query = query.where(Call.user_id == flt.user_id)
     if flt.company_id:
         query = query.where(Call.company_id == flt.company_id)
+    if flt.company_name:
+        like = f"%{flt.company_name.lower()}%"
+        query = query.where(Call.company_id.in_(
+            select(Company.id).where(func.lower(Company.name).like(like))))
     if flt.outcome:
         query = query.where(Call.outcome == flt.outcome)
     if flt.date_from:

@@ -12,9 +12,9 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     """Follow-ups due today or overdue, then the latest calls."""
-    mine = due_follow_ups(current_user)
-    return render_template("main/index.html", follow_ups=mine, calls=recent_calls(10),
-                           now_utc=now_utc())
+    mine, due_total = due_follow_ups(current_user)
+    return render_template("main/index.html", follow_ups=mine, due_total=due_total,
+                           calls=recent_calls(10), now_utc=now_utc())
 
 
 @bp.get("/healthz")

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -119,6 +119,13 @@ class Call(db.Model):
     __table_args__ = (
         Index("ix_call_metrics", "started_at", "user_id", "company_id", "outcome",
               "answered_by_id"),
+        # Open follow-ups are few among a year of calls: index only those (Today, company page).
+        Index("ix_call_open_follow_up_user", "user_id", "follow_up_at",
+              postgresql_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL"),
+              sqlite_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL")),
+        Index("ix_call_open_follow_up_company", "company_id", "follow_up_at",
+              postgresql_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL"),
+              sqlite_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL")),
     )
 
     user: Mapped[User] = relationship()
