@@ -41,6 +41,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# The same names, titles and status mix as the org-chart bench (both run from bench/).
+from org_chart import DEPARTMENTS, FIRST, LAST, PASSWORD, STATUSES, TITLES  # noqa: E402
 from sqlalchemy import bindparam, event, func, insert, select, text, update  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
@@ -64,7 +66,6 @@ from app.models import (  # noqa: E402
 
 SUBMIT_TARGET_MS = 50
 PAGE_TARGET_MS = 200
-PASSWORD = "bench-password-123"
 USER_TZ = "America/New_York"
 TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "b" * 32, "TWILIO_AUTH_TOKEN": "bench-auth-token",
           "PUBLIC_BASE_URL": "https://switchboard.bench.example"}
@@ -93,17 +94,6 @@ CITIES = [("New York, NY", "212", "America/New_York", "US"),
           ("Atlanta, GA", "404", "America/New_York", "US"),
           ("San Jose, CA", "408", "America/Los_Angeles", "US"),
           ("Toronto, ON", "416", "America/Toronto", "CA")]
-DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Product", "Finance", "People", "Operations",
-               "Legal"]
-TITLES = ["CEO", "VP", "Director", "Senior Manager", "Manager", "Team Lead", "Senior", "Associate"]
-FIRST = ["Ana", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jia", "Kai", "Lea",
-         "Max", "Nia", "Oto", "Pia", "Raj", "Sol", "Tia", "Uma", "Vic", "Wes", "Xia", "Yuri", "Zoe"]
-LAST = ["Abbott", "Brandt", "Castillo", "Dubois", "Eriksen", "Fujita", "Garcia", "Haddad",
-        "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
-        "Quinn", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga", "Wright", "Xu", "Yilmaz", "Zhou"]
-STATUSES = [(PersonStatus.UNCOVERED, 50), (PersonStatus.VERIFIED, 20),
-            (PersonStatus.CONTACTED, 15), (PersonStatus.CANDIDATE, 5),
-            (PersonStatus.NOT_INTERESTED, 7), (PersonStatus.DO_NOT_CALL, 3)]
 OUTCOMES = [(Outcome.NO_ANSWER, 25), (Outcome.VOICEMAIL, 20), (Outcome.GATEKEEPER, 20),
             (Outcome.CONNECTED, 12), (Outcome.REFERRAL, 5), (Outcome.BUSY, 4),
             (Outcome.WRONG_NUMBER, 3), (Outcome.BAD_NUMBER, 2), (Outcome.NOT_INTERESTED, 4),

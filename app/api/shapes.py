@@ -3,21 +3,8 @@
 from app.api.parsing import Shape
 from app.api.serializers import CALL_FIELDS, COMPANY_FIELDS, PERSON_FIELDS, TOUCHPOINT_FIELDS
 
-COMPANY_WRITABLE = frozenset(
-    {
-        "name",
-        "domain",
-        "main_phone",
-        "country",
-        "location",
-        "timezone",
-        "industry",
-        "email_pattern",
-        "off_limits",
-        "off_limits_reason",
-        "notes",
-    }
-)
+# Everything a company returns, less what the server sets itself.
+COMPANY_WRITABLE = frozenset(COMPANY_FIELDS) - {"id", "created_at", "updated_at"}
 PERSON_DETAILS = frozenset(
     {
         "full_name",
