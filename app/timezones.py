@@ -13,7 +13,9 @@ def all_timezones() -> list[str]:
 
 
 def is_timezone(name: str | None) -> bool:
-    if not name:
+    # The longest IANA name is about 32 characters; a long one can only be hostile (and a deep
+    # path of them makes zoneinfo recurse until it fails).
+    if not name or not isinstance(name, str) or len(name) > 64:
         return False
     try:
         ZoneInfo(name)
@@ -27,9 +29,19 @@ def zone(name: str | None) -> ZoneInfo:
 
 
 def to_local(value: datetime | None, tz_name: str | None) -> datetime | None:
+    """The time in tz_name; never raises, so one odd stored value cannot take a page down.
+
+    Input is bounded (app.dates), but rows stored before that, near year 1 or 9999, may not
+    convert: those are shown as stored, in UTC.
+    """
     if value is None:
         return None
-    return value.astimezone(zone(tz_name))
+    if value.tzinfo is None:  # stored times are UTC; a naive one lost its zone on the way
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(zone(tz_name))
+    except (OverflowError, ValueError):
+        return value
 
 
 def from_local(value: datetime | None, tz_name: str | None) -> datetime | None:

@@ -6,6 +6,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app.dates import FIRST_DAY, LAST_DAY
 from app.extensions import db, login_manager
 from app.models import OUTCOME_LABELS, PersonRole, PersonStatus, User
 from app.phones import format_national
@@ -74,7 +75,7 @@ def security_headers(response):
 
 
 def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """Show a UTC time in the signed-in user's zone."""
+    """Show a UTC time in the signed-in user's zone (in UTC if it cannot be converted)."""
     if value is None:
         return ""
     tz = current_user.timezone if current_user.is_authenticated else "UTC"
@@ -108,7 +109,8 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(phone)
     app.add_template_filter(duration)
     app.jinja_env.globals.update(
-        OUTCOME_LABELS=OUTCOME_LABELS, PersonRole=PersonRole, PersonStatus=PersonStatus
+        OUTCOME_LABELS=OUTCOME_LABELS, PersonRole=PersonRole, PersonStatus=PersonStatus,
+        FIRST_DAY=FIRST_DAY, LAST_DAY=LAST_DAY,
     )
 
     def error_page(code: int, title: str, message: str):

@@ -91,9 +91,18 @@ def test_date_filters_are_days_in_the_viewers_time_zone(logged_in, user):
     assert _listed(logged_in, date_to="2024-01-14") == [late_on_the_14th.id]
 
 
-def test_a_malformed_date_is_ignored_rather_than_an_error(logged_in):
+@pytest.mark.parametrize(("bad", "message"), [
+    ("not-a-date", "is not a date"), ("2024-02-30", "is not a date"),
+    ("0001-01-01", "between 1970-01-01 and 2100-12-31"),
+    ("9999-12-31", "between 1970-01-01 and 2100-12-31"),
+])
+def test_a_date_filter_it_cannot_use_is_named_and_left_out(logged_in, bad, message):
     call = factories.CallFactory()
-    assert _listed(logged_in, date_from="not-a-date") == [call.id]
+    response = logged_in.get("/calls/", query_string={"date_from": bad})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f'<a href="/calls/{call.id}">' in page  # the list still shows, unfiltered by it
+    assert re.search(r'id="date_from-error">[^<]*' + message, page)
 
 
 def test_the_call_list_is_paginated_and_pages_keep_the_filters(logged_in, app, user):

@@ -111,8 +111,10 @@ def test_a_blank_when_means_now(logged_in, person, db):
     [
         ({"happened_at": "2024-03-05T09:30"}, "kind", "Pick how you reached them."),
         ({"kind": "fax", "happened_at": "2024-03-05T09:30"}, "kind", "Choose one of"),
-        ({"kind": "email", "happened_at": "2999-01-01T09:00"}, "happened_at", "in the future"),
-        ({"kind": "email", "happened_at": "0001-01-01T09:00"}, "happened_at", "too long ago"),
+        ({"kind": "email", "happened_at": "2099-01-01T09:00"}, "happened_at", "in the future"),
+        # Outside the date window every date field gives the same message (app/dates.py).
+        ({"kind": "email", "happened_at": "2999-01-01T09:00"}, "happened_at", "between 1970"),
+        ({"kind": "email", "happened_at": "0001-01-01T09:00"}, "happened_at", "between 1970"),
         ({"kind": "email", "happened_at": "yesterday"}, "happened_at", "Not a valid datetime"),
         (
             {"kind": "email", "happened_at": "2024-03-05T09:30", "note": "x" * 2001},

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, request
 
+from app import dates
 from app.api.errors import ApiError
 from app.validation import MAX_ID, FieldErrors
 
@@ -87,21 +88,8 @@ def require_shape(data: dict[str, Any], shape: Shape) -> None:
 
 
 def parse_datetime(value: Any) -> datetime:
-    """An ISO 8601 date-time with an offset; raises ValueError with a message for the client."""
-    if not isinstance(value, str):
-        raise ValueError("Must be an ISO 8601 date-time string, e.g. 2024-05-01T14:30:00Z.")
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(
-            f"“{value[:40]}” is not an ISO 8601 date-time, e.g. 2024-05-01T14:30:00Z."
-        ) from None
-    if parsed.tzinfo is None:
-        raise ValueError(
-            "Add a UTC offset (Z or +02:00, e.g. 2024-05-01T14:30:00Z): "
-            "a time without one is ambiguous."
-        )
-    return parsed
+    """An ISO 8601 date-time with an offset in app.dates' window; ValueError says what is wrong."""
+    return dates.parse_datetime(value)
 
 
 def parse_datetimes(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, str]:

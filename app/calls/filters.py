@@ -1,12 +1,12 @@
 """The calls-list filter (a GET form: no CSRF, values kept in the URL)."""
 
 from sqlalchemy import func
-from wtforms import DateField, Form, SelectField, StringField
-from wtforms.validators import Optional
+from wtforms import Form, SelectField, StringField
 
 from app.calls.prefill import SERVER_COMPANIES
 from app.calls.queries import CallFilter
 from app.choices import as_choices
+from app.dates import WindowedDateField
 from app.extensions import db
 from app.models import Company, Outcome, User
 from app.validation import parse_id
@@ -17,8 +17,8 @@ class CallFilterForm(Form):
     company = SelectField("Company", choices=[], validate_choice=False)
     outcome = SelectField("Outcome", choices=as_choices([("", "Any outcome")] +
                           [(o.value, o.label) for o in Outcome]), validate_choice=False)
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = WindowedDateField("From")
+    date_to = WindowedDateField("To")
     # With thousands of targets the company select gives way to a name filter.
     company_name = StringField("Company name")
 
@@ -45,8 +45,8 @@ class CallFilterForm(Form):
             user_id=as_int(self.user.data), company_id=as_int(self.company.data),
             company_name=(self.company_name.data or "").strip()[:100] or None,
             outcome=Outcome(outcome) if outcome else None,
-            date_from=self.date_from.data if not self.date_from.errors else None,
-            date_to=self.date_to.data if not self.date_to.errors else None,
+            date_from=self.date_from.data,  # None when unreadable: the field holds the error
+            date_to=self.date_to.data,
         )
 
     def url_args(self) -> dict:

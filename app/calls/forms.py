@@ -5,7 +5,6 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.choices import as_choices
+from app.dates import WindowedDateTimeField
 from app.models import Outcome, PersonRole, User
 from app.timezones import from_local
 
@@ -74,12 +74,10 @@ class CallForm(FlaskForm):
                                                                       Length(max=200)])
     gatekeeper_title = StringField("Their title", validators=[Optional(), Length(max=200)])
     outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, validate_choice=False)
-    started_at = DateTimeLocalField("Started", format="%Y-%m-%dT%H:%M",
-                                    validators=[Optional()])
+    started_at = WindowedDateTimeField("Started", validators=[Optional()])
     duration = StringField("Duration", validators=[Optional(), Length(max=10)])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=100_000)])
-    follow_up_at = DateTimeLocalField("Follow up on", format="%Y-%m-%dT%H:%M",
-                                      validators=[Optional()])
+    follow_up_at = WindowedDateTimeField("Follow up on", validators=[Optional()])
     follow_up_note = StringField("Next step", validators=[Optional(), Length(max=500)])
     previous_call_id = HiddenField()
     draft_key = HiddenField()

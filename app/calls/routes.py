@@ -36,7 +36,9 @@ def index():
     form = CallFilterForm(request.args)
     query = filtered_calls(form.to_filter(), current_user)
     page = page_of(query)
-    return render_template("calls/index.html", page=page, form=form, args=form.url_args())
+    # A date it cannot read is named on the page and left out of the filter.
+    return render_template("calls/index.html", page=page, form=form,
+                           args=form.url_args()), 400 if form.errors else 200
 
 
 def _submit(form: CallForm, call: Call | None):

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from app.companies.orgchart import Node, OrgChart
 from app.models import PersonStatus
-from app.timezones import zone
+from app.timezones import to_local, zone
 
 _SENTINEL = 987654321
 _STATUS_BADGES = {
@@ -103,7 +103,7 @@ class ChartRenderer:
         return "".join(out)
 
     def _day(self, value) -> str:
-        return value.astimezone(self.tz).strftime("%d %b")
+        return to_local(value, self.tz.key).strftime("%d %b")  # never raises on odd old rows
 
     def _last_call(self, node: Node) -> str:
         if node.last_call is None:

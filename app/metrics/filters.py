@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.dates import DATE_EXAMPLE, WINDOW_TEXT, DateError, OutsideWindow, parse_date
 from app.extensions import db
 from app.models import User
 from app.timezones import zone
@@ -17,7 +18,6 @@ PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "cust
 GROUPINGS = {"day": "Day", "week": "Week"}
 FUNNEL_SCOPES = {"period": "Names uncovered in the period", "all": "All names, any time"}
 MAX_DAYS = 366
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 @dataclass
@@ -112,14 +112,12 @@ class MetricsFilter:
 
 def _parse_date(value: str, label: str, errors: list[str]) -> date | None:
     try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        errors.append(f"{label} must be a date like 2026-01-31 (got {value[:40]!r}).")
-        return None
-    if not EARLIEST <= day <= LATEST:
-        errors.append(f"{label} must fall between {EARLIEST} and {LATEST}.")
-        return None
-    return day
+        return parse_date(value)
+    except OutsideWindow:
+        errors.append(f"{label} must fall {WINDOW_TEXT}.")
+    except DateError:
+        errors.append(f"{label} must be a date like {DATE_EXAMPLE} (got {value[:40]!r}).")
+    return None
 
 
 def _custom_range(args: Mapping[str, str], errors: list[str]) -> tuple[date, date] | None:

@@ -5,7 +5,9 @@
 Precedence is LinkedIn's: quotes, parentheses, NOT, AND, OR, so `a OR b NOT c` reads
 `a OR (b AND NOT c)`. Terms side by side are ANDed; `-term` is `NOT term`; `term*` is a prefix;
 a field (`title:`) applies to the term or group right after it; `called:>2026-01-01` compares
-dates. Case never matters. A malformed query raises QueryError with the position of the problem.
+dates. Case never matters. A malformed query raises QueryError with the position of the problem,
+and so does one past the limits below (length, terms, nesting), so no query can exhaust the
+parser's recursion or the database.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.dates import WINDOW_TEXT, DateError, OutsideWindow, parse_date
+
 TEXT_FIELDS = frozenset({"name", "title", "department", "company", "notes", "recruiter"})
 CHOICE_FIELDS = frozenset({"status", "role", "outcome"})
 DATE_FIELDS = frozenset({"called"})
 FIELDS = TEXT_FIELDS | CHOICE_FIELDS | DATE_FIELDS
 MAX_QUERY = 500
 MAX_TERMS = 30
+MAX_DEPTH = 20  # nested parentheses; people write two or three
 
 
 class QueryError(ValueError):
@@ -71,6 +76,8 @@ class Token:
 
 
 _WORD = re.compile(r"[^\s()\"]+")
+# NUL and lone UTF-16 surrogates: no stored text holds them, and the database refuses them.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -123,6 +130,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.i = 0
         self.terms = 0
+        self.depth = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -158,11 +166,13 @@ class _Parser:
         return children[0] if len(children) == 1 else And(tuple(children))
 
     def not_expr(self, field: str | None) -> Node:
-        token = self.peek()
-        if token is not None and token.kind in {"NOT", "MINUS"}:
+        # A loop, not recursion: a run of NOTs costs nothing, and NOT NOT x is x.
+        negated = False
+        while (token := self.peek()) is not None and token.kind in {"NOT", "MINUS"}:
             self.take()
-            return Not(self.not_expr(field))
-        return self.primary(field)
+            negated = not negated
+        node = self.primary(field)
+        return Not(node) if negated else node
 
     def primary(self, field: str | None) -> Node:
         token = self.peek()
@@ -172,11 +182,16 @@ class _Parser:
             self.take()
             if (inner := self.peek()) is not None and inner.kind == "RPAREN":
                 raise QueryError("Empty parentheses.", inner.position)
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"Parentheses nest too deep here: at most {MAX_DEPTH} levels.",
+                                 token.position)
             node = self.or_expr(field)
             closing = self.peek()
             if closing is None or closing.kind != "RPAREN":
                 raise QueryError("This parenthesis is never closed.", token.position)
             self.take()
+            self.depth -= 1
             return node
         if token.kind == "FIELD":
             self.take()
@@ -217,14 +232,19 @@ class _Parser:
             raise QueryError(f"“{field_token.value}:” needs a date, e.g. "
                              f"{field_token.value}:>2026-01-01.", field_token.position)
         self.take()
-        match = re.fullmatch(r"(<=|>=|<|>|=)?(\d{4}-\d{2}-\d{2})", token.value)
+        match = re.fullmatch(r"(<=|>=|<|>|=)?([0-9]{4}-[0-9]{2}-[0-9]{2})", token.value)
         if not match:
             raise QueryError("Write dates as YYYY-MM-DD, optionally after < <= > >= or =.",
                              token.position)
         try:
-            value = date.fromisoformat(match.group(2))
-        except ValueError:
+            value = parse_date(match.group(2))
+        except OutsideWindow:
+            raise QueryError(f"Dates must fall {WINDOW_TEXT}.", token.position) from None
+        except DateError:
             raise QueryError("That date does not exist.", token.position) from None
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QueryError(f"At most {MAX_TERMS} terms.", token.position)
         return DateCompare(field_token.value, match.group(1) or "=", value)
 
 
@@ -232,6 +252,8 @@ def parse(text: str) -> Node:
     """Parse a Boolean query; raises QueryError pointing at the problem."""
     if len(text) > MAX_QUERY:
         raise QueryError(f"Keep queries under {MAX_QUERY} characters.", MAX_QUERY)
+    if (bad := _UNSTORABLE.search(text)) is not None:
+        raise QueryError("This character cannot be searched for.", bad.start())
     return _Parser(text).parse()
 
 

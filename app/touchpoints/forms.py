@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, TextAreaField
+from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.choices import as_choices
+from app.dates import WindowedDateTimeField
 from app.models import TouchpointKind, User, now_utc
 from app.timezones import from_local, to_local
 from app.touchpoints.service import NOTE_MAX
@@ -17,17 +18,12 @@ KIND_CHOICES = as_choices((k.value, k.label) for k in TouchpointKind)
 class TouchpointForm(FlaskForm):
     # Choices are checked by the service, which gives the same message to the API.
     kind = RadioField("How", choices=KIND_CHOICES, validate_choice=False)
-    happened_at = DateTimeLocalField("When", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    happened_at = WindowedDateTimeField("When", validators=[Optional()])
     note = TextAreaField("Note", validators=[Length(max=NOTE_MAX)])
 
     def validate_kind(self, field):
         if not field.data:
             raise ValidationError("Pick how you reached them.")
-
-    def validate_happened_at(self, field):
-        # Year 1 in a zone east of UTC would overflow when converted; the service checks the rest.
-        if field.data is not None and field.data.year < 1970:
-            raise ValidationError("That is too long ago; check the year.")
 
     def start_now(self, user: User) -> None:
         """Fill `when` with the current minute in the user's own time zone."""

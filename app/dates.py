@@ -1,0 +1,146 @@
+"""Dates and times from outside (forms, the API, list filters, search) read one way, in one window.
+
+Python's datetime stops at years 1 and 9999, so a stored 9999-12-31 shown in a zone east of UTC,
+or 0001-01-01 west of it, cannot be converted at all. Every date we accept therefore falls in
+FIRST_DAY..LAST_DAY, far from both ends: then no conversion between zones can overflow. The
+window applies to a date, and to a date-time's own date as written (before any conversion), so
+the rule reads the same to a person typing in their zone and to an API client sending an offset.
+"""
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from wtforms import DateField, DateTimeLocalField
+
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+WINDOW_TEXT = f"between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+WINDOW_MESSAGE = f"Must fall {WINDOW_TEXT}."
+# For API documents (OpenAPI descriptions): what the server accepts, in one sentence.
+WINDOW_DESCRIPTION = (
+    f"Dates, and the date part of a date-time as written (in its own offset), must fall "
+    f"{WINDOW_TEXT}; anything else is refused."
+)
+DATE_EXAMPLE = "2026-01-31"
+DATETIME_EXAMPLE = "2024-05-01T14:30:00Z"
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What a datetime-local input sends: minutes, maybe seconds (and fractions), never a zone.
+_WALL_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?")
+
+
+class DateError(ValueError):
+    """A date or date-time that cannot be read, or falls outside the window; str() is the message."""
+
+
+class OutsideWindow(DateError):
+    """A real date, but outside FIRST_DAY..LAST_DAY."""
+
+
+def in_window(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def check_date(day: date) -> date:
+    """The day itself, or DateError when it falls outside the window."""
+    if not in_window(day):
+        raise OutsideWindow(WINDOW_MESSAGE)
+    return day
+
+
+def check_datetime(value: datetime) -> datetime:
+    """The value itself, or DateError when its date (as written) falls outside the window."""
+    check_date(value.date())
+    return value
+
+
+def _quoted(value: str) -> str:
+    return "“" + value[:40] + "”"
+
+
+def parse_date(value: Any) -> date:
+    """A YYYY-MM-DD date (or a date) inside the window; DateError otherwise."""
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise DateError(f"Must be a date like {DATE_EXAMPLE}.")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if not _DATE.fullmatch(text):
+                raise ValueError
+            value = date.fromisoformat(text)
+        except ValueError:
+            raise DateError(f"{_quoted(text)} is not a date like {DATE_EXAMPLE}.") from None
+    return check_date(value)
+
+
+def parse_datetime(value: Any) -> datetime:
+    """An ISO 8601 date-time with a UTC offset, inside the window; DateError otherwise."""
+    if not isinstance(value, str):
+        raise DateError(f"Must be an ISO 8601 date-time string, e.g. {DATETIME_EXAMPLE}.")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise DateError(
+            f"{_quoted(value)} is not an ISO 8601 date-time, e.g. {DATETIME_EXAMPLE}."
+        ) from None
+    if parsed.tzinfo is None:
+        raise DateError(
+            f"Add a UTC offset (Z or +02:00, e.g. {DATETIME_EXAMPLE}): "
+            "a time without one is ambiguous."
+        )
+    return check_datetime(parsed)
+
+
+def parse_wall_clock(value: Any) -> datetime:
+    """A zone-less local time as a datetime-local input sends it (2026-01-31T14:30), in the window.
+
+    The result is naive: the caller knows whose zone it was typed in (app.timezones.from_local).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        if not _WALL_CLOCK.fullmatch(text):
+            raise ValueError
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise DateError("Not a valid datetime; type it like 2026-01-31 14:30.") from None
+    return check_datetime(parsed)
+
+
+class WindowedDateField(DateField):
+    """A date input read by parse_date: the browser is told the window, the server enforces it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["render_kw"] = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(),
+                               **kwargs.get("render_kw", {})}
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = " ".join(valuelist or ()).strip()
+        if text:
+            self.data = parse_date(text)  # WTForms reports a ValueError as this field's error
+
+
+class WindowedDateTimeField(DateTimeLocalField):
+    """A datetime-local input read by parse_wall_clock; `data` is naive, in the user's zone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
+        kwargs["render_kw"] = {"min": f"{FIRST_DAY.isoformat()}T00:00",
+                               "max": f"{LAST_DAY.isoformat()}T23:59",
+                               **kwargs.get("render_kw", {})}
+        super().__init__(*args, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        # isoformat pads the year (strftime shows year 1 as "1"), so an old out-of-window value
+        # still reaches the input, where the browser flags it against min/max.
+        return self.data.replace(tzinfo=None).isoformat(timespec="minutes") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = " ".join(valuelist or ()).strip()
+        if text:
+            self.data = parse_wall_clock(text)
