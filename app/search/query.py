@@ -242,9 +242,6 @@ class _Parser:
             raise QueryError(f"Dates must fall {WINDOW_TEXT}.", token.position) from None
         except DateError:
             raise QueryError("That date does not exist.", token.position) from None
-        self.terms += 1
-        if self.terms > MAX_TERMS:
-            raise QueryError(f"At most {MAX_TERMS} terms.", token.position)
         return DateCompare(field_token.value, match.group(1) or "=", value)
 
 
