@@ -31,7 +31,7 @@ _WALL_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9
 
 
 class DateError(ValueError):
-    """A date or date-time that cannot be read, or falls outside the window; str() is the message."""
+    """A date or date-time unreadable or outside the window; str() is the message."""
 
 
 class OutsideWindow(DateError):
