@@ -27,7 +27,9 @@ DATETIME_EXAMPLE = "2024-05-01T14:30:00Z"
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # What a datetime-local input sends: minutes, maybe seconds (and fractions), never a zone.
-_WALL_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?")
+_WALL_CLOCK = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+)
 
 
 class DateError(ValueError):
@@ -111,8 +113,11 @@ class WindowedDateField(DateField):
     """A date input read by parse_date: the browser is told the window, the server enforces it."""
 
     def __init__(self, *args, **kwargs):
-        kwargs["render_kw"] = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(),
-                               **kwargs.get("render_kw", {})}
+        kwargs["render_kw"] = {
+            "min": FIRST_DAY.isoformat(),
+            "max": LAST_DAY.isoformat(),
+            **kwargs.get("render_kw", {}),
+        }
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
@@ -127,9 +132,11 @@ class WindowedDateTimeField(DateTimeLocalField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
-        kwargs["render_kw"] = {"min": f"{FIRST_DAY.isoformat()}T00:00",
-                               "max": f"{LAST_DAY.isoformat()}T23:59",
-                               **kwargs.get("render_kw", {})}
+        kwargs["render_kw"] = {
+            "min": f"{FIRST_DAY.isoformat()}T00:00",
+            "max": f"{LAST_DAY.isoformat()}T23:59",
+            **kwargs.get("render_kw", {}),
+        }
         super().__init__(*args, **kwargs)
 
     def _value(self):

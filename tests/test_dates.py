@@ -47,22 +47,47 @@ def test_every_page_that_shows_dates_survives_a_stored_out_of_range_date(
     db.session.commit()
     person = factories.PersonFactory(full_name="Zed Zebra")
     company = person.company
-    call = factories.CallFactory(user=user, company=company, person=person, started_at=stored,
-                                 follow_up_at=stored, notes="zebra crossing")
-    db.session.add(Touchpoint(person=person, user=user, kind=TouchpointKind.EMAIL,
-                              happened_at=stored, note="zebra mail"))
+    call = factories.CallFactory(
+        user=user,
+        company=company,
+        person=person,
+        started_at=stored,
+        follow_up_at=stored,
+        notes="zebra crossing",
+    )
+    db.session.add(
+        Touchpoint(
+            person=person,
+            user=user,
+            kind=TouchpointKind.EMAIL,
+            happened_at=stored,
+            note="zebra mail",
+        )
+    )
     db.session.commit()
-    pages = ["/", "/calls/", f"/calls/{call.id}", f"/calls/{call.id}/edit",
-             "/companies/", f"/companies/{company.id}", f"/companies/{company.id}/org-chart",
-             f"/people/{person.id}", "/search/?q=zebra", "/metrics"]
+    pages = [
+        "/",
+        "/calls/",
+        f"/calls/{call.id}",
+        f"/calls/{call.id}/edit",
+        "/companies/",
+        f"/companies/{company.id}",
+        f"/companies/{company.id}/org-chart",
+        f"/people/{person.id}",
+        "/search/?q=zebra",
+        "/metrics",
+    ]
     for url in pages:
         response = logged_in.get(url)
         assert response.status_code == 200, url
     detail = logged_in.get(f"/calls/{call.id}").get_data(as_text=True)
     assert str(stored.year) in detail  # shown as stored, in UTC, when the zone cannot hold it
     api = Api(logged_in, issue_token(user))
-    assert api.get(f"/api/v1/calls/{call.id}").get_json()["started_at"].startswith(
-        stored.isoformat()[:10])
+    assert (
+        api.get(f"/api/v1/calls/{call.id}")
+        .get_json()["started_at"]
+        .startswith(stored.isoformat()[:10])
+    )
 
 
 def test_the_edit_form_offers_an_old_out_of_range_date_padded_for_the_browser(logged_in, user):
@@ -78,8 +103,9 @@ def test_the_edit_form_offers_an_old_out_of_range_date_padded_for_the_browser(lo
 
 @pytest.mark.parametrize("tz", ZONES)
 @pytest.mark.parametrize("field", ["started_at", "follow_up_at"])
-@pytest.mark.parametrize("typed", ["9999-12-31T23:00", "0001-01-01T00:00", "2101-01-01T00:00",
-                                   "1969-12-31T23:59"])
+@pytest.mark.parametrize(
+    "typed", ["9999-12-31T23:00", "0001-01-01T00:00", "2101-01-01T00:00", "1969-12-31T23:59"]
+)
 def test_the_call_form_refuses_a_date_outside_the_window_beside_its_field(
     logged_in, user, db, tz, field, typed
 ):
@@ -98,8 +124,12 @@ def test_the_call_form_takes_the_first_and_last_minutes_of_the_window(logged_in,
     user.timezone = tz
     db.session.commit()
     company = factories.CompanyFactory()
-    data = {"company_id": str(company.id), "outcome": "gatekeeper",
-            "started_at": "1970-01-01T00:00", "follow_up_at": "2100-12-31T23:59"}
+    data = {
+        "company_id": str(company.id),
+        "outcome": "gatekeeper",
+        "started_at": "1970-01-01T00:00",
+        "follow_up_at": "2100-12-31T23:59",
+    }
     assert logged_in.post("/calls/new", data=data).status_code == 302
     call = db.session.scalars(select(Call)).one()
     zone = ZoneInfo(tz)
@@ -110,8 +140,10 @@ def test_the_call_form_takes_the_first_and_last_minutes_of_the_window(logged_in,
 
 def test_the_touchpoint_form_refuses_a_date_outside_the_window(logged_in, db):
     person = factories.PersonFactory()
-    response = logged_in.post(f"/people/{person.id}/touchpoints",
-                              data={"kind": "email", "happened_at": "9999-12-31T23:59"})
+    response = logged_in.post(
+        f"/people/{person.id}/touchpoints",
+        data={"kind": "email", "happened_at": "9999-12-31T23:59"},
+    )
     assert response.status_code == 422
     assert WINDOW in response.get_data(as_text=True)
 
@@ -120,12 +152,18 @@ def test_the_touchpoint_form_refuses_a_date_outside_the_window(logged_in, db):
 
 
 @pytest.mark.parametrize("key", ["started_at", "follow_up_at"])
-@pytest.mark.parametrize("value", ["9999-12-31T23:00:00Z", "0001-01-01T00:00:00+00:00",
-                                   "2101-01-01T00:00:00+14:00", "1969-12-31T23:59:59-11:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:00:00Z",
+        "0001-01-01T00:00:00+00:00",
+        "2101-01-01T00:00:00+14:00",
+        "1969-12-31T23:59:59-11:00",
+    ],
+)
 def test_the_api_refuses_a_date_time_outside_the_window_on_its_field(api, db, user, key, value):
     company = factories.CompanyFactory()
-    response = api.post("/api/v1/calls", {"company_id": company.id, "outcome": "busy",
-                                          key: value})
+    response = api.post("/api/v1/calls", {"company_id": company.id, "outcome": "busy", key: value})
     assert response.status_code == 422
     assert response.get_json()["fields"] == {key: dates.WINDOW_MESSAGE}
     assert _calls(db) == 0
@@ -137,9 +175,15 @@ def test_the_api_refuses_a_date_time_outside_the_window_on_its_field(api, db, us
 
 def test_the_api_takes_the_window_edges_in_any_offset(api, db):
     company = factories.CompanyFactory()
-    response = api.post("/api/v1/calls", {
-        "company_id": company.id, "outcome": "busy", "started_at": "1970-01-01T00:00:00+14:00",
-        "follow_up_at": "2100-12-31T23:59:59-11:00"})
+    response = api.post(
+        "/api/v1/calls",
+        {
+            "company_id": company.id,
+            "outcome": "busy",
+            "started_at": "1970-01-01T00:00:00+14:00",
+            "follow_up_at": "2100-12-31T23:59:59-11:00",
+        },
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["started_at"].startswith("1969-12-31T10:00:00")
@@ -148,8 +192,10 @@ def test_the_api_takes_the_window_edges_in_any_offset(api, db):
 
 def test_a_naive_api_date_time_is_still_refused_for_its_missing_offset(api):
     company = factories.CompanyFactory()
-    response = api.post("/api/v1/calls", {"company_id": company.id, "outcome": "busy",
-                                          "started_at": "2024-05-01T09:30:00"})
+    response = api.post(
+        "/api/v1/calls",
+        {"company_id": company.id, "outcome": "busy", "started_at": "2024-05-01T09:30:00"},
+    )
     assert response.status_code == 422
     assert "offset" in response.get_json()["fields"]["started_at"]
 
@@ -163,8 +209,10 @@ def test_the_api_call_list_refuses_a_filter_outside_the_window(api, param):
 
 def test_the_api_refuses_a_touchpoint_outside_the_window(api):
     person = factories.PersonFactory()
-    response = api.post(f"/api/v1/people/{person.id}/touchpoints",
-                        {"kind": "email", "happened_at": "0001-01-01T00:00:00+14:00"})
+    response = api.post(
+        f"/api/v1/people/{person.id}/touchpoints",
+        {"kind": "email", "happened_at": "0001-01-01T00:00:00+14:00"},
+    )
     assert response.status_code == 422
     assert response.get_json()["fields"]["happened_at"] == dates.WINDOW_MESSAGE
 
@@ -175,8 +223,9 @@ def test_the_api_refuses_a_touchpoint_outside_the_window(api):
 @pytest.mark.parametrize("tz", ZONES)
 @pytest.mark.parametrize("param", ["date_from", "date_to"])
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
-def test_the_calls_list_names_a_filter_date_outside_the_window(logged_in, user, db, tz, param,
-                                                               value):
+def test_the_calls_list_names_a_filter_date_outside_the_window(
+    logged_in, user, db, tz, param, value
+):
     user.timezone = tz
     db.session.commit()
     response = logged_in.get("/calls/", query_string={param: value})
@@ -189,18 +238,22 @@ def test_metrics_refuses_a_custom_range_outside_the_window(logged_in, user, db, 
     user.timezone = tz
     db.session.commit()
     for first, last in (("9999-12-25", "9999-12-31"), ("0001-01-01", "0001-01-03")):
-        response = logged_in.get("/metrics", query_string={"period": "custom", "from": first,
-                                                           "to": last})
+        response = logged_in.get(
+            "/metrics", query_string={"period": "custom", "from": first, "to": last}
+        )
         assert response.status_code == 400
         assert f"must fall {WINDOW}" in response.get_data(as_text=True)
-        csv = logged_in.get("/metrics.csv", query_string={"period": "custom", "from": first,
-                                                           "to": last})
+        csv = logged_in.get(
+            "/metrics.csv", query_string={"period": "custom", "from": first, "to": last}
+        )
         assert csv.status_code == 400
 
 
 @pytest.mark.parametrize("tz", ZONES)
-@pytest.mark.parametrize("query", ["called:>0001-01-01", "called:<9999-12-31",
-                                   "called:9999-12-31", "called:<=1969-12-31"])
+@pytest.mark.parametrize(
+    "query",
+    ["called:>0001-01-01", "called:<9999-12-31", "called:9999-12-31", "called:<=1969-12-31"],
+)
 def test_search_points_at_a_called_date_outside_the_window(logged_in, user, db, api, tz, query):
     user.timezone = tz
     db.session.commit()
@@ -228,30 +281,59 @@ def test_the_window_is_one_set_of_constants_the_messages_quote():
     assert WINDOW in dates.WINDOW_MESSAGE and WINDOW in dates.WINDOW_DESCRIPTION
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("1970-01-01", date(1970, 1, 1)), (" 2100-12-31 ", date(2100, 12, 31)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1970-01-01", date(1970, 1, 1)),
+        (" 2100-12-31 ", date(2100, 12, 31)),
+    ],
+)
 def test_parse_date_reads_days_inside_the_window(text, expected):
     assert dates.parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["1969-12-31", "2101-01-01", "0001-01-01", "9999-12-31",
-                                  "2024-02-30", "20240501", "2024-W01-1", "٢٠٢٤-٠١-٠١", "", None,
-                                  20240501])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1969-12-31",
+        "2101-01-01",
+        "0001-01-01",
+        "9999-12-31",
+        "2024-02-30",
+        "20240501",
+        "2024-W01-1",
+        "٢٠٢٤-٠١-٠١",
+        "",
+        None,
+        20240501,
+    ],
+)
 def test_parse_date_refuses_everything_else_with_a_date_error(text):
     with pytest.raises(dates.DateError):
         dates.parse_date(text)
 
 
-@pytest.mark.parametrize("text", ["2024-05-01T14:30", "2024-05-01 14:30", "2024-05-01T14:30:59",
-                                  "2024-05-01 14:30:59.123"])
+@pytest.mark.parametrize(
+    "text",
+    ["2024-05-01T14:30", "2024-05-01 14:30", "2024-05-01T14:30:59", "2024-05-01 14:30:59.123"],
+)
 def test_parse_wall_clock_reads_what_a_datetime_local_input_sends(text):
     assert dates.parse_wall_clock(text).replace(second=0, microsecond=0) == datetime(
-        2024, 5, 1, 14, 30)
+        2024, 5, 1, 14, 30
+    )
 
 
-@pytest.mark.parametrize("text", ["2024-05-01T14:30Z", "2024-05-01T14:30+02:00", "2024-05-01",
-                                  "0001-01-01T00:00", "9999-12-31T23:59", "yesterday"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-05-01T14:30Z",
+        "2024-05-01T14:30+02:00",
+        "2024-05-01",
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+        "yesterday",
+    ],
+)
 def test_parse_wall_clock_refuses_zones_bare_days_and_years_outside_the_window(text):
     with pytest.raises(dates.DateError):
         dates.parse_wall_clock(text)
@@ -261,23 +343,39 @@ def test_parse_wall_clock_refuses_zones_bare_days_and_years_outside_the_window(t
 
 PURE = settings(max_examples=200, deadline=None)
 ANY_ZONE = st.sampled_from(sorted(all_timezones()))
-ANY_OFFSET = st.timedeltas(min_value=-timedelta(hours=23, minutes=59),
-                           max_value=timedelta(hours=23, minutes=59)).map(timezone)
+ANY_OFFSET = st.timedeltas(
+    min_value=-timedelta(hours=23, minutes=59), max_value=timedelta(hours=23, minutes=59)
+).map(timezone)
 ANY_DATETIME = st.one_of(
     st.datetimes(timezones=st.one_of(st.none(), ANY_OFFSET, ANY_ZONE.map(ZoneInfo))),
-    st.sampled_from([datetime.min, datetime.max, datetime.min.replace(tzinfo=UTC),
-                     datetime.max.replace(tzinfo=UTC), FAR_FUTURE, YEAR_ONE]),
+    st.sampled_from(
+        [
+            datetime.min,
+            datetime.max,
+            datetime.min.replace(tzinfo=UTC),
+            datetime.max.replace(tzinfo=UTC),
+            FAR_FUTURE,
+            YEAR_ONE,
+        ]
+    ),
 )
 
 
 def _text_around_dates():
     """Free text, and texts shaped like dates and date-times (the interesting part)."""
     iso = ANY_DATETIME.map(lambda d: d.isoformat())
-    spaced = ANY_DATETIME.map(lambda d: d.replace(tzinfo=None).isoformat(sep=" ",
-                                                                           timespec="minutes"))
-    return st.one_of(st.text(), iso, spaced, st.from_regex(
-        r"\A[0-9+-]{1,6}-[0-9]{1,3}-[0-9]{1,3}([T ][0-9]{1,3}:[0-9]{1,3}(:[0-9]{2})?)?"
-        r"(Z|[+-][0-9]{2}:[0-9]{2})?\Z"))
+    spaced = ANY_DATETIME.map(
+        lambda d: d.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+    )
+    return st.one_of(
+        st.text(),
+        iso,
+        spaced,
+        st.from_regex(
+            r"\A[0-9+-]{1,6}-[0-9]{1,3}-[0-9]{1,3}([T ][0-9]{1,3}:[0-9]{1,3}(:[0-9]{2})?)?"
+            r"(Z|[+-][0-9]{2}:[0-9]{2})?\Z"
+        ),
+    )
 
 
 @PURE
@@ -296,8 +394,9 @@ def test_any_input_to_the_date_parsers_lands_in_the_window_or_is_a_date_error(va
                 parsed.astimezone(ZoneInfo(tz))
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # the app is only read
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # the app is only read
 @given(value=ANY_DATETIME, tz=st.one_of(ANY_ZONE, st.text(max_size=80), st.none()))
 def test_rendering_any_datetime_in_any_zone_never_raises(app, value, tz):
     shown = to_local(value, tz)

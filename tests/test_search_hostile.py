@@ -27,8 +27,13 @@ def world(app, user):
     """A few rows for queries to match."""
     acme = factories.CompanyFactory(name="Acme Analytics")
     ann = factories.PersonFactory(company=acme, full_name="Ann Director", title="Director")
-    factories.CallFactory(user=user, company=acme, person=ann, notes="Budget approved",
-                          started_at=datetime(2026, 3, 2, 15, tzinfo=UTC))
+    factories.CallFactory(
+        user=user,
+        company=acme,
+        person=ann,
+        notes="Budget approved",
+        started_at=datetime(2026, 3, 2, 15, tzinfo=UTC),
+    )
     return {"acme": acme, "ann": ann}
 
 
@@ -100,12 +105,55 @@ def test_the_costliest_accepted_query_answers_quickly(world):
 
 # -- Properties -----------------------------------------------------------------------------------
 
-SYNTAX = ["(", ")", '"', "-", "*", ":", " ", "AND", "OR", "NOT", "title:", "called:", "called:>",
-          "status:", "outcome:", "2024-01-01", "0001-01-01", "9999-12-31", "director", "é", "ß",
-          "\x00", "\t", "'", "%", "_", "\\", "a", "1"]
-WORDS = st.sampled_from(["director", "ann", "acme", "budget", "fin*", '"vice president"',
-                         "status:uncovered", "outcome:voicemail", "called:>2026-01-01",
-                         "called:<=2026-12-31", "recruiter:rita", "title:director", "é", "_"])
+SYNTAX = [
+    "(",
+    ")",
+    '"',
+    "-",
+    "*",
+    ":",
+    " ",
+    "AND",
+    "OR",
+    "NOT",
+    "title:",
+    "called:",
+    "called:>",
+    "status:",
+    "outcome:",
+    "2024-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "director",
+    "é",
+    "ß",
+    "\x00",
+    "\t",
+    "'",
+    "%",
+    "_",
+    "\\",
+    "a",
+    "1",
+]
+WORDS = st.sampled_from(
+    [
+        "director",
+        "ann",
+        "acme",
+        "budget",
+        "fin*",
+        '"vice president"',
+        "status:uncovered",
+        "outcome:voicemail",
+        "called:>2026-01-01",
+        "called:<=2026-12-31",
+        "recruiter:rita",
+        "title:director",
+        "é",
+        "_",
+    ]
+)
 
 
 def _query_trees():
@@ -140,8 +188,9 @@ def test_any_text_parses_or_gets_a_pointed_error(text):
         assert exc.message and 0 <= exc.position <= max(len(text), MAX_QUERY)
 
 
-@settings(max_examples=50, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # searches only read
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # searches only read
 @given(text=QUERIES, tz=st.sampled_from(["Pacific/Kiritimati", "Pacific/Pago_Pago", "nowhere"]))
 def test_any_text_searched_gives_results_or_a_pointed_error(world, text, tz):
     try:

@@ -70,8 +70,7 @@ class CallForm(FlaskForm):
     to_number = StringField("Number dialled", validators=[Optional(), Length(max=40)])
     person_id = SelectField("Calling for", choices=[], validate_choice=False)
     answered_by = SelectField("Who answered", choices=[], validate_choice=False)
-    gatekeeper_name = StringField("New gatekeeper's name", validators=[Optional(),
-                                                                      Length(max=200)])
+    gatekeeper_name = StringField("New gatekeeper's name", validators=[Optional(), Length(max=200)])
     gatekeeper_title = StringField("Their title", validators=[Optional(), Length(max=200)])
     outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, validate_choice=False)
     started_at = WindowedDateTimeField("Started", validators=[Optional()])
@@ -110,13 +109,17 @@ class CallForm(FlaskForm):
             "twilio_call_sid": self.twilio_call_sid.data or None,
         }
         if (self.new_company_name.data or "").strip():
-            data["new_company"] = {"name": self.new_company_name.data,
-                                   "main_phone": self.new_company_phone.data}
+            data["new_company"] = {
+                "name": self.new_company_name.data,
+                "main_phone": self.new_company_phone.data,
+            }
         else:
             data["company_id"] = self.company_id.data or None
         if self.answered_by.data == "new":
-            data["new_gatekeeper"] = {"full_name": self.gatekeeper_name.data,
-                                      "title": self.gatekeeper_title.data}
+            data["new_gatekeeper"] = {
+                "full_name": self.gatekeeper_name.data,
+                "title": self.gatekeeper_title.data,
+            }
         else:
             data["answered_by_id"] = self.answered_by.data or None
         data["people"] = self._rows()
@@ -155,9 +158,12 @@ class CallForm(FlaskForm):
         out = {}
         for path, message in errors.items():
             parts = path.split(".")
-            if parts[0] == "people" and len(parts) > 1 and parts[1].isdigit() and int(
-                parts[1]
-            ) < len(kept):
+            if (
+                parts[0] == "people"
+                and len(parts) > 1
+                and parts[1].isdigit()
+                and int(parts[1]) < len(kept)
+            ):
                 parts[1] = str(index_of[id(kept[int(parts[1])])])
             out[".".join(parts)] = message
         return out

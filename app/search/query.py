@@ -98,11 +98,17 @@ def tokenize(text: str) -> list[Token]:
             end = text.find('"', i + 1)
             if end == -1:
                 raise QueryError("This quote is never closed.", i)
-            tokens.append(Token("PHRASE", text[i + 1:end], i))
+            tokens.append(Token("PHRASE", text[i + 1 : end], i))
             i = end + 1
-        elif char == "-" and i + 1 < len(text) and not text[i + 1].isspace() and (
-            not tokens or tokens[-1].kind in {"LPAREN", "AND", "OR", "NOT", "MINUS", "FIELD"}
-            or text[i - 1].isspace()
+        elif (
+            char == "-"
+            and i + 1 < len(text)
+            and not text[i + 1].isspace()
+            and (
+                not tokens
+                or tokens[-1].kind in {"LPAREN", "AND", "OR", "NOT", "MINUS", "FIELD"}
+                or text[i - 1].isspace()
+            )
         ):
             tokens.append(Token("MINUS", char, i))
             i += 1
@@ -184,8 +190,9 @@ class _Parser:
                 raise QueryError("Empty parentheses.", inner.position)
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise QueryError(f"Parentheses nest too deep here: at most {MAX_DEPTH} levels.",
-                                 token.position)
+                raise QueryError(
+                    f"Parentheses nest too deep here: at most {MAX_DEPTH} levels.", token.position
+                )
             node = self.or_expr(field)
             closing = self.peek()
             if closing is None or closing.kind != "RPAREN":
@@ -202,8 +209,11 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in {"RPAREN", "AND", "OR"}:
                 raise QueryError(f"“{token.value}:” needs a term after it.", token.position)
-            return self.primary(token.value) if nxt.kind in {"LPAREN", "WORD", "PHRASE"} else (
-                self.not_expr(token.value))
+            return (
+                self.primary(token.value)
+                if nxt.kind in {"LPAREN", "WORD", "PHRASE"}
+                else (self.not_expr(token.value))
+            )
         if token.kind in {"AND", "OR"}:
             raise QueryError(f"“{token.value}” needs a term before it.", token.position)
         if token.kind == "RPAREN":
@@ -229,13 +239,16 @@ class _Parser:
     def date_compare(self, field_token: Token) -> DateCompare:
         token = self.peek()
         if token is None or token.kind != "WORD":
-            raise QueryError(f"“{field_token.value}:” needs a date, e.g. "
-                             f"{field_token.value}:>2026-01-01.", field_token.position)
+            raise QueryError(
+                f"“{field_token.value}:” needs a date, e.g. {field_token.value}:>2026-01-01.",
+                field_token.position,
+            )
         self.take()
         match = re.fullmatch(r"(<=|>=|<|>|=)?([0-9]{4}-[0-9]{2}-[0-9]{2})", token.value)
         if not match:
-            raise QueryError("Write dates as YYYY-MM-DD, optionally after < <= > >= or =.",
-                             token.position)
+            raise QueryError(
+                "Write dates as YYYY-MM-DD, optionally after < <= > >= or =.", token.position
+            )
         try:
             value = parse_date(match.group(2))
         except OutsideWindow:
