@@ -8,7 +8,8 @@ the rule reads the same to a person typing in their zone and to an API client se
 """
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from wtforms import DateField, DateTimeLocalField
@@ -107,6 +108,22 @@ def parse_wall_clock(value: Any) -> datetime:
     except ValueError:
         raise DateError("Not a valid datetime; type it like 2026-01-31 14:30.") from None
     return check_datetime(parsed)
+
+
+def parse_email_date(value: Any) -> datetime | None:
+    """An RFC 2822 date (Twilio's `Timestamp`) as an aware datetime, or None when it is unusable.
+
+    "-0000" (no known zone) is read as UTC, as the RFC says; dates outside the window are None.
+    """
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed if in_window(parsed.date()) else None
 
 
 class WindowedDateField(DateField):

@@ -7,11 +7,11 @@ move forward by rank, and within a rank by the event's SequenceNumber.
 
 import hashlib
 import json
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from app.dates import parse_email_date
 from app.extensions import db
 from app.models import Call, Outcome, TwilioEvent, now_utc
 
@@ -38,10 +38,7 @@ def store_event(kind: str, payload: dict[str, Any], call: Call | None) -> Twilio
 
 
 def _timestamp(payload: dict[str, Any]):
-    try:
-        return parsedate_to_datetime(payload["Timestamp"])
-    except (KeyError, TypeError, ValueError):
-        return now_utc()
+    return parse_email_date(payload.get("Timestamp")) or now_utc()
 
 
 def _int(value: Any) -> int | None:
