@@ -412,3 +412,11 @@ def test_any_window_day_converts_in_any_zone(day, tz):
 
     start = from_local(datetime.combine(day, datetime.min.time()), tz)
     assert to_local(start, tz).tzinfo is not None
+
+
+@pytest.mark.parametrize("name", ["a/" * 3000 + "b", "x" * 10_000, "../../etc/passwd", ""])
+def test_a_hostile_time_zone_name_is_refused_not_a_500(api, logged_in, name):
+    response = api.patch("/api/v1/me", {"timezone": name})
+    assert response.status_code == 422
+    response = logged_in.post("/profile", data={"name": "Rita", "timezone": name})
+    assert response.status_code in (200, 422)
