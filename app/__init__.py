@@ -66,6 +66,10 @@ def _sqlite_functions(dbapi_connection, _record) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from app.timezones import utc_sessions
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = utc_sessions(
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():

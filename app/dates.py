@@ -133,7 +133,7 @@ class WindowedDateField(DateField):
         kwargs["render_kw"] = {
             "min": FIRST_DAY.isoformat(),
             "max": LAST_DAY.isoformat(),
-            **kwargs.get("render_kw", {}),
+            **(kwargs.get("render_kw") or {}),
         }
         super().__init__(*args, **kwargs)
 
@@ -152,7 +152,7 @@ class WindowedDateTimeField(DateTimeLocalField):
         kwargs["render_kw"] = {
             "min": f"{FIRST_DAY.isoformat()}T00:00",
             "max": f"{LAST_DAY.isoformat()}T23:59",
-            **kwargs.get("render_kw", {}),
+            **(kwargs.get("render_kw") or {}),
         }
         super().__init__(*args, **kwargs)
 

@@ -44,6 +44,21 @@ def to_local(value: datetime | None, tz_name: str | None) -> datetime | None:
         return value
 
 
+def utc_sessions(engine_options: dict, database_url: str) -> dict:
+    """Engine options that pin PostgreSQL sessions to UTC.
+
+    psycopg returns timestamptz values in the session's zone, and the server's default zone is
+    often the machine's local one: there an old stored 9999-12-31 (or year 1) fails to load at
+    all ("timestamp too large"), before any display code could show it in UTC. A client option
+    outranks a database or role default, so every session reads UTC.
+    """
+    if not database_url.startswith("postgresql"):
+        return engine_options
+    connect_args = dict(engine_options.get("connect_args", {}))
+    connect_args["options"] = (connect_args.get("options", "") + " -c timezone=UTC").strip()
+    return {**engine_options, "connect_args": connect_args}
+
+
 def from_local(value: datetime | None, tz_name: str | None) -> datetime | None:
     """Read a naive wall-clock time typed in tz_name and return it in UTC."""
     if value is None:

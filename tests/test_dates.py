@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import dates
 from app.auth.service import issue_token
@@ -16,6 +16,7 @@ from app.models import Call, Touchpoint, TouchpointKind
 from app.timezones import all_timezones, to_local
 from app.web import localtime
 from tests import factories
+from tests.conftest import TEST_DATABASE_URL
 from tests.test_api import Api
 
 FAR_FUTURE = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)  # overflows east of UTC (+14)
@@ -420,3 +421,27 @@ def test_a_hostile_time_zone_name_is_refused_not_a_500(api, logged_in, name):
     assert response.status_code == 422
     response = logged_in.post("/profile", data={"name": "Rita", "timezone": name})
     assert response.status_code in (200, 422)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_a_server_in_a_local_time_zone_still_loads_and_shows_out_of_range_rows(logged_in, user, db):
+    """Debian's initdb gives the server the machine's zone; sessions must still read UTC."""
+    name = db.engine.url.database
+    call_id = factories.CallFactory(user=user, started_at=FAR_FUTURE, follow_up_at=YEAR_ONE).id
+    with db.engine.connect() as conn:
+        conn.execute(text(f"ALTER DATABASE \"{name}\" SET timezone TO 'Pacific/Kiritimati'"))
+        conn.commit()
+    try:
+        db.session.remove()
+        db.engine.dispose()  # new sessions pick up the database's new default zone
+        for url in ("/", "/calls/", f"/calls/{call_id}"):
+            assert logged_in.get(url).status_code == 200, url
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SHOW timezone")).scalar() == "UTC"
+    finally:
+        db.session.remove()
+        with db.engine.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" RESET timezone'))
+            conn.commit()
+        db.engine.dispose()
