@@ -2,7 +2,12 @@
 
 Twilio retries webhooks and may deliver them out of order. Each raw event is kept; a repeat of
 one already stored changes nothing, and a late "ringing" cannot undo "completed": statuses only
-move forward by rank, and within a rank by the event's SequenceNumber.
+move forward by rank, and within a rank by the event's SequenceNumber. A late event still gives
+the call what it alone knows (when it was answered, and by whom).
+
+Simultaneous deliveries converge in the database: the event's fingerprint is unique and inserted
+with ON CONFLICT DO NOTHING, and the call row is locked (FOR UPDATE on PostgreSQL; on SQLite the
+insert already holds the write lock) before its state is read and moved.
 """
 
 import hashlib
@@ -10,7 +15,7 @@ import json
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import Call, Outcome, TwilioEvent, now_utc
@@ -28,13 +33,16 @@ def fingerprint(kind: str, payload: dict[str, Any]) -> str:
 
 def store_event(kind: str, payload: dict[str, Any], call: Call | None) -> TwilioEvent | None:
     """Keep the raw event; None when Twilio already delivered exactly this one."""
-    digest = fingerprint(kind, payload)
-    if db.session.scalar(select(TwilioEvent.id).where(TwilioEvent.fingerprint == digest)):
-        return None
-    event = TwilioEvent(kind=kind, payload=payload, fingerprint=digest, call=call,
-                        call_sid=payload.get("CallSid"))
-    db.session.add(event)
-    return event
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    event_id = db.session.scalar(
+        dialect.insert(TwilioEvent)
+        .values(kind=kind, payload=payload, fingerprint=fingerprint(kind, payload),
+                call_id=call.id if call is not None else None, call_sid=payload.get("CallSid"),
+                applied=False, received_at=now_utc())
+        .on_conflict_do_nothing(index_elements=["fingerprint"])
+        .returning(TwilioEvent.id)
+    )
+    return db.session.get(TwilioEvent, event_id) if event_id is not None else None
 
 
 def _timestamp(payload: dict[str, Any]):
@@ -66,6 +74,7 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     event = store_event("status", payload | {"_leg": leg}, call)
     if event is None:
         return False
+    db.session.refresh(call, with_for_update=True)  # read its state under the row lock
     status = payload.get("CallStatus", "")
     if leg == "agent":
         # The recruiter's own phone in a bridge call: only its failure tells us anything.
@@ -77,10 +86,14 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     rank, sequence = STATUS_RANK.get(status), _int(payload.get("SequenceNumber")) or 0
     current = STATUS_RANK.get(call.twilio_status or "", -1)
     # Same rank: only a later event applies (the webhook's own "initiated" has no sequence yet).
-    if rank is None or rank < current or (
+    if rank is None:
+        db.session.commit()  # kept for audit, not applied
+        return False
+    if rank < current or (
         rank == current and call.twilio_sequence is not None and sequence <= call.twilio_sequence
     ):
-        db.session.commit()  # kept for audit, not applied
+        event.applied = _merge_late(call, payload, status)
+        db.session.commit()
         return False
     at = _timestamp(payload)
     call.twilio_status, call.twilio_sequence, call.twilio_status_at = status, sequence, at
@@ -99,11 +112,24 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     return True
 
 
+def _merge_late(call: Call, payload: dict[str, Any], status: str) -> bool:
+    """Give the call what a late event alone knows, never its status; True if anything changed."""
+    changed = False
+    if status in {"in-progress", "answered"} and call.answered_at is None:
+        call.answered_at, changed = _timestamp(payload), True
+    if payload.get("AnsweredBy") and call.answered_by_machine is None:
+        call.answered_by_machine, changed = payload["AnsweredBy"][:30], True
+    if changed and call.twilio_status in FINAL:
+        call.suggested_outcome = suggest_outcome(call.twilio_status, call.answered_by_machine)
+    return changed
+
+
 def apply_recording(call: Call, payload: dict[str, Any]) -> bool:
     """Record a recording-status callback; True when it changed the call's recording."""
     event = store_event("recording", payload, call)
     if event is None:
         return False
+    db.session.refresh(call, with_for_update=True)
     status = payload.get("RecordingStatus", "")
     rank = RECORDING_RANK.get(status)
     if rank is None or rank < RECORDING_RANK.get(call.recording_status or "", 0):

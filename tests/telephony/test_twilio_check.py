@@ -97,8 +97,8 @@ def test_bad_credentials_fail_with_what_to_check(runner, http):
              json={"code": 20003, "message": "Authenticate", "status": 401})
     result = runner.invoke(args=["twilio-check"])
     assert result.exit_code == 1
-    assert "Credentials refused by Twilio (401)" in result.output
-    assert "TWILIO_AUTH_TOKEN" in result.output
+    assert "Twilio rejected our credentials" in result.output
+    assert "TWILIO_AUTH_TOKEN" in result.output and "Twilio error 20003" in result.output
 
 
 def test_a_suspended_account_fails(runner, http):
@@ -125,4 +125,4 @@ def test_twilio_refusing_to_list_numbers_is_reported_not_a_traceback(runner, htt
              json={"code": 20403, "message": "Forbidden", "status": 403})
     result = runner.invoke(args=["twilio-check"], catch_exceptions=False)
     assert result.exit_code == 1
-    assert "Caller ID" in result.output
+    assert "could not check the caller ID" in result.output and "Forbidden" in result.output
