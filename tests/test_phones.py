@@ -2,7 +2,13 @@
 
 import pytest
 
-from app.phones import PhoneError, format_national, normalize_phone, split_extension
+from app.phones import (
+    PhoneError,
+    format_national,
+    normalize_phone,
+    number_type_name,
+    split_extension,
+)
 
 
 @pytest.mark.parametrize(
@@ -102,3 +108,14 @@ def test_split_extension_leaves_numbers_without_a_digit_extension_alone(raw):
 @pytest.mark.parametrize("raw", [None, ""])
 def test_split_extension_passes_blank_input_through(raw):
     assert split_extension(raw) == (raw, None)
+
+
+@pytest.mark.parametrize(("e164", "kind"), [
+    ("+12125550142", "FIXED_LINE_OR_MOBILE"),
+    ("+19002345678", "PREMIUM_RATE"),
+    ("+18002345678", "TOLL_FREE"),
+    ("+447912345678", "MOBILE"),
+    ("not a number", "UNKNOWN"),
+])
+def test_number_type_name_names_the_kind_of_line(e164, kind):
+    assert number_type_name(e164) == kind

@@ -21,8 +21,9 @@ class TwilioFailure(Exception):
     status = 503
     error = "twilio_unavailable"
 
-    def __init__(self, message: str, *, twilio_code: int | None = None,
-                 retry_after: int | None = None):
+    def __init__(
+        self, message: str, *, twilio_code: int | None = None, retry_after: int | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.twilio_code = twilio_code
@@ -83,31 +84,43 @@ def twilio_failure(exc: Exception, action: str) -> TwilioFailure:
         if status == 401:
             return TwilioCredentialsRejected(
                 "Twilio rejected our credentials (admin: check TWILIO_AUTH_TOKEN and "
-                f"TWILIO_ACCOUNT_SID): could not {action}. {said}", twilio_code=code)
+                f"TWILIO_ACCOUNT_SID): could not {action}. {said}",
+                twilio_code=code,
+            )
         if status == 403:
             return TwilioCredentialsRejected(
                 "Twilio refused this account the request (admin: check the account and its "
                 f"permissions in the Twilio console): could not {action}. {said}",
-                twilio_code=code)
+                twilio_code=code,
+            )
         if status == 429:
             return TwilioRateLimited(
                 f"Twilio is rate limiting this account: could not {action}. Try again in "
-                f"{RETRY_AFTER_SECONDS} seconds. {said}", twilio_code=code,
-                retry_after=RETRY_AFTER_SECONDS)
+                f"{RETRY_AFTER_SECONDS} seconds. {said}",
+                twilio_code=code,
+                retry_after=RETRY_AFTER_SECONDS,
+            )
         if status >= 500:
-            return TwilioUnavailable(f"Twilio is unavailable ({status}): could not {action}. "
-                                     f"Try again shortly. {said}", twilio_code=code)
+            return TwilioUnavailable(
+                f"Twilio is unavailable ({status}): could not {action}. Try again shortly. {said}",
+                twilio_code=code,
+            )
         return TwilioRefused(f"Twilio refused to {action}: {said}", twilio_code=code)
     if isinstance(exc, Timeout) and not isinstance(exc, RequestsConnectionError):
         # A read timeout: Twilio may have acted without our hearing back.
         return TwilioTimeout(f"Twilio did not answer in time: could not {action}. Try again.")
     if isinstance(exc, RequestException | TwilioException):
-        return TwilioUnavailable(f"Could not reach Twilio ({type(exc).__name__}): could not "
-                                 f"{action}. Try again shortly.")
+        return TwilioUnavailable(
+            f"Could not reach Twilio ({type(exc).__name__}): could not {action}. Try again shortly."
+        )
     raise TypeError(f"not a Twilio failure: {exc!r}") from exc
 
 
 def failure_body(exc: TwilioFailure) -> dict:
     """The API's error shape ({error, message, fields}) plus Twilio's code."""
-    return {"error": exc.error, "message": exc.message, "fields": {},
-            "twilio_code": exc.twilio_code}
+    return {
+        "error": exc.error,
+        "message": exc.message,
+        "fields": {},
+        "twilio_code": exc.twilio_code,
+    }

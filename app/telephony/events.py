@@ -45,6 +45,21 @@ def store_event(kind: str, payload: dict[str, Any], call: Call | None) -> Twilio
     return db.session.get(TwilioEvent, event_id) if event_id is not None else None
 
 
+def _store_locked(kind: str, payload: dict[str, Any], call: Call) -> TwilioEvent | None:
+    """Store the event with the call's row locked and its state read under that lock."""
+    # Lock first: the event's foreign key takes a share lock on the call row, and two
+    # deliveries upgrading theirs to FOR UPDATE would deadlock (PostgreSQL).
+    db.session.refresh(call, with_for_update=True)
+    event = store_event(kind, payload, call)
+    if event is None:
+        db.session.commit()
+        return None
+    # SQLite ignores FOR UPDATE; its write lock is taken by the insert, so read again under it.
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.refresh(call)
+    return event
+
+
 def _timestamp(payload: dict[str, Any]):
     try:
         return parsedate_to_datetime(payload["Timestamp"])
@@ -71,10 +86,9 @@ def suggest_outcome(status: str | None, answered_by: str | None) -> Outcome | No
 
 def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     """Record a status callback; True when it moved the call's state forward."""
-    event = store_event("status", payload | {"_leg": leg}, call)
+    event = _store_locked("status", payload | {"_leg": leg}, call)
     if event is None:
         return False
-    db.session.refresh(call, with_for_update=True)  # read its state under the row lock
     status = payload.get("CallStatus", "")
     if leg == "agent":
         # The recruiter's own phone in a bridge call: only its failure tells us anything.
@@ -126,10 +140,9 @@ def _merge_late(call: Call, payload: dict[str, Any], status: str) -> bool:
 
 def apply_recording(call: Call, payload: dict[str, Any]) -> bool:
     """Record a recording-status callback; True when it changed the call's recording."""
-    event = store_event("recording", payload, call)
+    event = _store_locked("recording", payload, call)
     if event is None:
         return False
-    db.session.refresh(call, with_for_update=True)
     status = payload.get("RecordingStatus", "")
     rank = RECORDING_RANK.get(status)
     if rank is None or rank < RECORDING_RANK.get(call.recording_status or "", 0):

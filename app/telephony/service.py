@@ -161,6 +161,10 @@ def _settle(call_id: int, sid: str) -> Call:
         db.session.rollback()
         current_app.logger.exception("Bridge call %s placed as %s but not recorded", call_id, sid)
     cancelled = cancel_call(sid)
+    try:
+        _forget_unplaced(call_id)
+    except SQLAlchemyError:
+        db.session.rollback()  # the pending row stays, without a CallSid: no call binds to it
     raise CallNotRecorded(
         "Twilio placed the call but Switchboard could not record it, so "
         + ("it was cancelled. Try again." if cancelled else
