@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InvalidRequestError
 
 from app.extensions import db
 from app.models import Call, Outcome, TwilioEvent, now_utc
@@ -49,7 +50,13 @@ def _store_locked(kind: str, payload: dict[str, Any], call: Call) -> TwilioEvent
     """Store the event with the call's row locked and its state read under that lock."""
     # Lock first: the event's foreign key takes a share lock on the call row, and two
     # deliveries upgrading theirs to FOR UPDATE would deadlock (PostgreSQL).
-    db.session.refresh(call, with_for_update=True)
+    try:
+        db.session.refresh(call, with_for_update=True)
+    except InvalidRequestError:  # deleted meanwhile (a bridge call Twilio never confirmed)
+        db.session.rollback()
+        store_event(kind, payload, None)
+        db.session.commit()
+        return None
     event = store_event(kind, payload, call)
     if event is None:
         db.session.commit()

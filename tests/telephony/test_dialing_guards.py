@@ -1,13 +1,18 @@
 """Dialing guards judge the dialled number, whatever company or person the client names."""
 
+import phonenumbers
 import pytest
 import responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
 from app.models import Call, PersonStatus
-from app.telephony.settings import TelephonyConfigError
+from app.phones import PhoneError, normalize_phone, number_type_name
+from app.telephony.rules import number_refusal
+from app.telephony.settings import TelephonyConfigError, allowed_number_types
 from tests import factories
 from tests.conftest import BASE_CONFIG
 from tests.telephony.conftest import TWILIO_CONFIG, browser_call_params, count, new_sid, twiml
@@ -172,3 +177,27 @@ def test_the_voice_webhook_rechecks_the_number_when_a_bridge_call_is_picked_up(
 def test_an_unknown_number_type_in_the_setting_stops_the_app_with_its_name():
     with pytest.raises(TelephonyConfigError, match="TWILIO_ALLOWED_NUMBER_TYPES.*PREMIUM"):
         create_app({**BASE_CONFIG, **TWILIO_CONFIG, "TWILIO_ALLOWED_NUMBER_TYPES": "PREMIUM"})
+
+
+@settings(
+    max_examples=300,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)  # the app is only read
+@given(
+    digits=st.text(st.sampled_from("0123456789"), min_size=6, max_size=14),
+    country_code=st.sampled_from(["1", "44", "49", "33", "61", "882"]),
+)
+def test_no_number_of_a_kind_or_country_not_allowed_is_ever_dialled(app, digits, country_code):
+    try:
+        e164 = normalize_phone(f"+{country_code}{digits}", None)
+    except PhoneError:
+        return
+    refusal = number_refusal(e164)
+    allowed = allowed_number_types()
+    if number_type_name(e164) not in allowed:
+        assert refusal is not None
+    if refusal is None:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+        assert region in {"US", "CA"} and number_type_name(e164) in allowed
