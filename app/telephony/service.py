@@ -139,11 +139,16 @@ def start_bridge_call(user: User, number: str | None, company: Company, person: 
 
 
 def _forget_unplaced(call_id: int) -> None:
-    """Remove the pending row of a call Twilio did not place."""
-    call = db.session.get(Call, call_id)
-    if call is not None and call.twilio_call_sid is None:
-        db.session.delete(call)
-        db.session.commit()
+    """Remove the pending row of a call Twilio did not place (or that we cancelled)."""
+    try:
+        call = db.session.get(Call, call_id)
+        if call is not None and call.twilio_call_sid is None:
+            db.session.delete(call)
+            db.session.commit()
+    except SQLAlchemyError:
+        # The user still hears what Twilio did; the row stays pending, and no call binds to it.
+        db.session.rollback()
+        current_app.logger.exception("Could not remove pending call %s", call_id)
 
 
 def _settle(call_id: int, sid: str) -> Call:
@@ -161,10 +166,7 @@ def _settle(call_id: int, sid: str) -> Call:
         db.session.rollback()
         current_app.logger.exception("Bridge call %s placed as %s but not recorded", call_id, sid)
     cancelled = cancel_call(sid)
-    try:
-        _forget_unplaced(call_id)
-    except SQLAlchemyError:
-        db.session.rollback()  # the pending row stays, without a CallSid: no call binds to it
+    _forget_unplaced(call_id)
     raise CallNotRecorded(
         "Twilio placed the call but Switchboard could not record it, so "
         + ("it was cancelled. Try again." if cancelled else
