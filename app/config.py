@@ -43,7 +43,13 @@ class Config:
     )
     TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL")  # e.g. a local emulator
     TWILIO_ALLOWED_COUNTRIES = os.environ.get("TWILIO_ALLOWED_COUNTRIES", "US,CA")
-    TWILIO_TOKEN_TTL = int(os.environ.get("TWILIO_TOKEN_TTL", "600"))
-    TWILIO_EDGE = os.environ.get("TWILIO_EDGE", "roaming")
+    TWILIO_TOKEN_TTL = int(os.environ.get("TWILIO_TOKEN_TTL", "600"))  # 60..86400, checked
+    TWILIO_EDGE = os.environ.get("TWILIO_EDGE", "roaming")  # the Voice SDK's only, never REST's
+    # Seconds to connect to, and then to hear from, Twilio's REST API (0 < t <= 15, checked).
+    TWILIO_HTTP_TIMEOUT = float(os.environ.get("TWILIO_HTTP_TIMEOUT", "10"))
+    # phonenumbers' number types that may be dialled; premium rate and the like are not.
+    TWILIO_ALLOWED_NUMBER_TYPES = os.environ.get(
+        "TWILIO_ALLOWED_NUMBER_TYPES", "FIXED_LINE,MOBILE,FIXED_LINE_OR_MOBILE,TOLL_FREE,VOIP"
+    )
     TWILIO_MACHINE_DETECTION = _bool("TWILIO_MACHINE_DETECTION")
     CALLING_HOURS = os.environ.get("CALLING_HOURS", "8-21")  # local hours at the called company

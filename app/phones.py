@@ -59,3 +59,14 @@ def format_national(e164: str | None, home_region: str = "US") -> str:
         phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+def number_type_name(e164: str) -> str:
+    """phonenumbers' kind of line for a stored number: FIXED_LINE, MOBILE, PREMIUM_RATE, ..."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return "UNKNOWN"
+    kind = phonenumbers.number_type(number)
+    return next((name for name, value in vars(phonenumbers.PhoneNumberType).items()
+                 if name.isupper() and value == kind), "UNKNOWN")

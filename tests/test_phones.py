@@ -1,8 +1,16 @@
 """Phone numbers: what a sourcer types becomes E.164; stored numbers read as people say them."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.phones import PhoneError, format_national, normalize_phone, split_extension
+from app.phones import (
+    PhoneError,
+    format_national,
+    normalize_phone,
+    number_type_name,
+    split_extension,
+)
 
 
 @pytest.mark.parametrize(
@@ -102,3 +110,31 @@ def test_split_extension_leaves_numbers_without_a_digit_extension_alone(raw):
 @pytest.mark.parametrize("raw", [None, ""])
 def test_split_extension_passes_blank_input_through(raw):
     assert split_extension(raw) == (raw, None)
+
+
+@pytest.mark.parametrize(("e164", "kind"), [
+    ("+12125550142", "FIXED_LINE_OR_MOBILE"),
+    ("+19002345678", "PREMIUM_RATE"),
+    ("+18002345678", "TOLL_FREE"),
+    ("+447912345678", "MOBILE"),
+    ("not a number", "UNKNOWN"),
+])
+def test_number_type_name_names_the_kind_of_line(e164, kind):
+    assert number_type_name(e164) == kind
+
+
+# Anything a sourcer (or a hostile client) can type: digits, separators, letters, +, unicode.
+typed = st.text(st.sampled_from("0123456789+-(). xX#ext٣" + "abc"), max_size=45)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(raw=typed, region=st.sampled_from(["US", "CA", "GB", "DE", "zz", None]))
+def test_normalize_phone_answers_e164_or_a_phone_error_for_any_input(raw, region):
+    try:
+        e164 = normalize_phone(raw, region)
+    except PhoneError:
+        return
+    if e164 is not None:
+        assert e164.startswith("+") and e164[1:].isdigit()
+        assert normalize_phone(e164, "US") == e164  # stored numbers read back unchanged
+        assert number_type_name(e164) != "UNKNOWN"  # a valid number has a kind of line

@@ -1,53 +1,84 @@
-"""`flask twilio-check`: verify the Twilio configuration against Twilio itself."""
+"""`flask twilio-check`: verify the Twilio configuration against Twilio itself.
+
+Exit status: 0 ready, 1 something in the configuration to fix, 3 Twilio could not be asked
+(unreachable, timing out, rate limited or failing): nothing known to fix, try again later.
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask import current_app
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from requests import RequestException
+from twilio.base.exceptions import TwilioException
 
 from app.telephony import settings
 from app.telephony.client import get_twilio_client
+from app.telephony.errors import (
+    TwilioCredentialsRejected,
+    TwilioRefused,
+    http_error,
+    twilio_failure,
+)
+
+OK, FIX, RETRY = "ok", "fix", "retry"
+LABELS = {OK: "  ok   ", FIX: "  FIX  ", RETRY: "  RETRY"}
+EXIT_CODES = {OK: 0, FIX: 1, RETRY: 3}
 
 
-def run_checks() -> list[tuple[bool, str]]:
-    """Each check as (passed, what it found / how to fix it)."""
-    config = current_app.config
-    missing = settings.missing(settings.BROWSER_SETTINGS)
-    if missing:
-        return [(False, f"Missing settings: {', '.join(missing)}. Set them in the environment "
-                        "or instance/config.py (README: Calling through Twilio).")]
-    results: list[tuple[bool, str]] = []
-    client = get_twilio_client()
+class CheckFailed(Exception):
+    """A check that could not get its answer from Twilio; `state` says whether to fix or retry."""
+
+    def __init__(self, state: str, message: str):
+        super().__init__(message)
+        self.state, self.message = state, message
+
+
+def _ask(what: str, request: Callable[[], Any], not_found: str | None = None) -> Any:
+    """Twilio's answer to `request`, or CheckFailed saying what went wrong while asking `what`."""
     try:
-        account = client.api.v2010.accounts(config["TWILIO_ACCOUNT_SID"]).fetch()
-    except TwilioRestException as exc:
-        return [(False, f"Credentials refused by Twilio ({exc.status}): check TWILIO_ACCOUNT_SID "
-                        "and TWILIO_AUTH_TOKEN.")]
-    except TwilioException as exc:
-        return [(False, f"Could not reach Twilio: {exc}")]
-    results.append((account.status == "active",
-                    f"Account {account.friendly_name!r} is {account.status}."))
+        return request()
+    except (TwilioException, RequestException) as exc:
+        error = http_error(exc)
+        if not_found and error is not None and error[0] == 404:
+            raise CheckFailed(FIX, not_found) from None
+        failure = twilio_failure(exc, f"check {what}")
+    state = FIX if isinstance(failure, TwilioCredentialsRejected | TwilioRefused) else RETRY
+    raise CheckFailed(state, failure.message) from None
+
+
+def _voice_url_check(application: Any) -> tuple[str, str]:
     expected = settings.public_url("/twilio/voice")
+    url, method = application.voice_url, (application.voice_method or "POST").upper()
+    if url != expected:
+        return FIX, (f"TwiML app voice URL is {url!r}; set it to {expected!r} (method POST) in "
+                     "the Twilio console.")
+    if method != "POST":
+        return FIX, (f"TwiML app voice URL is {url!r} but its method is {method}; the webhook "
+                     "only answers POST: set the method to POST in the Twilio console.")
+    return OK, f"TwiML app voice URL is {url!r} (POST)."
+
+
+def _checks(config: Any) -> list[tuple[str, str]]:
+    client = get_twilio_client()
+    results: list[tuple[str, str]] = []
+    account = _ask("the account", client.api.v2010.accounts(config["TWILIO_ACCOUNT_SID"]).fetch)
+    results.append((OK if account.status == "active" else FIX,
+                    f"Account {account.friendly_name!r} is {account.status}."))
+    app_sid = config["TWILIO_TWIML_APP_SID"]
     try:
-        application = client.applications(config["TWILIO_TWIML_APP_SID"]).fetch()
-        results.append((application.voice_url == expected,
-                        f"TwiML app voice URL is {application.voice_url!r}"
-                        + ("." if application.voice_url == expected else
-                           f"; set it to {expected!r} (method POST) in the Twilio console.")))
-    except TwilioRestException:
-        results.append((False, f"TwiML app {config['TWILIO_TWIML_APP_SID']} not found in this "
-                               "account: check TWILIO_TWIML_APP_SID."))
+        results.append(_voice_url_check(_ask(
+            "the TwiML app", client.applications(app_sid).fetch,
+            not_found=f"TwiML app {app_sid} not found in this account: check "
+                      "TWILIO_TWIML_APP_SID.")))
+    except CheckFailed as failed:
+        results.append((failed.state, failed.message))
     caller_id = config["TWILIO_CALLER_ID"]
-    try:
-        owned = client.incoming_phone_numbers.list(phone_number=caller_id, limit=1)
-        verified = [] if owned else client.outgoing_caller_ids.list(phone_number=caller_id,
-                                                                     limit=1)
-    except TwilioException as exc:
-        reason = exc.msg if isinstance(exc, TwilioRestException) else str(exc)
-        results.append((False, f"Caller ID {caller_id} could not be checked: listing this "
-                               f"account's numbers failed ({reason}). Check the credentials' "
-                               "permissions."))
-        return results
-    results.append((bool(owned or verified),
+    owned = _ask("the caller ID", lambda: client.incoming_phone_numbers.list(
+        phone_number=caller_id, limit=1))
+    verified = [] if owned else _ask("the caller ID", lambda: client.outgoing_caller_ids.list(
+        phone_number=caller_id, limit=1))
+    results.append((OK if owned or verified else FIX,
                     f"Caller ID {caller_id} is "
                     + ("a number of this account." if owned else
                        "a verified caller ID." if verified else
@@ -55,12 +86,30 @@ def run_checks() -> list[tuple[bool, str]]:
     return results
 
 
+def run_checks() -> list[tuple[str, str]]:
+    """Each check as (ok / fix / retry, what it found and how to fix it)."""
+    missing = settings.missing(settings.BROWSER_SETTINGS)
+    if missing:
+        return [(FIX, f"Missing settings: {', '.join(missing)}. Set them in the environment "
+                      "or instance/config.py (README: Calling through Twilio).")]
+    try:
+        return _checks(current_app.config)
+    except CheckFailed as failed:
+        return [(failed.state, failed.message)]
+
+
 @click.command("twilio-check")
 def twilio_check_command() -> None:
-    """Check the Twilio credentials, TwiML app voice URL and caller ID, and say what to fix."""
+    """Check the Twilio credentials, TwiML app voice URL and caller ID, and say what to fix.
+
+    Exits 0 when ready, 1 when a setting needs fixing, 3 when Twilio could not be asked.
+    """
     results = run_checks()
-    for passed, message in results:
-        click.echo(("  ok   " if passed else "  FIX  ") + message)
-    if not all(passed for passed, _ in results):
-        raise SystemExit(1)
+    for state, message in results:
+        click.echo(LABELS[state] + message)
+    worst = max((state for state, _ in results), key=lambda s: EXIT_CODES[s], default=OK)
+    if worst == RETRY:
+        click.echo("Twilio could not be asked everything: try again later.")
+    if worst != OK:
+        raise SystemExit(EXIT_CODES[worst])
     click.echo("Twilio is ready: calls can be placed from Switchboard.")

@@ -2,14 +2,20 @@
 
 Twilio retries webhooks and may deliver them out of order. Each raw event is kept; a repeat of
 one already stored changes nothing, and a late "ringing" cannot undo "completed": statuses only
-move forward by rank, and within a rank by the event's SequenceNumber.
+move forward by rank, and within a rank by the event's SequenceNumber. A late event still gives
+the call what it alone knows (when it was answered, and by whom).
+
+Simultaneous deliveries converge in the database: the event's fingerprint is unique and inserted
+with ON CONFLICT DO NOTHING, and the call row is locked (FOR UPDATE on PostgreSQL; on SQLite the
+insert already holds the write lock) before its state is read and moved.
 """
 
 import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InvalidRequestError
 
 from app.dates import parse_email_date
 from app.extensions import db
@@ -28,12 +34,36 @@ def fingerprint(kind: str, payload: dict[str, Any]) -> str:
 
 def store_event(kind: str, payload: dict[str, Any], call: Call | None) -> TwilioEvent | None:
     """Keep the raw event; None when Twilio already delivered exactly this one."""
-    digest = fingerprint(kind, payload)
-    if db.session.scalar(select(TwilioEvent.id).where(TwilioEvent.fingerprint == digest)):
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    event_id = db.session.scalar(
+        dialect.insert(TwilioEvent)
+        .values(kind=kind, payload=payload, fingerprint=fingerprint(kind, payload),
+                call_id=call.id if call is not None else None, call_sid=payload.get("CallSid"),
+                applied=False, received_at=now_utc())
+        .on_conflict_do_nothing(index_elements=["fingerprint"])
+        .returning(TwilioEvent.id)
+    )
+    return db.session.get(TwilioEvent, event_id) if event_id is not None else None
+
+
+def _store_locked(kind: str, payload: dict[str, Any], call: Call) -> TwilioEvent | None:
+    """Store the event with the call's row locked and its state read under that lock."""
+    # Lock first: the event's foreign key takes a share lock on the call row, and two
+    # deliveries upgrading theirs to FOR UPDATE would deadlock (PostgreSQL).
+    try:
+        db.session.refresh(call, with_for_update=True)
+    except InvalidRequestError:  # deleted meanwhile (a bridge call Twilio never confirmed)
+        db.session.rollback()
+        store_event(kind, payload, None)
+        db.session.commit()
         return None
-    event = TwilioEvent(kind=kind, payload=payload, fingerprint=digest, call=call,
-                        call_sid=payload.get("CallSid"))
-    db.session.add(event)
+    event = store_event(kind, payload, call)
+    if event is None:
+        db.session.commit()
+        return None
+    # SQLite ignores FOR UPDATE; its write lock is taken by the insert, so read again under it.
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.refresh(call)
     return event
 
 
@@ -60,7 +90,7 @@ def suggest_outcome(status: str | None, answered_by: str | None) -> Outcome | No
 
 def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     """Record a status callback; True when it moved the call's state forward."""
-    event = store_event("status", payload | {"_leg": leg}, call)
+    event = _store_locked("status", payload | {"_leg": leg}, call)
     if event is None:
         return False
     status = payload.get("CallStatus", "")
@@ -74,10 +104,14 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     rank, sequence = STATUS_RANK.get(status), _int(payload.get("SequenceNumber")) or 0
     current = STATUS_RANK.get(call.twilio_status or "", -1)
     # Same rank: only a later event applies (the webhook's own "initiated" has no sequence yet).
-    if rank is None or rank < current or (
+    if rank is None:
+        db.session.commit()  # kept for audit, not applied
+        return False
+    if rank < current or (
         rank == current and call.twilio_sequence is not None and sequence <= call.twilio_sequence
     ):
-        db.session.commit()  # kept for audit, not applied
+        event.applied = _merge_late(call, payload, status)
+        db.session.commit()
         return False
     at = _timestamp(payload)
     call.twilio_status, call.twilio_sequence, call.twilio_status_at = status, sequence, at
@@ -96,9 +130,21 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     return True
 
 
+def _merge_late(call: Call, payload: dict[str, Any], status: str) -> bool:
+    """Give the call what a late event alone knows, never its status; True if anything changed."""
+    changed = False
+    if status in {"in-progress", "answered"} and call.answered_at is None:
+        call.answered_at, changed = _timestamp(payload), True
+    if payload.get("AnsweredBy") and call.answered_by_machine is None:
+        call.answered_by_machine, changed = payload["AnsweredBy"][:30], True
+    if changed and call.twilio_status in FINAL:
+        call.suggested_outcome = suggest_outcome(call.twilio_status, call.answered_by_machine)
+    return changed
+
+
 def apply_recording(call: Call, payload: dict[str, Any]) -> bool:
     """Record a recording-status callback; True when it changed the call's recording."""
-    event = store_event("recording", payload, call)
+    event = _store_locked("recording", payload, call)
     if event is None:
         return False
     status = payload.get("RecordingStatus", "")

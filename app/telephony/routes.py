@@ -9,11 +9,23 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Company, Person
 from app.telephony import service, settings
+from app.telephony.errors import TwilioFailure, failure_body
 from app.telephony.identity import identity_for
 from app.telephony.tokens import voice_token
 from app.validation import get_by_id
 
 bp = Blueprint("telephony", __name__)
+# A bad Twilio setting stops the app at start-up with its name, not at the first call.
+bp.record_once(lambda state: settings.check_config(state.app.config))
+
+
+@bp.app_errorhandler(TwilioFailure)
+def twilio_failure(exc: TwilioFailure):
+    """Twilio's failure, wherever a view met it (the dialer, the API): JSON the user can act on."""
+    response = jsonify(failure_body(exc))
+    if exc.retry_after:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response, exc.status
 
 
 @bp.get("/twilio/token")

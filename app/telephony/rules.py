@@ -1,4 +1,10 @@
-"""May this number be dialled now? Do-not-call, off-limits, allowed countries, calling hours."""
+"""May this number be dialled now? Do-not-call, off-limits, allowed countries and number types,
+calling hours.
+
+The guards judge the number itself, whatever company or person the client names: a number is
+refused when it belongs to someone marked do-not-call or to an off-limits company (its main line
+or the direct or mobile number of someone working there).
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -8,8 +14,8 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Company, Person, PersonStatus
-from app.phones import PhoneError, normalize_phone
-from app.telephony.settings import allowed_countries, calling_hours
+from app.phones import PhoneError, normalize_phone, number_type_name
+from app.telephony.settings import allowed_countries, allowed_number_types, calling_hours
 from app.timezones import to_local
 
 
@@ -24,12 +30,42 @@ class DialCheck:
         return self.refusal is None
 
 
-def _do_not_call_owner(number: str) -> Person | None:
-    """Someone marked do-not-call whose own direct line or mobile this number is."""
-    return db.session.scalars(select(Person).where(
-        Person.status == PersonStatus.DO_NOT_CALL,
-        or_(Person.direct_phone == number, Person.mobile_phone == number),
-    ).limit(1)).first()
+def _off_limits(company: Company) -> str:
+    return f"{company.name} is off limits" + (
+        f": {company.off_limits_reason}" if company.off_limits_reason else "."
+    )
+
+
+def owner_refusal(number: str) -> str | None:
+    """Why the owner of this number must not be called: do-not-call, or an off-limits company."""
+    person = db.session.scalars(
+        select(Person).join(Person.company)
+        .where(or_(Person.direct_phone == number, Person.mobile_phone == number))
+        .where(or_(Person.status == PersonStatus.DO_NOT_CALL, Company.off_limits.is_(True)))
+        .order_by(Person.status != PersonStatus.DO_NOT_CALL, Person.id).limit(1)
+    ).first()
+    if person is not None and person.status == PersonStatus.DO_NOT_CALL:
+        return f"{person.display_name} asked not to be called (do not call)."
+    if person is not None:
+        return _off_limits(person.company)
+    company = db.session.scalars(select(Company).where(
+        Company.main_phone == number, Company.off_limits.is_(True)).order_by(Company.id).limit(1)
+    ).first()
+    return _off_limits(company) if company is not None else None
+
+
+def number_refusal(number: str) -> str | None:
+    """Why Twilio must not dial this E.164 number: a country or a kind of line not allowed."""
+    country = phonenumbers.region_code_for_number(phonenumbers.parse(number))
+    if country not in allowed_countries():
+        return f"Calls to {country} numbers are not enabled (setting TWILIO_ALLOWED_COUNTRIES)."
+    kind = number_type_name(number)
+    if kind not in allowed_number_types():
+        # Premium-rate, shared-cost and personal numbers are how toll fraud earns its money.
+        label = kind.replace("_", " ").lower()
+        return (f"{number} is a {label} number, which Switchboard does not dial "
+                "(setting TWILIO_ALLOWED_NUMBER_TYPES).")
+    return None
 
 
 def check_dial(raw: str | None, company: Company | None, person: Person | None,
@@ -45,19 +81,12 @@ def check_dial(raw: str | None, company: Company | None, person: Person | None,
     if check.number is None:
         check.refusal = "No number to dial."
         return check
-    blocked = person if person is not None and person.status == PersonStatus.DO_NOT_CALL else (
-        _do_not_call_owner(check.number))
-    if blocked is not None:
-        check.refusal = f"{blocked.display_name} asked not to be called (do not call)."
+    if person is not None and person.status == PersonStatus.DO_NOT_CALL:
+        check.refusal = f"{person.display_name} asked not to be called (do not call)."
     elif company is not None and company.off_limits:
-        check.refusal = f"{company.name} is off limits" + (
-            f": {company.off_limits_reason}" if company.off_limits_reason else "."
-        )
+        check.refusal = _off_limits(company)
     else:
-        country = phonenumbers.region_code_for_number(phonenumbers.parse(check.number))
-        if country not in allowed_countries():
-            check.refusal = (f"Calls to {country} numbers are not enabled "
-                             "(setting TWILIO_ALLOWED_COUNTRIES).")
+        check.refusal = owner_refusal(check.number) or number_refusal(check.number)
     if check.refusal is None and company is not None and company.timezone:
         local = to_local(now, company.timezone)
         start, end = calling_hours()

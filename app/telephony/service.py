@@ -6,18 +6,21 @@ from typing import Any
 from flask import current_app, url_for
 from requests import RequestException
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Company, Person, User, now_utc
 from app.telephony.client import get_twilio_client
+from app.telephony.errors import CallNotRecorded, twilio_failure
 from app.telephony.identity import user_for_identity
-from app.telephony.rules import check_dial
+from app.telephony.rules import check_dial, number_refusal
 from app.telephony.settings import public_url
 from app.validation import get_by_id
 
 STATUS_EVENTS_REST = ["initiated", "ringing", "answered", "completed"]
+PENDING = "pending"  # committed before Twilio is asked; "queued" once Twilio placed it
 
 
 @dataclass
@@ -72,7 +75,16 @@ def answer_browser_call(params: dict[str, Any]) -> VoiceDecision:
     call.to_number, call.dialed_via = check.number, "browser"
     call.twilio_call_sid, call.twilio_status = params.get("CallSid"), "initiated"
     call.dial_warning = "; ".join(check.warnings)[:300] or None
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A simultaneous delivery of this webhook logged the call first (CallSid is unique).
+        db.session.rollback()
+        existing = db.session.scalars(
+            select(Call).where(Call.twilio_call_sid == params.get("CallSid"))).first()
+        if existing is None:
+            raise
+        return VoiceDecision(call=existing, extension=_extension(params))
     return VoiceDecision(call=call, extension=_extension(params), warnings=check.warnings)
 
 
@@ -89,34 +101,88 @@ def answer_bridge_call(call: Call, params: dict[str, Any], extension: str | None
 
 def start_bridge_call(user: User, number: str | None, company: Company, person: Person | None,
                       extension: str | None = None) -> Call:
-    """Ring the recruiter's own phone through Twilio's REST API; on answer, dial the target."""
+    """Ring the recruiter's own phone through Twilio's REST API; on answer, dial the target.
+
+    The call row is committed (pending) before Twilio is asked, and settled with its CallSid in a
+    new short transaction after: no database transaction stays open while Twilio is waited on,
+    so Twilio's own status callbacks can land meanwhile. Raises TwilioFailure when Twilio fails.
+    """
     if not user.phone_e164:
         raise DomainError({"phone": "Add your own phone number to your profile first."})
+    if refusal := number_refusal(user.phone_e164):
+        # Twilio rings this number too: the same toll-fraud guard applies to it.
+        raise DomainError({"phone": f"Your own phone cannot be rung: {refusal}"})
     check = check_dial(number, company, person, now_utc())
     if not check.allowed:
         raise DomainError({"to_number": check.refusal})
     call = Call(user=user, company=company, person=person, to_number=check.number,
-                dialed_via="bridge", started_at=now_utc(), twilio_status="queued",
+                dialed_via="bridge", started_at=now_utc(), twilio_status=PENDING,
                 dial_warning="; ".join(check.warnings)[:300] or None)
     db.session.add(call)
     db.session.flush()  # the callback URLs carry our call id
-    try:
-        placed = get_twilio_client().calls.create(
-            to=user.phone_e164,
-            from_=current_app.config["TWILIO_CALLER_ID"],
-            url=public_url(url_for("webhooks.voice", call_id=call.id,
-                                   ext=_extension({"extension": extension}))),
-            status_callback=public_url(url_for("webhooks.status", call_id=call.id, leg="agent")),
-            status_callback_event=STATUS_EVENTS_REST,
-            status_callback_method="POST",
-        )
-    except TwilioRestException as exc:
-        db.session.rollback()  # nothing is logged for a call that was never placed
-        raise DomainError({"_": f"Twilio refused the call: {exc.msg}"}) from None
-    except (TwilioException, RequestException) as exc:
-        db.session.rollback()
-        raise DomainError({"_": f"Could not reach Twilio ({type(exc).__name__}); nothing was "
-                                "dialled. Try again."}) from None
-    call.twilio_call_sid = placed.sid
+    call_id, request = call.id, {
+        "to": user.phone_e164,
+        "from_": current_app.config["TWILIO_CALLER_ID"],
+        "url": public_url(url_for("webhooks.voice", call_id=call.id,
+                                  ext=_extension({"extension": extension}))),
+        "status_callback": public_url(url_for("webhooks.status", call_id=call.id, leg="agent")),
+        "status_callback_event": STATUS_EVENTS_REST,
+        "status_callback_method": "POST",
+    }
     db.session.commit()
-    return call
+    try:
+        sid = get_twilio_client().calls.create(**request).sid
+    except (TwilioException, RequestException) as exc:
+        _forget_unplaced(call_id)  # nothing is logged for a call that was never placed
+        raise twilio_failure(exc, "place the call") from None
+    return _settle(call_id, sid)
+
+
+def _forget_unplaced(call_id: int) -> None:
+    """Remove the pending row of a call Twilio did not place (or that we cancelled)."""
+    try:
+        call = db.session.get(Call, call_id)
+        if call is not None and call.twilio_call_sid is None:
+            db.session.delete(call)
+            db.session.commit()
+    except SQLAlchemyError:
+        # The user still hears what Twilio did; the row stays pending, and no call binds to it.
+        db.session.rollback()
+        current_app.logger.exception("Could not remove pending call %s", call_id)
+
+
+def _settle(call_id: int, sid: str) -> Call:
+    """Store Twilio's CallSid on the pending row; if that fails, hang the call up at Twilio."""
+    try:
+        call = db.session.get(Call, call_id)
+        if call is None:
+            raise LookupError(f"call {call_id} vanished while Twilio placed it")
+        call.twilio_call_sid = sid
+        if call.twilio_status == PENDING:  # a callback may already have moved it on
+            call.twilio_status = "queued"
+        db.session.commit()
+        return call
+    except (SQLAlchemyError, LookupError):
+        db.session.rollback()
+        current_app.logger.exception("Bridge call %s placed as %s but not recorded", call_id, sid)
+    cancelled = cancel_call(sid)
+    _forget_unplaced(call_id)
+    raise CallNotRecorded(
+        "Twilio placed the call but Switchboard could not record it, so "
+        + ("it was cancelled. Try again." if cancelled else
+           "it tried to cancel it and could not: if your phone rings, hang up."))
+
+
+def cancel_call(sid: str) -> bool:
+    """End a call we placed, whether it still rings or was answered; False if Twilio refused."""
+    calls = get_twilio_client().calls
+    for status in ("canceled", "completed"):  # "canceled" only ends a call not yet answered
+        try:
+            calls(sid).update(status=status)
+            return True
+        except TwilioRestException:
+            continue
+        except (TwilioException, RequestException):
+            break
+    current_app.logger.error("Could not cancel Twilio call %s", sid)
+    return False

@@ -1,5 +1,9 @@
 """Which Twilio features the configuration turns on, and what is missing for the others."""
 
+from collections.abc import Mapping
+from typing import Any
+
+import phonenumbers
 from flask import current_app, request
 
 VOICE_SDK_VERSION = "2.18.5"
@@ -14,6 +18,49 @@ BROWSER_SETTINGS = REST_SETTINGS + (
     "TWILIO_API_KEY_SECRET",
     "TWILIO_TWIML_APP_SID",
 )
+
+
+# Twilio refuses access tokens that live longer than a day; a minute leaves time to dial.
+TOKEN_TTL_RANGE = (60, 86400)
+# A request waiting on Twilio must answer within 15 s in all; one REST call gets at most that.
+MAX_HTTP_TIMEOUT = 15.0
+NUMBER_TYPES = {name for name in vars(phonenumbers.PhoneNumberType) if name.isupper()}
+
+
+class TelephonyConfigError(ValueError):
+    """A Twilio setting out of bounds; the message names the setting and what it accepts."""
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Refuse to start with a Twilio setting Twilio (or a waiting user) could not live with."""
+    low, high = TOKEN_TTL_RANGE
+    ttl = config.get("TWILIO_TOKEN_TTL")
+    if not isinstance(ttl, int) or not low <= ttl <= high:
+        raise TelephonyConfigError(
+            f"TWILIO_TOKEN_TTL must be between {low} and {high} seconds (Twilio's maximum "
+            f"access-token lifetime is 24 hours); it is {ttl!r}.")
+    timeout = config.get("TWILIO_HTTP_TIMEOUT")
+    if not isinstance(timeout, int | float) or not 0 < timeout <= MAX_HTTP_TIMEOUT:
+        raise TelephonyConfigError(
+            f"TWILIO_HTTP_TIMEOUT must be more than 0 and at most {MAX_HTTP_TIMEOUT:g} seconds; "
+            f"it is {timeout!r}.")
+    unknown = _names(config.get("TWILIO_ALLOWED_NUMBER_TYPES") or "") - NUMBER_TYPES
+    if unknown:
+        raise TelephonyConfigError(
+            f"TWILIO_ALLOWED_NUMBER_TYPES names unknown number types: {', '.join(sorted(unknown))}"
+            f". Known: {', '.join(sorted(NUMBER_TYPES))}.")
+
+
+def _names(value: str) -> set[str]:
+    return {name.strip().upper() for name in value.split(",") if name.strip()}
+
+
+def allowed_number_types() -> set[str]:
+    return _names(current_app.config["TWILIO_ALLOWED_NUMBER_TYPES"])
+
+
+def http_timeout() -> float:
+    return float(current_app.config["TWILIO_HTTP_TIMEOUT"])
 
 
 def missing(names: tuple[str, ...]) -> list[str]:

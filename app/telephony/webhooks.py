@@ -31,13 +31,19 @@ def twilio_signed(view):
     def wrapped(*args, **kwargs):
         token = current_app.config.get("TWILIO_AUTH_TOKEN")
         signature = request.headers.get("X-Twilio-Signature", "")
+        # The whole multi-valued form: Twilio signs every value of a repeated key.
         if not token or not signature or not RequestValidator(token).validate(
-            signed_url(), request.form.to_dict(), signature
+            signed_url(), request.form, signature
         ):
             abort(403)
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def form_payload() -> dict[str, str]:
+    """The posted form as stored: a repeated key keeps all its values, comma-separated."""
+    return {key: ",".join(values) for key, values in request.form.lists()}
 
 
 def _xml(body: str) -> Response:
@@ -50,7 +56,7 @@ def _call_from_args() -> Call | None:
 
 def _keep_orphan(kind: str) -> None:
     """An event for a call we do not know is still kept, for audit."""
-    events.store_event(kind, request.form.to_dict(), None)
+    events.store_event(kind, form_payload(), None)
     db.session.commit()
 
 
@@ -58,7 +64,7 @@ def _keep_orphan(kind: str) -> None:
 @twilio_signed
 def voice():
     """TwiML for an outgoing call: from a browser (TwiML app) or a bridge call's first leg."""
-    params = request.form.to_dict()
+    params = form_payload()
     if "call_id" in request.args:
         call = _call_from_args()
         if call is None:
@@ -81,7 +87,7 @@ def status():
     """Call progress: initiated, ringing, answered, completed (or busy, no-answer, failed)."""
     call = _call_from_args()
     if call is not None:
-        events.apply_status(call, request.form.to_dict(), request.args.get("leg", "target"))
+        events.apply_status(call, form_payload(), request.args.get("leg", "target"))
     else:
         _keep_orphan("status")
     return "", 204
@@ -93,7 +99,7 @@ def recording():
     """Recording progress; the media stays at Twilio and is streamed through the app."""
     call = _call_from_args()
     if call is not None:
-        events.apply_recording(call, request.form.to_dict())
+        events.apply_recording(call, form_payload())
     else:
         _keep_orphan("recording")
     return "", 204

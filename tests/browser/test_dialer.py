@@ -189,3 +189,23 @@ def test_a_browser_call_is_placed_logged_and_completed_by_twilios_callbacks(
     results = Path("test-results")
     results.mkdir(exist_ok=True)
     page.screenshot(path=str(results / "dialer-call-page.png"), full_page=True)
+
+
+def test_twilio_rejecting_a_bridge_call_is_shown_as_an_alert_not_a_field_error(
+    page, calling, prospect, http, browser_errors
+):
+    browser_errors.allow(r"status of 502")  # the browser logs the deliberate 502
+    page.route(re.compile(r".*/static/vendor/twilio-voice-sdk-[^/]+/twilio\.min\.js$"),
+               lambda route: route.fulfill(body=FAKE_SDK, content_type="text/javascript"))
+    http.add(responses.POST, f"https://api.twilio.com/2010-04-01/Accounts/{SID}/Calls.json",
+             status=401, json={"code": 20003, "message": "Authenticate", "status": 401})
+    sign_in(page)
+    page.goto(f"/people/{prospect.id}")
+    page.get_by_role("link", name="☎ Call").click()
+    page.get_by_role("button", name="Ring my phone first").click()
+    alert = page.locator("#dial-error")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_attribute("role", "alert")
+    expect(alert).to_contain_text("Twilio rejected our credentials")
+    expect(alert).to_contain_text("Authenticate")
+    expect(page.locator("#dial-state")).to_have_text("Could not call")

@@ -152,7 +152,8 @@ def test_twilio_refusing_the_call_is_a_422_and_nothing_is_logged(
     response = logged_in.post("/calls/bridge", data={"person_id": str(person.id),
                                                      "to_number": "+12125550142"})
     assert response.status_code == 422
-    assert response.json["error"] == "invalid"
+    assert response.json["error"] == "twilio_refused" and response.json["fields"] == {}
+    assert response.json["twilio_code"] == 21211
     assert "Invalid 'To'" in response.json["message"]
     assert counts() == (0, 0)
 

@@ -62,7 +62,8 @@ def test_the_emulator_refuses_wrong_credentials_like_twilio(emulator, logged_in,
     db.session.commit()
     response = logged_in.post("/calls/bridge", data={"person_id": str(person.id),
                                                      "to_number": "+12125550142"})
-    assert response.status_code == 422
+    assert response.status_code == 502
+    assert "Twilio rejected our credentials" in response.json["message"]
     assert "Authenticate" in response.json["message"]
     assert db.session.scalars(select(Call)).first() is None
     wrong = base64.b64encode(f"{ACCOUNT_SID}:{'0' * 32}".encode()).decode()

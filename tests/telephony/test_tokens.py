@@ -3,7 +3,16 @@
 import jwt
 import pytest
 
-from tests.telephony.conftest import ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, TWIML_APP_SID
+from app import create_app
+from app.telephony.settings import TelephonyConfigError
+from tests.conftest import BASE_CONFIG
+from tests.telephony.conftest import (
+    ACCOUNT_SID,
+    API_KEY_SECRET,
+    API_KEY_SID,
+    TWILIO_CONFIG,
+    TWIML_APP_SID,
+)
 
 
 def test_the_token_endpoint_answers_401_json_when_logged_out(client):
@@ -43,3 +52,23 @@ def test_without_browser_settings_the_token_endpoint_answers_503_listing_them(lo
     assert response.json["error"] == "calling_disabled"
     assert response.json["missing"] == ["TWILIO_API_KEY_SID", "TWILIO_API_KEY_SECRET",
                                         "TWILIO_TWIML_APP_SID"]
+
+
+@pytest.mark.parametrize("ttl", [86401, 7 * 86400, 59, 0])
+def test_a_token_lifetime_beyond_twilios_day_or_under_a_minute_stops_the_app(ttl):
+    with pytest.raises(TelephonyConfigError, match="TWILIO_TOKEN_TTL must be between 60 and "
+                                                   "86400 seconds"):
+        create_app({**BASE_CONFIG, **TWILIO_CONFIG, "TWILIO_TOKEN_TTL": ttl})
+
+
+@pytest.mark.twilio_config(TWILIO_TOKEN_TTL=86400)
+def test_a_token_can_live_twilios_full_day(logged_in):
+    claims = jwt.decode(logged_in.get("/twilio/token").json["token"], API_KEY_SECRET,
+                        algorithms=["HS256"])
+    assert claims["exp"] - claims["nbf"] == 86400
+
+
+@pytest.mark.parametrize("timeout", [0, -1, 15.5, 60])
+def test_a_twilio_timeout_of_none_or_beyond_15_seconds_stops_the_app(timeout):
+    with pytest.raises(TelephonyConfigError, match="TWILIO_HTTP_TIMEOUT"):
+        create_app({**BASE_CONFIG, **TWILIO_CONFIG, "TWILIO_HTTP_TIMEOUT": timeout})

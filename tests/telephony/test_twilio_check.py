@@ -1,6 +1,7 @@
 """`flask twilio-check`: the configuration checked against Twilio, stubbed at the transport."""
 
 import pytest
+import requests
 import responses
 from responses import matchers
 
@@ -97,8 +98,8 @@ def test_bad_credentials_fail_with_what_to_check(runner, http):
              json={"code": 20003, "message": "Authenticate", "status": 401})
     result = runner.invoke(args=["twilio-check"])
     assert result.exit_code == 1
-    assert "Credentials refused by Twilio (401)" in result.output
-    assert "TWILIO_AUTH_TOKEN" in result.output
+    assert "Twilio rejected our credentials" in result.output
+    assert "TWILIO_AUTH_TOKEN" in result.output and "Twilio error 20003" in result.output
 
 
 def test_a_suspended_account_fails(runner, http):
@@ -125,4 +126,45 @@ def test_twilio_refusing_to_list_numbers_is_reported_not_a_traceback(runner, htt
              json={"code": 20403, "message": "Forbidden", "status": 403})
     result = runner.invoke(args=["twilio-check"], catch_exceptions=False)
     assert result.exit_code == 1
-    assert "Caller ID" in result.output
+    assert "could not check the caller ID" in result.output and "Forbidden" in result.output
+
+
+def test_twilio_unreachable_is_reported_without_a_traceback_and_exits_3(runner, http):
+    http.add(responses.GET, f"{API}.json", body=requests.ConnectionError("no route to host"))
+    result = runner.invoke(args=["twilio-check"], catch_exceptions=False)
+    assert result.exit_code == 3
+    assert "Could not reach Twilio" in result.output and "Traceback" not in result.output
+    assert "try again later" in result.output
+
+
+def test_a_rate_limited_twiml_app_lookup_is_not_called_not_found(runner, http):
+    stub_account(http)
+    http.add(responses.GET, f"{API}/Applications/{TWIML_APP_SID}.json", status=429,
+             json={"code": 20429, "message": "Too Many Requests", "status": 429})
+    stub_numbers(http)
+    result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 3
+    assert "not found" not in result.output
+    assert "rate limiting" in result.output and "Too Many Requests" in result.output
+
+
+def test_a_twiml_app_whose_voice_url_uses_get_is_not_ready(runner, http):
+    stub_account(http)
+    http.add(responses.GET, f"{API}/Applications/{TWIML_APP_SID}.json", json={
+        "sid": TWIML_APP_SID, "account_sid": ACCOUNT_SID, "friendly_name": "Switchboard",
+        "voice_url": VOICE_URL, "voice_method": "GET"})
+    stub_numbers(http)
+    result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 1
+    assert "Twilio is ready" not in result.output
+    assert "its method is GET" in result.output and "set the method to POST" in result.output
+
+
+def test_twilio_edge_in_the_environment_does_not_reroute_the_check(runner, http, monkeypatch):
+    monkeypatch.setenv("TWILIO_EDGE", "roaming")  # the Voice SDK's edge, as the README says
+    stub_account(http)
+    stub_application(http)
+    stub_numbers(http)
+    result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 0, result.output
+    assert all(c.request.url.startswith("https://api.twilio.com/") for c in http.calls)

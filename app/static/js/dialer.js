@@ -25,6 +25,15 @@
 
   function log(text) { logEl.textContent = text; }
 
+  // A refusal or Twilio's failure (bad credentials, rate limited, unavailable) is news for the
+  // whole panel, not a note in the log: shown as an alert until the next attempt.
+  function showError(text) {
+    var el = $("dial-error");
+    if (!el) { log(text); return; }
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
   function tick() {
     var seconds = Math.floor((Date.now() - startedAt) / 1000);
     timerEl.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
@@ -126,6 +135,7 @@
   }
 
   function bridgeCall() {
+    showError("");
     setState("Ringing your phone…", "connecting");
     var body = new URLSearchParams({
       csrf_token: panel.dataset.csrf, to_number: panel.dataset.number,
@@ -133,13 +143,16 @@
       extension: panel.dataset.extension,
     });
     fetch(panel.dataset.bridgeUrl, {method: "POST", body: body, credentials: "same-origin", headers: {Accept: "application/json"}})
-      .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
+      .then(function (r) {
+        return r.json().catch(function () { return {message: "Switchboard answered " + r.status + ": nothing was dialled."}; })
+          .then(function (data) { return {ok: r.ok, data: data}; });
+      })
       .then(function (result) {
-        if (!result.ok) { setState("Could not call", "ended"); log(result.data.message || "Twilio refused the call."); return; }
+        if (!result.ok) { setState("Could not call", "ended"); showError(result.data.message || "The call could not be placed."); return; }
         bindForm(result.data.call_sid);
         pollBridge(result.data.status_url);
       })
-      .catch(function () { setState("Could not call", "ended"); log("Network error: nothing was dialled."); });
+      .catch(function () { setState("Could not call", "ended"); showError("Network error: nothing was dialled."); });
   }
 
   // Bridge calls run on the phone, not in this page: follow them through the callbacks' status.
