@@ -55,6 +55,14 @@ def test_an_address_is_paused_after_its_ceiling_of_failures_across_accounts(app,
     assert _sign_in(app.test_client(), "rita@example.com", PASSWORD, ip=HOME) == 302
 
 
+def test_an_ipv6_client_counts_as_one_address_across_its_slash_64(app, limits, user):
+    """Every IPv6 client holds a /64 and can use any address in it: they are one address here."""
+    for n in range(3):
+        _sign_in(app.test_client(), "rita@example.com", "nope", ip=f"2001:db8:1:2::{n + 1:x}")
+    assert _sign_in(app.test_client(), "rita@example.com", PASSWORD, ip="2001:db8:1:2::ff") == 429
+    assert _sign_in(app.test_client(), "rita@example.com", PASSWORD, ip="2001:db8:1:3::1") == 302
+
+
 def test_a_refused_attempt_does_not_count_as_a_try(app, limits, user, db):
     for _ in range(3):
         _sign_in(app.test_client(), "rita@example.com", "nope")

@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.throttle import begin_attempt, clear_attempts
+from app.auth.throttle import address_key, begin_attempt, clear_attempts
 from app.errors import DomainError
 from app.extensions import db
 from app.models import ApiToken, Role, User, hash_token, now_utc
@@ -25,7 +25,7 @@ def _dummy_password_hash() -> str:
 
 def authenticate(email: str, password: str, ip: str) -> User | None:
     """The active user with these credentials, or None; raises TooManyAttempts when throttled."""
-    email, ip = email.strip().lower()[:254], ip[:64]
+    email, ip = email.strip().lower()[:254], address_key(ip)
     begin_attempt(email, ip)
     user = db.session.scalars(select(User).where(User.email == email)).first()
     # One password check on every path (unknown, deactivated, wrong, right), so the time taken

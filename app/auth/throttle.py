@@ -1,5 +1,6 @@
 """Sign-in throttling, counted in the database so that every app server shares the same count."""
 
+import ipaddress
 from datetime import timedelta
 
 from flask import current_app
@@ -11,6 +12,19 @@ from app.models import LoginAttempt, now_utc
 
 class TooManyAttempts(Exception):
     """Sign-in is paused for this account at this address, or for the address as a whole."""
+
+
+def address_key(ip: str) -> str:
+    """The address as throttling counts it: an IPv6 client owns its whole /64, so that is one."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def begin_attempt(email: str, ip: str) -> None:
