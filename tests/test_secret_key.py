@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTS_ONE_APP = """
 import hashlib, os, sys, time
 from app import create_app
-go = os.environ.get("GO_FILE")
+go, ready = os.environ.get("GO_FILE"), os.environ.get("READY_FILE")
+if ready:
+    open(ready, "w").close()
 while go and not os.path.exists(go):
     time.sleep(0.001)
 app = create_app()
@@ -124,12 +126,15 @@ def test_processes_starting_together_agree_on_one_generated_key(checkout):
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=_env(PYTHONPATH=str(checkout), GO_FILE=str(go)),
+            env=_env(PYTHONPATH=str(checkout), GO_FILE=str(go), READY_FILE=str(checkout / f"r{n}")),
         )
-        for _ in range(4)
+        for n in range(4)
     ]
-    time.sleep(3)  # let every process import the app and wait at the line
-    go.touch()
+    deadline = time.monotonic() + 120
+    while not all((checkout / f"r{n}").exists() for n in range(4)):
+        assert time.monotonic() < deadline, "the processes did not start"
+        time.sleep(0.01)
+    go.touch()  # every process has imported the app and now builds it at the same moment
     results = [start.communicate(timeout=120) for start in starts]
     assert all(start.returncode == 0 for start in starts), [err for _, err in results]
     key = (checkout / "instance" / "secret_key").read_text().strip()
