@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
+from app.auth.secret_key import configure_secret_key
 from app.extensions import csrf, db, login_manager, migrate
 
 
@@ -17,7 +18,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if config_overrides:
         app.config.update(config_overrides)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+    embedded_database = not app.config.get("SQLALCHEMY_DATABASE_URI")
+    configure_secret_key(app, embedded_database)
+    if embedded_database:
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "switchboard.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -80,6 +83,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True,
                      include_object=include_object)
     login_manager.init_app(app)
+    from app.auth.sessions import load_user
+
+    login_manager.user_loader(load_user)
     csrf.init_app(app)
     import app.models  # noqa: F401  (registers the tables on db.metadata)
     from app.search.index import register_index_hooks

@@ -11,14 +11,17 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 class Config:
-    # The dev default only works locally; production must set SECRET_KEY (wsgi warns otherwise).
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # No default: without one, create_app refuses to start, except in the embedded SQLite setup
+    # (or debug mode), where it generates a private key once into instance/secret_key.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     # None means "SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "America/New_York")
+    # Failed sign-ins per account and address, and per address over all accounts, in the window.
     LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))
+    LOGIN_RATE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "50"))
     LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "900"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
     SESSION_COOKIE_HTTPONLY = True

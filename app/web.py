@@ -8,20 +8,14 @@ from flask_wtf.csrf import CSRFError
 
 from app.dates import FIRST_DAY, LAST_DAY
 from app.extensions import db, login_manager
-from app.models import OUTCOME_LABELS, PersonRole, PersonStatus, User
+from app.models import OUTCOME_LABELS, PersonRole, PersonStatus
 from app.phones import format_national
 from app.telephony.settings import browser_calling_enabled, csp_sources
 from app.timezones import to_local
-from app.validation import get_by_id
 
 # Blueprints that authenticate on their own terms (bearer tokens, Twilio signatures).
 SELF_AUTHENTICATED_BLUEPRINTS = {"api", "webhooks"}
 PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health"}
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return get_by_id(User, user_id)
 
 
 def refuse_nul_characters():

@@ -63,7 +63,7 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def flask_cli(url: str, *args: str) -> None:
-    env = os.environ | {"DATABASE_URL": url}
+    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench-cli"}
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
                    check=True)
 

@@ -13,7 +13,8 @@ from tests import factories
 from tests.conftest import PASSWORD
 
 # Every page a browser can GET, read from the app itself so a new page is covered automatically.
-_rules = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map.iter_rules()
+_app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "test"})
+_rules = _app.url_map.iter_rules()
 GET_RULES = sorted(
     (rule.rule, rule.endpoint, tuple(sorted(rule.arguments)))
     for rule in _rules
@@ -139,6 +140,14 @@ def test_failures_below_the_limit_do_not_block_and_success_clears_them(client, a
     ("//evil.example/phish", "/"),
     ("http:/evil.example", "/"),
     ("javascript:alert(1)", "/"),
+    ("/\\evil.example/phish", "/"),
+    ("\\\\evil.example", "/"),
+    ("/\r\nSet-Cookie: session=forged", "/"),
+    ("/calls/\nLocation: https://evil.example", "/"),
+    ("/calls/\t", "/"),
+    ("/calls/\x7f", "/"),
+    ("calls/", "/"),
+    ("", "/"),
 ])
 def test_sign_in_follows_only_same_site_next_addresses(client, user, target, expected):
     response = client.post("/login", query_string={"next": target},
@@ -219,12 +228,13 @@ def test_a_new_api_token_is_shown_once_and_only_its_hash_is_stored(logged_in, us
     assert plain not in again and "Chrome extension" in again
 
 
-def test_revoking_a_token_deletes_it(logged_in, user, db):
+def test_revoking_a_token_marks_it_revoked_and_hides_it(logged_in, user, db):
     logged_in.post("/profile/tokens", data={"label": "ATS"})
-    token_id = db.session.scalars(select(ApiToken.id)).one()
-    response = logged_in.post(f"/profile/tokens/{token_id}/revoke")
+    token = db.session.scalars(select(ApiToken)).one()
+    response = logged_in.post(f"/profile/tokens/{token.id}/revoke")
     assert response.status_code == 302
-    assert db.session.scalars(select(ApiToken)).all() == []
+    db.session.refresh(token)
+    assert token.revoked_at is not None
     assert "No tokens yet." in logged_in.get("/profile").get_data(as_text=True)
 
 

@@ -3,7 +3,7 @@
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from app.auth import service
@@ -65,7 +65,9 @@ def reset_password(user_id: int):
     form = PasswordForm()
     if form.validate_on_submit():
         service.set_password(user, form.password.data)
-        flash(f"Password reset for {user.email}.", "success")
+        if user.id == current_user.id:  # the reset ended this session too: keep the admin in
+            login_user(user)
+        flash(f"Password reset for {user.email}. Their sessions were signed out.", "success")
     else:
         flash("Passwords need at least 8 characters.", "error")
     return redirect(url_for("admin.users"))

@@ -37,5 +37,12 @@ class PasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=200)])
 
 
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password",
+                                     validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=8,
+                                                                                    max=200)])
+
+
 class TokenForm(FlaskForm):
     label = StringField("What is it for?", validators=[Length(max=80)])

@@ -1,12 +1,14 @@
 """Sign-in, sign-out, the recruiter's own profile and API tokens."""
 
+import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import service
-from app.auth.forms import LoginForm, ProfileForm, TokenForm
+from app.auth.forms import ChangePasswordForm, LoginForm, ProfileForm, TokenForm
+from app.auth.throttle import TooManyAttempts
 from app.errors import DomainError
 from app.form_errors import attach_errors
 
@@ -14,12 +16,26 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an absolute or protocol-relative URL would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(
+    """A same-site path to go to after sign-in, or the home page."""
+    # Browsers read "/\\host" as "//host" (another site), and CR/LF or other control or invisible
+    # characters would split or disguise the Location header: only a plain path is followed.
+    if (
         target
-    ).netloc:
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(unicodedata.category(char)[0] != "C" for char in target)
+        and not urlsplit(target).scheme
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.index")
+
+
+def _stay_signed_in(user) -> None:
+    """Sign this browser in again with the user's new session token (the old one just ended)."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=remembered in request.cookies)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,7 +48,7 @@ def login():
         try:
             user = service.authenticate(form.email.data, form.password.data,
                                         request.remote_addr or "?")
-        except service.TooManyAttempts:
+        except TooManyAttempts:
             flash("Too many failed sign-ins. Wait a few minutes and try again.", "error")
             return render_template("auth/login.html", form=form), 429
         if user is None:
@@ -45,7 +61,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST, so a link on another site cannot sign you out)."""
+    """Sign out everywhere (POST, so a link on another site cannot sign you out)."""
+    if current_user.is_authenticated:
+        # A copied session or remember-me cookie must die too, not only this browser's.
+        service.sign_out_everywhere(current_user)
     logout_user()
     flash("Signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -67,7 +86,27 @@ def profile():
         except DomainError as exc:
             attach_errors(form, exc.fields)
     return render_template("auth/profile.html", form=form, token_form=TokenForm(),
-                           new_token=None)
+                           password_form=ChangePasswordForm(formdata=None), new_token=None)
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    """Change your own password; your other sessions end, this one stays signed in."""
+    password_form = ChangePasswordForm()
+    if password_form.validate_on_submit():
+        try:
+            service.change_password(current_user, password_form.current_password.data,
+                                    password_form.new_password.data)
+            _stay_signed_in(current_user._get_current_object())
+            flash("Password changed. Every other session of yours was signed out.", "success")
+            return redirect(url_for("auth.profile"))
+        except DomainError as exc:
+            attach_errors(password_form, exc.fields)
+    form = ProfileForm(obj=current_user)
+    form.phone.data = current_user.phone_e164
+    return render_template("auth/profile.html", form=form, token_form=TokenForm(formdata=None),
+                           password_form=password_form, new_token=None), 400
 
 
 @bp.post("/profile/tokens")
@@ -82,7 +121,7 @@ def create_token():
     form = ProfileForm(obj=current_user)
     form.phone.data = current_user.phone_e164
     return render_template("auth/profile.html", form=form, token_form=TokenForm(formdata=None),
-                           new_token=plain)
+                           password_form=ChangePasswordForm(formdata=None), new_token=plain)
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")

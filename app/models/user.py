@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
@@ -21,6 +22,10 @@ class Role(enum.StrEnum):
     RECRUITER = "recruiter"
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -35,6 +40,9 @@ class User(UserMixin, db.Model):
     phone_e164: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Part of every session and remember-me cookie (see get_id): replacing it ends them all,
+    # wherever they were copied to, because the cookies themselves cannot be recalled.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -52,8 +60,25 @@ class User(UserMixin, db.Model):
     def display_name(self) -> str:
         return self.name or self.email
 
+    @property
+    def live_tokens(self) -> list[ApiToken]:
+        return [token for token in self.tokens if token.revoked_at is None]
+
+    def get_id(self) -> str:
+        """What sessions and remember-me cookies store: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        return hmac.compare_digest(self.session_token.encode(), token.encode())
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far."""
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
+        """A new password also ends every session signed in with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -72,6 +97,8 @@ class ApiToken(db.Model):
     label: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Revoked tokens are kept (when made, last used, revoked) but never authenticate again.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
@@ -84,7 +111,7 @@ class ApiToken(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Failed sign-ins, counted per email and per address to slow password guessing."""
+    """Sign-ins in progress or failed, counted per email and address and per address alone."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
