@@ -1,0 +1,132 @@
+"""Simultaneous captures of one new name at one company end with one person (PostgreSQL).
+
+Each writer runs on its own thread with its own app context, session and connection. To make
+the race certain rather than likely, the test holds a SHARE lock on the person table while the
+writers start: every writer passes the duplicate check (reads are not blocked) and then waits
+at its INSERT into person; once all of them wait there, the lock goes and they insert at once.
+"""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select, text
+
+from app.auth.service import issue_token
+from app.calls.service import save_call
+from app.extensions import db
+from app.models import Call, Person, User
+from tests import factories
+from tests.conftest import PASSWORD, TEST_DATABASE_URL
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
+                       reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)"),
+]
+
+WRITERS = 6
+SPELLINGS = ["Zoë Quinn", "zoë  quinn", "ZOË QUINN", " Zoë\tQuinn ", "Zoë Quinn", "zoë quinn"]
+
+
+def _race(app, work) -> list:
+    """Run work(i) on WRITERS threads that all reach their person INSERT before any may run it."""
+    results: list = [None] * WRITERS
+    barrier = threading.Barrier(WRITERS)
+
+    def run(i: int):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[i] = work(i)
+            except Exception as exc:  # noqa: BLE001  (asserted on by the test)
+                results[i] = exc
+                db.session.rollback()
+
+    with db.engine.connect() as gate:
+        gate.execute(text("LOCK TABLE person IN SHARE MODE"))
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(WRITERS)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and gate.scalar(text(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'person'::regclass"
+        )) < WRITERS:
+            time.sleep(0.05)
+        gate.commit()  # releases the lock: every writer inserts now
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def _people_named(db, company) -> list[Person]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Person).where(Person.company_id == company.id)))
+
+
+def test_simultaneous_call_logs_uncovering_one_name_create_one_person(app, db):
+    company = factories.CompanyFactory()
+    authors = [factories.UserFactory().id for _ in range(WRITERS)]
+    company_id = company.id
+
+    def log(i: int) -> int:
+        author = db.session.get(User, authors[i])
+        call = save_call(author, {"company_id": company_id, "outcome": "gatekeeper",
+                                  "people": [{"full_name": SPELLINGS[i], "title": "CTO",
+                                              "extension": str(100 + i)}]})
+        return call.id
+
+    results = _race(app, log)
+    assert all(isinstance(r, int) for r in results), results
+    people = _people_named(db, company)
+    assert len(people) == 1
+    zoe = people[0]
+    assert zoe.title == "CTO" and zoe.extension is not None
+    for call_id in results:
+        assert db.session.get(Call, call_id).people == [zoe]
+
+
+def test_simultaneous_call_forms_uncovering_one_name_all_link_the_same_person(app, db):
+    company = factories.CompanyFactory()
+    users = [factories.UserFactory() for _ in range(WRITERS)]
+    clients = []
+    for u in users:
+        client = app.test_client()
+        assert client.post("/login", data={"email": u.email, "password": PASSWORD}).status_code \
+            == 302
+        clients.append(client)
+    company_id = company.id
+
+    def post(i: int) -> int:
+        response = clients[i].post("/calls/new", data={
+            "company_id": str(company_id), "outcome": "gatekeeper",
+            "people-0-full_name": SPELLINGS[i], "people-0-title": "CTO"})
+        return response.status_code
+
+    results = _race(app, post)
+    assert results == [302] * WRITERS
+    people = _people_named(db, company)
+    assert len(people) == 1
+    calls = db.session.scalars(select(Call).where(Call.company_id == company.id)).all()
+    assert len(calls) == WRITERS and all(c.people == people for c in calls)
+
+
+def test_simultaneous_api_creates_of_one_name_give_one_201_and_409s_with_the_match(app, db):
+    company = factories.CompanyFactory()
+    tokens = [issue_token(factories.UserFactory()) for _ in range(WRITERS)]
+    company_id = company.id
+
+    def post(i: int):
+        response = app.test_client().post("/api/v1/people", json={"company_id": company_id,
+                                                        "full_name": SPELLINGS[i]},
+                               headers={"Authorization": f"Bearer {tokens[i]}"})
+        return response.status_code, response.get_json()
+
+    results = _race(app, post)
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * (WRITERS - 1), results
+    people = _people_named(db, company)
+    assert len(people) == 1
+    for status, body in results:
+        if status == 409:
+            assert body["matches"] == {"full_name": [people[0].id]}
