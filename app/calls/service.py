@@ -261,6 +261,10 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
         call is None or "answered_by_id" in data or data.get("new_gatekeeper")
     ) else call.answered_by
     previous = _get(Call, data.get("previous_call_id"), errors, "previous_call_id", "call")
+    if previous is not None and not previous.editable_by(author):
+        # The rule of the direct "done" routes: only its author or an admin closes a follow-up.
+        errors.add("previous_call_id", f"That follow-up belongs to {previous.user.name}: only "
+                                       "they or an admin can close it.")
     rows: list[_Row] = []
     matches: dict[str, list[int]] = {}
     gatekeeper_values: dict[str, Any] | None = None
