@@ -1,0 +1,125 @@
+"""One person per name at a company: the stored key, the index that holds it, and its edges."""
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import AlreadyOnFileError
+from app.models import Call, Person
+from app.models.person import person_name_key
+from app.people.identity import capture_person
+from app.people.merge import merge_people
+from app.people.service import create_person, update_person
+from tests import factories
+
+
+@pytest.mark.parametrize("spelling", ["zoë quinn", "  ZOË   QUINN ", "Zoe\u0308 Quinn",
+                                      "Ｚｏë Ｑｕｉｎｎ", "Zoë\u00a0Quinn"])
+def test_spellings_of_one_name_share_a_key(spelling):
+    assert person_name_key(spelling) == person_name_key("Zoë Quinn") == "zoë quinn"
+
+
+def test_the_key_folds_case_beyond_lower():
+    assert person_name_key("Hans Straße") == person_name_key("HANS STRASSE")
+    assert person_name_key(None) is None and person_name_key("   ") is None
+
+
+def test_the_key_follows_every_change_of_name(app, db):
+    person = factories.PersonFactory(full_name="Ann Lee")
+    assert person.name_key == "ann lee"
+    person.full_name = "Ann Lee-Park"
+    db.session.commit()
+    assert db.session.scalar(select(Person.name_key).where(Person.id == person.id)) \
+        == "ann lee-park"
+
+
+def test_the_database_refuses_a_second_holder_of_a_name(app, db):
+    ann = factories.PersonFactory(full_name="Ann Lee")
+    with pytest.raises(IntegrityError):
+        db.session.execute(insert(Person).values(company_id=ann.company_id,
+                                                 full_name="ANN LEE", name_key="ann lee"))
+    db.session.rollback()
+
+
+def test_empty_boxes_and_confirmed_namesakes_stay_outside_the_rule(app, db, user):
+    ann = factories.PersonFactory(full_name="Ann Lee")
+    for _ in range(2):
+        create_person(ann.company, {"placeholder": True, "title": "VP Sales"}, user)
+    twin = create_person(ann.company, {"full_name": "ann lee"}, user, allow_duplicate=True)
+    assert twin.namesake and not ann.namesake
+    with pytest.raises(AlreadyOnFileError) as caught:
+        create_person(ann.company, {"full_name": "Ann  LEE"}, user)
+    assert caught.value.matches == {"full_name": [ann.id, twin.id]}
+
+
+def test_a_name_in_another_unicode_form_is_offered_as_already_on_file(logged_in, db):
+    zoe = factories.PersonFactory(full_name="Zoë Quinn")
+    response = logged_in.post("/calls/new", data={
+        "company_id": str(zoe.company_id), "outcome": "gatekeeper",
+        "people-0-full_name": "Zoe\u0308 Quinn"})
+    assert response.status_code == 422
+    assert f'value="existing:{zoe.id}"' in response.get_data(as_text=True)
+
+
+def test_two_rows_naming_one_person_in_two_unicode_forms_are_caught(logged_in, db):
+    company = factories.CompanyFactory()
+    response = logged_in.post("/calls/new", data={
+        "company_id": str(company.id), "outcome": "gatekeeper",
+        "people-0-full_name": "Zoë Quinn", "people-1-full_name": "ＺＯＥ\u0308 quinn"})
+    assert response.status_code == 422
+    assert "is already in row 1 of this call" in response.get_data(as_text=True)
+
+
+def test_a_capture_that_lost_the_race_links_to_the_person_on_file_and_fills_blanks(app, db):
+    zoe = factories.PersonFactory(full_name="Zoë Quinn", title="CTO", email=None)
+    person, created = capture_person(zoe.company, {"full_name": "zoë quinn", "title": "Intern",
+                                                   "email": "zoe@acme.example"})
+    db.session.commit()
+    assert not created and person is zoe
+    assert zoe.title == "CTO" and zoe.email == "zoe@acme.example"
+    assert db.session.scalars(select(Person)).all() == [zoe]
+
+
+def test_naming_an_empty_box_after_someone_on_file_offers_them_instead(logged_in, db):
+    ann = factories.PersonFactory(full_name="Ann Lee")
+    box = factories.PersonFactory(company=ann.company, full_name=None, placeholder=True,
+                                  title="VP Sales")
+    response = logged_in.post("/calls/new", data={
+        "company_id": str(ann.company_id), "outcome": "gatekeeper",
+        "people-0-id": str(box.id), "people-0-full_name": "ann lee"})
+    assert response.status_code == 422, response.status_code
+    assert f'value="existing:{ann.id}"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert box.full_name is None and db.session.scalars(select(Call)).all() == []
+
+
+def test_renaming_onto_a_colleagues_name_is_a_conflict_and_confirming_keeps_both(app, db):
+    ann = factories.PersonFactory(full_name="Ann Lee")
+    bob = factories.PersonFactory(company=ann.company, full_name="Bob Stone")
+    with pytest.raises(AlreadyOnFileError):
+        update_person(bob, {"full_name": "ANN LEE"})
+    db.session.rollback()
+    update_person(bob, {"full_name": "ANN LEE"}, allow_duplicate=True)
+    assert bob.namesake and bob.name_key == ann.name_key
+    update_person(bob, {"full_name": "Bob Stone"})
+    assert not bob.namesake
+
+
+def test_merging_a_named_duplicate_into_an_empty_box_gives_the_box_the_name(app, db, user):
+    ann = factories.PersonFactory(full_name="Ann Lee")
+    box = factories.PersonFactory(company=ann.company, full_name=None, placeholder=True,
+                                  title="VP Sales")
+    kept = merge_people(box, ann)
+    assert kept.full_name == "Ann Lee" and not kept.placeholder and not kept.namesake
+    with pytest.raises(AlreadyOnFileError):
+        create_person(kept.company, {"full_name": "ann lee"}, user)
+
+
+def test_merging_the_holder_into_its_namesake_hands_the_name_over(app, db, user):
+    ann = factories.PersonFactory(full_name="Ann Lee")
+    twin = create_person(ann.company, {"full_name": "Ann Lee"}, user, allow_duplicate=True)
+    kept = merge_people(twin, ann)
+    assert not kept.namesake
+    with pytest.raises(AlreadyOnFileError):
+        create_person(kept.company, {"full_name": "ann lee"}, user)
+
