@@ -86,7 +86,7 @@ def test_naming_an_empty_box_after_someone_on_file_offers_them_instead(logged_in
                                   title="VP Sales")
     response = logged_in.post("/calls/new", data={
         "company_id": str(ann.company_id), "outcome": "gatekeeper",
-        "people-0-id": str(box.id), "people-0-full_name": "ann lee"})
+        "people-0-person_id": str(box.id), "people-0-full_name": "ann lee"})
     assert response.status_code == 422, response.status_code
     assert f'value="existing:{ann.id}"' in response.get_data(as_text=True)
     db.session.expire_all()
