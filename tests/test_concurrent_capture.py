@@ -21,11 +21,15 @@ from tests.conftest import PASSWORD, TEST_DATABASE_URL
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
-                       reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)"),
+    pytest.mark.skipif(
+        not TEST_DATABASE_URL.startswith("postgresql"),
+        reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)",
+    ),
 ]
 
 WRITERS = 6
+# Writers queued behind the test's lock on person.
+WAITING = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'person'::regclass")
 SPELLINGS = ["Zoë Quinn", "zoë  quinn", "ZOË QUINN", " Zoë\tQuinn ", "Zoë Quinn", "zoë quinn"]
 
 
@@ -49,9 +53,7 @@ def _race(app, work) -> list:
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and gate.scalar(text(
-            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'person'::regclass"
-        )) < WRITERS:
+        while time.monotonic() < deadline and gate.scalar(WAITING) < WRITERS:
             time.sleep(0.05)
         gate.commit()  # releases the lock: every writer inserts now
     for thread in threads:
@@ -71,9 +73,14 @@ def test_simultaneous_call_logs_uncovering_one_name_create_one_person(app, db):
 
     def log(i: int) -> int:
         author = db.session.get(User, authors[i])
-        call = save_call(author, {"company_id": company_id, "outcome": "gatekeeper",
-                                  "people": [{"full_name": SPELLINGS[i], "title": "CTO",
-                                              "extension": str(100 + i)}]})
+        call = save_call(
+            author,
+            {
+                "company_id": company_id,
+                "outcome": "gatekeeper",
+                "people": [{"full_name": SPELLINGS[i], "title": "CTO", "extension": str(100 + i)}],
+            },
+        )
         return call.id
 
     results = _race(app, log)
@@ -92,15 +99,22 @@ def test_simultaneous_call_forms_uncovering_one_name_all_link_the_same_person(ap
     clients = []
     for u in users:
         client = app.test_client()
-        assert client.post("/login", data={"email": u.email, "password": PASSWORD}).status_code \
-            == 302
+        assert (
+            client.post("/login", data={"email": u.email, "password": PASSWORD}).status_code == 302
+        )
         clients.append(client)
     company_id = company.id
 
     def post(i: int) -> int:
-        response = clients[i].post("/calls/new", data={
-            "company_id": str(company_id), "outcome": "gatekeeper",
-            "people-0-full_name": SPELLINGS[i], "people-0-title": "CTO"})
+        response = clients[i].post(
+            "/calls/new",
+            data={
+                "company_id": str(company_id),
+                "outcome": "gatekeeper",
+                "people-0-full_name": SPELLINGS[i],
+                "people-0-title": "CTO",
+            },
+        )
         return response.status_code
 
     results = _race(app, post)
@@ -117,9 +131,11 @@ def test_simultaneous_api_creates_of_one_name_give_one_201_and_409s_with_the_mat
     company_id = company.id
 
     def post(i: int):
-        response = app.test_client().post("/api/v1/people", json={"company_id": company_id,
-                                                        "full_name": SPELLINGS[i]},
-                               headers={"Authorization": f"Bearer {tokens[i]}"})
+        response = app.test_client().post(
+            "/api/v1/people",
+            json={"company_id": company_id, "full_name": SPELLINGS[i]},
+            headers={"Authorization": f"Bearer {tokens[i]}"},
+        )
         return response.status_code, response.get_json()
 
     results = _race(app, post)

@@ -24,8 +24,9 @@ def holder_of(company_id: int, name: str | None, exclude_id: int | None = None) 
     key = person_name_key(name)
     if key is None:
         return None
-    query = select(Person).where(Person.company_id == company_id, Person.name_key == key,
-                                 Person.namesake.is_(False))
+    query = select(Person).where(
+        Person.company_id == company_id, Person.name_key == key, Person.namesake.is_(False)
+    )
     if exclude_id:
         query = query.where(Person.id != exclude_id)
     with db.session.no_autoflush:  # a pending person must reach the database in its savepoint
@@ -56,8 +57,9 @@ def name_taken(company_id: int, name: str) -> AlreadyOnFileError:
 
     with db.session.no_autoflush:  # a refused person may still hang in company.people
         matches = find_same_name(company_id, name)
-    return AlreadyOnFileError({"full_name": duplicate_message(matches)},
-                              {"full_name": [p.id for p in matches]})
+    return AlreadyOnFileError(
+        {"full_name": duplicate_message(matches)}, {"full_name": [p.id for p in matches]}
+    )
 
 
 def claim_name(person: Person, allow_duplicate: bool = False) -> None:
@@ -81,8 +83,7 @@ def claim_name(person: Person, allow_duplicate: bool = False) -> None:
     connection, table = db.session.connection(), Person.__table__
     try:
         with connection.begin_nested():
-            connection.execute(update(table).where(table.c.id == person.id)
-                               .values(name_key=key))
+            connection.execute(update(table).where(table.c.id == person.id).values(name_key=key))
     except IntegrityError as exc:
         if not _is_clash(exc):
             raise
@@ -90,8 +91,9 @@ def claim_name(person: Person, allow_duplicate: bool = False) -> None:
     set_committed_value(person, "name_key", key)
 
 
-def capture_person(company: Company, values: dict[str, Any], allow_duplicate: bool = False,
-                   **links: Any) -> tuple[Person, bool]:
+def capture_person(
+    company: Company, values: dict[str, Any], allow_duplicate: bool = False, **links: Any
+) -> tuple[Person, bool]:
     """A person uncovered by a call: (new person, True), or (the one on file, False).
 
     The second form is a lost race: another request wrote the name since this one checked.
@@ -111,8 +113,10 @@ def capture_person(company: Company, values: dict[str, Any], allow_duplicate: bo
         winner = holder_of(company.id, name)
         if winner is not None:
             for key, value in values.items():
-                if key != "full_name" and value not in (None, "") and (
-                    getattr(winner, key) in (None, "")
+                if (
+                    key != "full_name"
+                    and value not in (None, "")
+                    and (getattr(winner, key) in (None, ""))
                 ):
                     setattr(winner, key, value)
             return winner, False
@@ -122,7 +126,9 @@ def capture_person(company: Company, values: dict[str, Any], allow_duplicate: bo
 
 def reclaim_name(person: Person) -> None:
     """A namesake whose name nobody holds any more (merged, renamed) takes it over."""
-    if person.namesake and person.name_key and holder_of(
-        person.company_id, person.full_name, person.id
-    ) is None:
+    if (
+        person.namesake
+        and person.name_key
+        and holder_of(person.company_id, person.full_name, person.id) is None
+    ):
         person.namesake = False
