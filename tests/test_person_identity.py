@@ -204,3 +204,14 @@ def test_the_migration_keys_existing_people_and_keeps_their_duplicates_as_namesa
                     "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                 )
             )
+
+
+def test_the_bench_data_set_keys_every_name_and_marks_repeats_as_namesakes(runner, db):
+    result = runner.invoke(args=["seed-bench", "--companies", "5", "--people", "400",
+                                 "--calls", "50"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    people = db.session.scalars(select(Person).where(Person.full_name.is_not(None))).all()
+    assert all(p.name_key == person_name_key(p.full_name) for p in people)
+    holders = {(p.company_id, p.name_key) for p in people if not p.namesake}
+    assert holders == {(p.company_id, p.name_key) for p in people}
+    assert any(p.namesake for p in people)  # 400 random names at 5 companies repeat some
