@@ -33,10 +33,10 @@ WAITING = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = '
 SPELLINGS = ["Zoë Quinn", "zoë  quinn", "ZOË QUINN", " Zoë\tQuinn ", "Zoë Quinn", "zoë quinn"]
 
 
-def _race(app, work) -> list:
-    """Run work(i) on WRITERS threads that all reach their person INSERT before any may run it."""
-    results: list = [None] * WRITERS
-    barrier = threading.Barrier(WRITERS)
+def _race(app, work, writers: int = WRITERS) -> list:
+    """Run work(i) on `writers` threads that all reach their person write before any may run it."""
+    results: list = [None] * writers
+    barrier = threading.Barrier(writers)
 
     def run(i: int):
         with app.app_context():
@@ -49,11 +49,11 @@ def _race(app, work) -> list:
 
     with db.engine.connect() as gate:
         gate.execute(text("LOCK TABLE person IN SHARE MODE"))
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(WRITERS)]
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(writers)]
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and gate.scalar(WAITING) < WRITERS:
+        while time.monotonic() < deadline and gate.scalar(WAITING) < writers:
             time.sleep(0.05)
         gate.commit()  # releases the lock: every writer inserts now
     for thread in threads:
@@ -146,3 +146,27 @@ def test_simultaneous_api_creates_of_one_name_give_one_201_and_409s_with_the_mat
     for status, body in results:
         if status == 409:
             assert body["matches"] == {"full_name": [people[0].id]}
+
+
+def test_naming_an_empty_box_while_another_call_captures_the_name_leaves_one_holder(app, db):
+    company = factories.CompanyFactory()
+    box = factories.PersonFactory(company=company, full_name=None, placeholder=True, title="CTO")
+    users = [factories.UserFactory() for _ in range(2)]
+    clients = [app.test_client() for _ in users]
+    for client, u in zip(clients, users, strict=True):
+        client.post("/login", data={"email": u.email, "password": PASSWORD})
+    company_id, box_id = company.id, box.id
+
+    def post(i: int):
+        row = {"people-0-full_name": SPELLINGS[i]} | (
+            {"people-0-person_id": str(box_id)} if i else {}
+        )
+        data = {"company_id": str(company_id), "outcome": "gatekeeper"} | row
+        response = clients[i].post("/calls/new", data=data)
+        return response.status_code, response.get_data(as_text=True)
+
+    results = _race(app, post, writers=2)
+    people = [p for p in _people_named(db, company) if p.full_name]
+    assert len(people) == 1  # the box, named, or the new person with the box left empty
+    for status, page in results:
+        assert status == 302 or (status == 422 and f'value="existing:{people[0].id}"' in page)

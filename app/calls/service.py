@@ -336,7 +336,12 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
                 setattr(person, key, value)
             if person.placeholder and person.full_name:
                 person.placeholder = False  # the call named an empty box: it keeps its place
-                claim_name(person, row.extras["allow_duplicate"])
+                try:
+                    claim_name(person, row.extras["allow_duplicate"])
+                except AlreadyOnFileError as exc:  # taken since the check: offer them on the row
+                    path = f"people.{row.index}.full_name"
+                    raise AlreadyOnFileError({path: exc.fields["full_name"]},
+                                             {path: exc.matches["full_name"]}) from None
         people_by_row[row.index] = person
         if person not in linked:
             linked.append(person)
