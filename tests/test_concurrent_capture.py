@@ -170,3 +170,18 @@ def test_naming_an_empty_box_while_another_call_captures_the_name_leaves_one_hol
     assert len(people) == 1  # the box, named, or the new person with the box left empty
     for status, page in results:
         assert status == 302 or (status == 422 and f'value="existing:{people[0].id}"' in page)
+
+
+def test_simultaneous_api_creates_confirmed_as_someone_else_all_succeed(app, db):
+    company = factories.CompanyFactory()
+    tokens = [issue_token(factories.UserFactory()) for _ in range(WRITERS)]
+    company_id = company.id
+
+    def post(i: int):
+        body = {"company_id": company_id, "full_name": SPELLINGS[i], "allow_duplicate": True}
+        headers = {"Authorization": f"Bearer {tokens[i]}"}
+        return app.test_client().post("/api/v1/people", json=body, headers=headers).status_code
+
+    assert _race(app, post) == [201] * WRITERS  # the API's word: no 409 with allow_duplicate
+    people = _people_named(db, company)
+    assert len(people) == WRITERS and sum(not p.namesake for p in people) == 1

@@ -323,7 +323,6 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
             linked.append(person)
     people_by_row: dict[int, Person] = {}
     won_elsewhere: set[int] = set()  # rows whose new name another request wrote first
-    db.session.flush()  # so that an empty box below can claim its name in a savepoint alone
     for row in rows:
         if row.person is None:
             person, created = capture_person(company, row.values, row.extras["allow_duplicate"],

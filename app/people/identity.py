@@ -25,7 +25,7 @@ def holder_of(company_id: int, name: str | None, exclude_id: int | None = None) 
     if key is None:
         return None
     query = select(Person).where(
-        Person.company_id == company_id, Person.name_key == key, Person.namesake.is_(False)
+        Person.company_id == company_id, Person.name_key == key, ~Person.namesake
     )
     if exclude_id:
         query = query.where(Person.id != exclude_id)
@@ -65,8 +65,8 @@ def name_taken(company_id: int, name: str) -> AlreadyOnFileError:
 def claim_name(person: Person, allow_duplicate: bool = False) -> None:
     """Write a new or renamed person, whose name must be free at the company (else 409).
 
-    With allow_duplicate (the user confirmed "someone else") next to a person on file, it is
-    stored as a namesake instead.
+    With allow_duplicate (the user confirmed "someone else"), a taken name makes it a namesake
+    instead, whether it was taken before this request or while it ran.
     """
     state = inspect(person)
     if person.name_key is None or (
@@ -87,7 +87,12 @@ def claim_name(person: Person, allow_duplicate: bool = False) -> None:
     except IntegrityError as exc:
         if not _is_clash(exc):
             raise
-        raise name_taken(company_id, name) from None
+        if not allow_duplicate:
+            raise name_taken(company_id, name) from None
+        connection.execute(
+            update(table).where(table.c.id == person.id).values(name_key=key, namesake=True)
+        )
+        set_committed_value(person, "namesake", True)
     set_committed_value(person, "name_key", key)
 
 
@@ -97,7 +102,8 @@ def capture_person(
     """A person uncovered by a call: (new person, True), or (the one on file, False).
 
     The second form is a lost race: another request wrote the name since this one checked.
-    This call then links to that person and only fills the fields it left blank.
+    This call then links to that person and only fills the fields it left blank. With
+    allow_duplicate (confirmed as someone else) it stores a namesake instead.
     """
     name = values.get("full_name")
     namesake = allow_duplicate and holder_of(company.id, name) is not None
@@ -110,6 +116,9 @@ def capture_person(
             return person, True
         if _stored(person):
             return person, True
+        if allow_duplicate:
+            namesake = True
+            continue
         winner = holder_of(company.id, name)
         if winner is not None:
             for key, value in values.items():
