@@ -120,6 +120,8 @@ class Person(db.Model):
         # Placeholders (no name, NULL key) and namesakes stay outside it.
         Index("uq_person_company_id_name_key", "company_id", "name_key", unique=True,
               postgresql_where=text("NOT namesake"), sqlite_where=text("NOT namesake")),
+        # The duplicate check's lookup, namesakes included: no scan of a big company's people.
+        Index("ix_person_company_id_name_key", "company_id", "name_key"),
     )
 
     @validates("full_name")

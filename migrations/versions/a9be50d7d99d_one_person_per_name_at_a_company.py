@@ -1,4 +1,5 @@
 """one person per name at a company: person.name_key, person.namesake, a partial unique index
+and a lookup index on (company_id, name_key)
 
 Revision ID: a9be50d7d99d
 Revises: b6a5387aabbd
@@ -57,10 +58,13 @@ def upgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index('uq_person_company_id_name_key', ['company_id', 'name_key'],
                               unique=True, postgresql_where=WHERE, sqlite_where=WHERE)
+        batch_op.create_index('ix_person_company_id_name_key', ['company_id', 'name_key'],
+                              unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index('ix_person_company_id_name_key')
         batch_op.drop_index('uq_person_company_id_name_key', postgresql_where=WHERE,
                             sqlite_where=WHERE)
         batch_op.drop_column('namesake')
