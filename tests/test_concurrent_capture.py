@@ -185,3 +185,19 @@ def test_simultaneous_api_creates_confirmed_as_someone_else_all_succeed(app, db)
     assert _race(app, post) == [201] * WRITERS  # the API's word: no 409 with allow_duplicate
     people = _people_named(db, company)
     assert len(people) == WRITERS and sum(not p.namesake for p in people) == 1
+
+
+def test_simultaneous_calls_answered_by_one_new_gatekeeper_record_one_gatekeeper(app, db):
+    company = factories.CompanyFactory()
+    authors = [factories.UserFactory().id for _ in range(WRITERS)]
+    company_id = company.id
+
+    def log(i: int) -> int:
+        data = {"company_id": company_id, "outcome": "gatekeeper",
+                "new_gatekeeper": {"full_name": SPELLINGS[i], "title": "Receptionist"}}  # fmt: skip
+        return save_call(db.session.get(User, authors[i]), data).id
+
+    results = _race(app, log)
+    assert all(isinstance(r, int) for r in results), results
+    (zoe,) = _people_named(db, company)
+    assert all(db.session.get(Call, call_id).answered_by == zoe for call_id in results)

@@ -135,9 +135,17 @@ def capture_person(
 
 def reclaim_name(person: Person) -> None:
     """A namesake whose name nobody holds any more (merged, renamed) takes it over."""
-    if (
-        person.namesake
-        and person.name_key
-        and holder_of(person.company_id, person.full_name, person.id) is None
+    if not (person.namesake and person.name_key) or holder_of(
+        person.company_id, person.full_name, person.id
     ):
-        person.namesake = False
+        return
+    db.session.flush()
+    connection, table = db.session.connection(), Person.__table__
+    try:
+        with connection.begin_nested():
+            connection.execute(update(table).where(table.c.id == person.id).values(namesake=False))
+    except IntegrityError as exc:
+        if not _is_clash(exc):
+            raise
+        return  # taken again meanwhile: it stays a namesake
+    set_committed_value(person, "namesake", False)
