@@ -88,7 +88,9 @@ def claim_name(person: Person, allow_duplicate: bool = False) -> None:
         if not _is_clash(exc):
             raise
         if not allow_duplicate:
-            raise name_taken(company_id, name) from None
+            error = name_taken(company_id, name)
+            db.session.rollback()  # nothing of a refused write stays, as with any refusal
+            raise error from None
         connection.execute(
             update(table).where(table.c.id == person.id).values(name_key=key, namesake=True)
         )
