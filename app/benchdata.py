@@ -50,6 +50,7 @@ from app.models import (
     User,
     call_person,
 )
+from app.models.person import person_name_key
 from app.search.engine import create_engine_objects, drop_engine_objects
 from app.search.index import rebuild_index
 
@@ -337,6 +338,7 @@ class BenchSeeder:
             gatekeepers = min(gatekeepers, size - 1)
             team.staff_from.append(1 + gatekeepers)
             pattern = company["email_pattern"]
+            keys: set[str] = set()  # a random name drawn twice is a namesake, as the app stores it
             # Tree positions: managers come from earlier members, 4-7 reports each.
             tree: list[int] = []
             level: dict[int, int] = {}
@@ -372,9 +374,14 @@ class BenchSeeder:
                 team.unusable.append(1 if placeholder or left else 0)
                 team.manager.append(manager)
                 name = None if placeholder else f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                key = person_name_key(name)
+                namesake = key in keys
+                if key:
+                    keys.add(key)
                 created = now - timedelta(days=rng.randint(0, 365), hours=rng.randint(0, 23))
                 yield {
                     "id": pid, "company_id": cid, "full_name": name, "placeholder": placeholder,
+                    "name_key": key, "namesake": namesake,
                     "title": title, "department": dept[pid], "reports_to_id": manager,
                     "direct_phone": f"+1{company['main_phone'][2:5]}555{pid % 10000:04d}"
                     if name and rng.random() < 0.3 else None,

@@ -120,3 +120,59 @@ def test_a_next_step_without_a_date_is_refused(logged_in, db):
     assert response.status_code == 422
     assert "Pick when to follow up." in response.get_data(as_text=True)
     assert company.calls == []
+
+
+def _log_after(client, previous, **extra):
+    return client.post("/calls/new", data={"company_id": str(previous.company_id),
+                                           "outcome": "call_back",
+                                           "previous_call_id": str(previous.id), **extra})
+
+
+def test_logging_a_call_cannot_close_a_colleagues_follow_up(logged_in, db):
+    theirs = factories.CallFactory(follow_up_at=datetime.now(UTC))
+    response = _log_after(logged_in, theirs)
+    assert response.status_code == 422
+    assert "belongs to" in response.get_data(as_text=True)
+    db.session.refresh(theirs)
+    assert theirs.follow_up_done_at is None
+    assert len(theirs.company.calls) == 1  # nothing else was written
+
+
+def test_logging_a_call_closes_my_own_follow_up(logged_in, user, db):
+    mine = factories.CallFactory(user=user, follow_up_at=datetime.now(UTC))
+    assert _log_after(logged_in, mine).status_code == 302
+    db.session.refresh(mine)
+    assert mine.follow_up_done_at is not None
+
+
+def test_an_admin_closes_anyones_follow_up_by_logging_the_call(client, admin, db):
+    theirs = factories.CallFactory(follow_up_at=datetime.now(UTC))
+    AuthActions(client).login(email="ada@example.com")
+    assert _log_after(client, theirs).status_code == 302
+    db.session.refresh(theirs)
+    assert theirs.follow_up_done_at is not None
+
+
+def test_a_colleagues_follow_up_link_is_not_carried_into_my_call_form(logged_in, user):
+    theirs = factories.CallFactory(follow_up_at=datetime.now(UTC))
+    mine = factories.CallFactory(user=user, follow_up_at=datetime.now(UTC))
+    page = logged_in.get(f"/calls/new?follow_up={theirs.id}").get_data(as_text=True)
+    assert f'name="previous_call_id" type="hidden" value="{theirs.id}"' not in page
+    page = logged_in.get(f"/calls/new?follow_up={mine.id}").get_data(as_text=True)
+    assert f'name="previous_call_id" type="hidden" value="{mine.id}"' in page
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_the_api_cannot_close_a_colleagues_follow_up_through_a_call(client, user, db, method):
+    from app.auth.service import issue_token
+
+    theirs = factories.CallFactory(follow_up_at=datetime.now(UTC))
+    mine = factories.CallFactory(user=user, company=theirs.company)
+    headers = {"Authorization": f"Bearer {issue_token(user)}"}
+    body = {"company_id": theirs.company_id, "outcome": "busy", "previous_call_id": theirs.id}
+    url = "/api/v1/calls" if method == "post" else f"/api/v1/calls/{mine.id}"
+    response = getattr(client, method)(url, json=body, headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert "belongs to" in response.get_json()["fields"]["previous_call_id"]
+    db.session.expire_all()
+    assert db.session.get(type(theirs), theirs.id).follow_up_done_at is None

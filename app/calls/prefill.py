@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.choices import as_choices
@@ -19,8 +20,6 @@ def _local_input(value, user: User):
 def prefill(form, args: Mapping, call: Call | None = None, user: User | None = None) -> None:
     """Start from a company, a person, a follow-up (another call), or an existing call to edit."""
     if call is not None:
-        from flask_login import current_user
-
         user = user or current_user
         form.company_id.data = str(call.company_id)
         form.person_id.data = str(call.person_id or "")
@@ -38,7 +37,9 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
     person = get_by_id(Person, args.get("person_id"))
     company = get_by_id(Company, args.get("company_id"))
     if previous is not None:
-        form.previous_call_id.data = str(previous.id)
+        # Calling someone back from a colleague's follow-up is fine; closing it is theirs to do.
+        if previous.editable_by(user or current_user):
+            form.previous_call_id.data = str(previous.id)
         company = previous.company
         person = person or previous.person
         form.to_number.data = previous.to_number or ""

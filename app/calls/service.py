@@ -15,10 +15,13 @@ from app.companies.service import build_company
 from app.errors import AlreadyOnFileError, DomainError
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, User, now_utc
+from app.models.person import person_name_key
+from app.people.identity import capture_person, claim_name
 from app.people.service import (
     clean_person,
     duplicate_message,
     find_same_name,
+    manager_problem,
     set_manager,
 )
 from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
@@ -100,7 +103,7 @@ def _clean_rows(raw_rows: Any, company: Company, errors: FieldErrors) -> list[_R
             values["status"] = PersonStatus.UNCOVERED
         renamed = values.get("full_name")
         if existing is not None and renamed and not existing.placeholder and (
-            renamed.lower() != (existing.full_name or "").lower()
+            person_name_key(renamed) != existing.name_key
         ):
             # A row links to someone as they are; a rename belongs on their own page.
             errors.add(path + "full_name", f"This row is {existing.display_name}: to rename "
@@ -130,9 +133,11 @@ def _check_duplicates(rows: list[_Row], company: Company, errors: FieldErrors) -
     seen: dict[str, int] = {}
     for row in rows:
         name = row.values.get("full_name")
-        if not row.new or not name:
+        # A new name, or the first name of an empty box: either may already be on file.
+        naming = row.new or (row.person.placeholder and not row.person.full_name)
+        if not naming or not name:
             continue
-        key = name.lower()
+        key = person_name_key(name)
         if key in seen and not row.extras["allow_duplicate"]:
             errors.add(f"people.{row.index}.full_name",
                        f"{name} is already in row {seen[key] + 1} of this call.")
@@ -261,6 +266,10 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
         call is None or "answered_by_id" in data or data.get("new_gatekeeper")
     ) else call.answered_by
     previous = _get(Call, data.get("previous_call_id"), errors, "previous_call_id", "call")
+    if previous is not None and not previous.editable_by(author):
+        # The rule of the direct "done" routes: only its author or an admin closes a follow-up.
+        errors.add("previous_call_id", f"That follow-up belongs to {previous.user.name}: only "
+                                       "they or an admin can close it.")
     rows: list[_Row] = []
     matches: dict[str, list[int]] = {}
     gatekeeper_values: dict[str, Any] | None = None
@@ -285,7 +294,7 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
     try:
         return _write(author, call, company, values, target, answered, previous, rows,
                       gatekeeper_values)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, DomainError):
         db.session.rollback()
         raise
 
@@ -302,9 +311,8 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
     call.person = target
     if gatekeeper_values is not None:
         gatekeeper_values.update(role=PersonRole.GATEKEEPER, status=PersonStatus.VERIFIED)
-        answered = Person(company=company, created_by=author, source_call=call,
-                          **gatekeeper_values)
-        db.session.add(answered)
+        answered, _ = capture_person(company, gatekeeper_values, created_by=author,
+                                     source_call=call)
     call.answered_by = answered
     if previous is not None and previous.follow_up_done_at is None:
         call.previous_call = previous
@@ -314,25 +322,38 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
         if person is not None and person not in linked:
             linked.append(person)
     people_by_row: dict[int, Person] = {}
+    won_elsewhere: set[int] = set()  # rows whose new name another request wrote first
     for row in rows:
         if row.person is None:
-            person = Person(company=company, created_by=author, source_call=call, **row.values)
-            db.session.add(person)
+            person, created = capture_person(company, row.values, row.extras["allow_duplicate"],
+                                             created_by=author, source_call=call)
+            if not created:
+                won_elsewhere.add(row.index)
         else:
             person = row.person
             for key, value in row.values.items():
                 setattr(person, key, value)
             if person.placeholder and person.full_name:
                 person.placeholder = False  # the call named an empty box: it keeps its place
+                try:
+                    claim_name(person, row.extras["allow_duplicate"])
+                except AlreadyOnFileError as exc:  # taken since the check: offer them on the row
+                    path = f"people.{row.index}.full_name"
+                    raise AlreadyOnFileError({path: exc.fields["full_name"]},
+                                             {path: exc.matches["full_name"]}) from None
         people_by_row[row.index] = person
         if person not in linked:
             linked.append(person)
     for row in rows:
         manager = people_by_row[row.manager_row] if row.manager_row is not None else row.manager
+        person = people_by_row[row.index]
+        if manager is not None and row.index in won_elsewhere and (
+            person.reports_to_id is not None or manager_problem(person.id, manager, company.id)
+        ):
+            continue  # like its other fields, a linked person's manager is only filled if blank
         if manager is not None:
             # Provenance: this call (and whoever answered it) is where the link was learned.
-            set_manager(people_by_row[row.index], manager, author, source_call=call,
-                        told_by=call.answered_by)
+            set_manager(person, manager, author, source_call=call, told_by=call.answered_by)
     call.people = linked
     if target is not None and call.outcome == Outcome.CONNECTED and target.status in (
         PersonStatus.UNCOVERED, PersonStatus.VERIFIED

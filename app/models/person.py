@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, false, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.models.types import UTCDateTime, now_utc
@@ -21,6 +22,22 @@ if TYPE_CHECKING:
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as the slug in a VARCHAR: a new value needs no ALTER TYPE on PostgreSQL.
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+NAME_KEY_LENGTH = 300
+
+
+def person_name_key(name: str | None) -> str | None:
+    """The form of a name that the same person's spellings share (case, Unicode form, spaces).
+
+    NFKC folds compatibility forms (full-width letters, ligatures, a combining diaeresis) and
+    casefold() goes further than lower() ("Straße" = "STRASSE"). Applied before and after the
+    fold, as Unicode's caseless matching does. The one definition of "the same name".
+    """
+    if not name:
+        return None
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())[:NAME_KEY_LENGTH] or None
 
 
 class PersonRole(enum.StrEnum):
@@ -53,6 +70,11 @@ class Person(db.Model):
     # None only for a placeholder: a known position ("VP Engineering") whose holder is unknown.
     full_name: Mapped[str | None] = mapped_column(String(200))
     placeholder: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # person_name_key(full_name), kept by the validator below; one holder per name per company.
+    name_key: Mapped[str | None] = mapped_column(String(NAME_KEY_LENGTH))
+    # Another person who shares a colleague's name: confirmed as someone else (allow_duplicate),
+    # or a duplicate stored before names were unique, left for a merge. Not held to uniqueness.
+    namesake: Mapped[bool] = mapped_column(default=False, server_default=false())
     title: Mapped[str | None] = mapped_column(String(200))
     department: Mapped[str | None] = mapped_column(String(120))
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
@@ -92,6 +114,21 @@ class Person(db.Model):
     reporting_links: Mapped[list[ReportingLink]] = relationship(
         foreign_keys="ReportingLink.person_id", back_populates="person",
         order_by="ReportingLink.id", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        # The guard concurrent captures of a name meet: the second INSERT fails, links instead.
+        # Placeholders (no name, NULL key) and namesakes stay outside it.
+        Index("uq_person_company_id_name_key", "company_id", "name_key", unique=True,
+              postgresql_where=text("NOT namesake"), sqlite_where=text("NOT namesake")),
+        # The duplicate check's lookup, namesakes included: no scan of a big company's people.
+        Index("ix_person_company_id_name_key", "company_id", "name_key"),
+    )
+
+    @validates("full_name")
+    def _keep_name_key(self, _key: str, value: str | None) -> str | None:
+        # Every write of a name goes through here, so no code path can leave the key stale.
+        self.name_key = person_name_key(value)
+        return value
 
     @property
     def display_name(self) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Person, ReportingLink, Touchpoint, call_person
+from app.people.identity import reclaim_name
 from app.search.index import reindex
 
 FILLABLE = ("title", "department", "direct_phone", "extension", "mobile_phone", "email",
@@ -49,8 +50,8 @@ def merge_people(keep: Person, duplicate: Person) -> Person:
             setattr(keep, field, getattr(duplicate, field))
     if duplicate.notes:
         keep.notes = "\n\n".join(n for n in (keep.notes, duplicate.notes) if n)
-    if keep.placeholder and duplicate.full_name:
-        keep.full_name, keep.placeholder = duplicate.full_name, False
+    # An empty box takes the duplicate's name once the duplicate is gone: one holder per name.
+    inherited = duplicate.full_name if keep.placeholder else None
     if keep.reports_to_id == duplicate.id:  # keep reported to its own duplicate
         keep.reports_to_id = duplicate.reports_to_id
     elif keep.reports_to_id is None:
@@ -77,9 +78,14 @@ def merge_people(keep: Person, duplicate: Person) -> Person:
     db.session.expire_all()
     db.session.delete(db.session.get(Person, ids["old"]))
     db.session.flush()
+    keep = db.session.get(Person, ids["new"])
+    if inherited:
+        keep.full_name, keep.placeholder, keep.namesake = inherited, False, True
+    reclaim_name(keep)
+    db.session.flush()
     reindex(db.session.connection(), "call", calls)
     db.session.commit()
-    return db.session.get(Person, ids["new"])
+    return keep
 
 
 def erase_person(person: Person) -> None:

@@ -3,11 +3,13 @@
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.errors import AlreadyOnFileError, DomainError, ReportsToCycleError
 from app.extensions import db
 from app.models import Call, Company, Person, PersonRole, PersonStatus, ReportingLink, User, now_utc
+from app.models.person import person_name_key
+from app.people.identity import claim_name
 from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
 
 TEXT_FIELDS = ("title", "department", "email", "linkedin_url", "notes")
@@ -64,11 +66,10 @@ def clean_person(
 
 
 def find_same_name(company_id: int, full_name: str, exclude_id: int | None = None) -> list[Person]:
-    """People at the company whose name matches, ignoring case and extra spaces."""
+    """People at the company whose name matches, ignoring case, Unicode form and extra spaces."""
     query = select(Person).where(
-        Person.company_id == company_id,
-        func.lower(Person.full_name) == normalize_name(full_name).lower(),
-    )
+        Person.company_id == company_id, Person.name_key == person_name_key(full_name)
+    ).order_by(Person.namesake, Person.id)
     if exclude_id:
         query = query.where(Person.id != exclude_id)
     return list(db.session.scalars(query))
@@ -138,6 +139,7 @@ def create_person(
         )
     person = Person(company=company, created_by=author, placeholder=placeholder, **values)
     db.session.add(person)
+    claim_name(person, allow_duplicate)  # the unique index settles a race the check above lost
     if manager is not None:
         set_manager(person, manager, author)
     db.session.commit()
@@ -172,6 +174,7 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
         setattr(person, key, value)
     if person.full_name:
         person.placeholder = False
+    claim_name(person, allow_duplicate)  # a rename onto a name just taken: 409, not 500
     if manager is not person.reports_to:
         set_manager(person, manager, author)
     db.session.commit()
