@@ -2,24 +2,33 @@
 and a lookup index on (company_id, name_key)
 
 Revision ID: a9be50d7d99d
-Revises: b6a5387aabbd
+Revises: 5e55a1d7c0de
 Create Date: 2026-12-01 10:40:00.000000
 
-Existing rows get their key from the app's own person_name_key (the one definition of "the same
+Existing rows get their key from (a frozen copy of) the app's person_name_key (the one definition of "the same
 name"). Duplicates already on file lose nothing: at each company the oldest holder of a name
 (lowest id) keeps it, and the later ones become namesakes, which the unique index leaves out.
 They still share the key, so the duplicate check keeps offering them, and the person page keeps
 listing them as likely duplicates to merge.
 """
+import unicodedata
+
 from alembic import op
 import sqlalchemy as sa
 
-from app.models.person import person_name_key
+
+def person_name_key(name):
+    # A frozen copy of app.models.person.person_name_key as of this revision: a migration must
+    # not change meaning when the app's code does later.
+    if not name:
+        return None
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())[:300] or None
 
 
 # revision identifiers, used by Alembic.
 revision = 'a9be50d7d99d'
-down_revision = 'b6a5387aabbd'
+down_revision = '5e55a1d7c0de'
 branch_labels = None
 depends_on = None
 
