@@ -15,6 +15,7 @@ from app.companies.service import build_company
 from app.errors import AlreadyOnFileError, DomainError
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, User, now_utc
+from app.people.reporting import lock_reporting_lines
 from app.people.service import (
     clean_person,
     duplicate_message,
@@ -253,6 +254,8 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
     if call is None and data.get("twilio_call_sid"):
         call = _live_call(author, data["twilio_call_sid"], errors)
     company = _resolve_company(data, call, author, errors)
+    if company is not None and data.get("people"):  # rows may set who reports to whom
+        lock_reporting_lines(company.id)
     values = _clean_call_fields(data, company, errors, call)
     # On an update, a link that is not sent stays as it is.
     target = _get(Person, data.get("person_id"), errors, "person_id", "person") if (
