@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.companies.orgchart import build_org_chart, chart_nodes
 from app.errors import DomainError, ReportsToCycleError
@@ -211,3 +211,56 @@ def test_a_self_loop_through_people_who_left_is_named_not_hidden(app, db):
 
 def test_reporting_links_are_kept_when_a_stored_cycle_shows(looped, db):
     assert db.session.scalars(select(ReportingLink)).all() == []  # factories write no history
+
+
+# --- repairing cycles already stored -------------------------------------------------------
+
+
+@pytest.fixture
+def triangle(app, db, user):
+    """Ann -> Bob -> Cat -> Ann, stored: Cat's link to Ann was recorded last (by hand)."""
+    ann = factories.PersonFactory(full_name="Ann Loop")
+    company = ann.company
+    bob = factories.PersonFactory(company=company, full_name="Bob Loop")
+    cat = factories.PersonFactory(company=company, full_name="Cat Loop")
+    for person, manager in ((ann, bob), (bob, cat), (cat, ann)):
+        db.session.add(ReportingLink(person_id=person.id, manager_id=manager.id,
+                                     reported_by=user))
+        db.session.commit()
+        force_manager(db, person, manager)
+    return {"company": company, "ann": ann, "bob": bob, "cat": cat}
+
+
+def test_the_repair_command_breaks_a_stored_cycle_at_the_link_set_last(triangle, db, runner):
+    links_before = db.session.scalar(select(func.count(ReportingLink.id)))
+    result = runner.invoke(args=["repair-reporting-cycles"])
+    assert result.exit_code == 0, result.output
+    assert "Cat Loop no longer reports to Ann Loop" in result.output
+    assert "1 cycle(s) found, 1 link(s) cut." in result.output
+    tree = managers(db, triangle["company"].id)
+    assert not has_cycle(tree)
+    assert tree[triangle["cat"].id] is None and tree[triangle["ann"].id] == triangle["bob"].id
+    # Provenance stays: every recorded report is still there.
+    assert db.session.scalar(select(func.count(ReportingLink.id))) == links_before
+    again = runner.invoke(args=["repair-reporting-cycles"])
+    assert "No reporting cycles." in again.output
+
+
+def test_the_repair_command_dry_run_prints_and_changes_nothing(triangle, db, runner):
+    before = managers(db, triangle["company"].id)
+    result = runner.invoke(args=["repair-reporting-cycles", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Cat Loop would no longer report to Ann Loop" in result.output
+    assert "would be cut" in result.output
+    assert managers(db, triangle["company"].id) == before
+
+
+def test_a_link_without_a_record_counts_as_oldest_and_ties_go_to_the_higher_id(app, db, runner):
+    ann = factories.PersonFactory(full_name="Ann Old")
+    bob = factories.PersonFactory(company=ann.company, full_name="Bob Old", reports_to=ann)
+    force_manager(db, ann, bob)
+    result = runner.invoke(args=["repair-reporting-cycles"])
+    assert "Bob Old no longer reports to Ann Old" in result.output
+    assert managers(db, ann.company_id) == {ann.id: bob.id, bob.id: None}
+    chart = build_org_chart(db.session.get(type(ann.company), ann.company_id))
+    assert chart.cannot_place == [] and [n.person.id for n in chart.roots] == [bob.id]
