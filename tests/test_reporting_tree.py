@@ -17,8 +17,11 @@ from tests import factories
 
 def managers(db, company_id: int) -> dict[int, int | None]:
     """Every person's manager as stored, read fresh."""
-    return dict(db.session.execute(select(Person.id, Person.reports_to_id)
-                                   .where(Person.company_id == company_id)).all())
+    return dict(
+        db.session.execute(
+            select(Person.id, Person.reports_to_id).where(Person.company_id == company_id)
+        ).all()
+    )
 
 
 def has_cycle(tree: dict[int, int | None]) -> bool:
@@ -35,8 +38,11 @@ def has_cycle(tree: dict[int, int | None]) -> bool:
 
 def force_manager(db, person: Person, manager: Person | None) -> None:
     """Store a reporting link as a race or an old merge left it: no checks at all."""
-    db.session.execute(update(Person).where(Person.id == person.id)
-                       .values(reports_to_id=manager.id if manager else None))
+    db.session.execute(
+        update(Person)
+        .where(Person.id == person.id)
+        .values(reports_to_id=manager.id if manager else None)
+    )
     db.session.commit()
     db.session.expire_all()
 
@@ -51,10 +57,8 @@ def people(app, db):
     return {"kim": kim, "rob": rob, "dee": dee, "company": company}
 
 
-def test_a_duplicates_manager_that_would_close_a_loop_does_not_fill_the_keepers_blank(
-    people, db
-):
-    kim, rob, dee = people["kim"], people["rob"], people["dee"]
+def test_a_duplicates_manager_that_would_close_a_loop_does_not_fill_the_keepers_blank(people, db):
+    kim, dee = people["kim"], people["dee"]
     ids = {k: p.id for k, p in people.items()}
     merged = merge_people(kim, dee)
     tree = managers(db, ids["company"])
@@ -74,13 +78,14 @@ def test_merging_a_duplicate_whose_report_is_the_keepers_manager_is_refused(app,
         merge_people(kim, dee)
     assert "Kim Keeper report to Rob Report" in str(refused.value)
     # Nothing was written: the duplicate is still there, every link as it was.
-    assert managers(db, company.id) == {ids["dee"]: None, ids["rob"]: ids["dee"],
-                                        ids["kim"]: ids["rob"]}
+    assert managers(db, company.id) == {
+        ids["dee"]: None,
+        ids["rob"]: ids["dee"],
+        ids["kim"]: ids["rob"],
+    }
 
 
-def test_merging_a_duplicate_that_reports_to_the_keeper_does_not_make_them_their_own_boss(
-    app, db
-):
+def test_merging_a_duplicate_that_reports_to_the_keeper_does_not_make_them_their_own_boss(app, db):
     kim = factories.PersonFactory(full_name="Kim Keeper")
     dee = factories.PersonFactory(company=kim.company, full_name="Kim K", reports_to=kim)
     merged = merge_people(kim, dee)
@@ -100,8 +105,9 @@ def test_a_merge_that_closes_no_loop_still_moves_reports_and_manager(people, db)
 def test_merging_someone_already_merged_away_is_a_clean_domain_error(people, db):
     kim, dee = people["kim"], people["dee"]
     stale = db.session.get(Person, dee.id)
-    db.session.execute(update(Person).where(Person.reports_to_id == dee.id)
-                       .values(reports_to_id=None))
+    db.session.execute(
+        update(Person).where(Person.reports_to_id == dee.id).values(reports_to_id=None)
+    )
     db.session.delete(stale)
     db.session.commit()
     ghost = Person(id=dee.id, company_id=kim.company_id, full_name="Ghost")
@@ -124,7 +130,7 @@ def test_moving_someone_under_a_person_merged_away_is_a_clean_domain_error(peopl
 
 @pytest.fixture
 def looped(app, db):
-    """Ann and Bob report to each other (stored by an old race); Cat hangs under Ann; Dan is fine."""
+    """Ann and Bob report to each other (an old race stored it); Cat is under Ann; Dan is fine."""
     ann = factories.PersonFactory(full_name="Ann Loop", department="Sales")
     company = ann.company
     bob = factories.PersonFactory(company=company, full_name="Bob Loop", reports_to=ann)
@@ -166,10 +172,16 @@ def test_people_in_a_reporting_cycle_are_shown_under_could_not_place(looped, db,
 
 def test_the_csv_and_json_include_people_in_a_cycle(looped, db, logged_in, user):
     company = looped["company"]
-    rows = list(csv.DictReader(io.StringIO(
-        logged_in.get(f"/companies/{company.id}/org-chart.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                logged_in.get(f"/companies/{company.id}/org-chart.csv").get_data(as_text=True)
+            )
+        )
+    )
     assert sorted(int(r["id"]) for r in rows) == sorted(
-        p.id for k, p in looped.items() if k != "company")
+        p.id for k, p in looped.items() if k != "company"
+    )
     by_name = {r["full_name"]: r for r in rows}
     assert "cycle" in by_name["Ann Loop"]["chart_note"]
     assert by_name["Cat Under"]["manager_name"] == "Ann Loop"
@@ -177,10 +189,15 @@ def test_the_csv_and_json_include_people_in_a_cycle(looped, db, logged_in, user)
     from app.auth.service import issue_token
 
     token = issue_token(user, "test")
-    body = json.loads(logged_in.get(f"/api/v1/companies/{company.id}/org-chart",
-                                    headers={"Authorization": f"Bearer {token}"}).data)
+    body = json.loads(
+        logged_in.get(
+            f"/api/v1/companies/{company.id}/org-chart",
+            headers={"Authorization": f"Bearer {token}"},
+        ).data
+    )
     assert sorted(json_ids(body["roots"])) == sorted(
-        p.id for k, p in looped.items() if k != "company")
+        p.id for k, p in looped.items() if k != "company"
+    )
     ann = next(n for n in body["roots"] if n["id"] == looped["ann"].id)
     assert ann["unplaced_reason"] == "reporting_cycle"
 
@@ -188,8 +205,9 @@ def test_the_csv_and_json_include_people_in_a_cycle(looped, db, logged_in, user)
 def test_someone_whose_manager_is_at_another_company_is_shown_with_a_note(app, db, logged_in):
     stray = factories.PersonFactory(full_name="Stray Person")
     elsewhere = factories.PersonFactory(full_name="Boss Elsewhere")
-    report = factories.PersonFactory(company=stray.company, full_name="Rae Report",
-                                     reports_to=stray)
+    report = factories.PersonFactory(
+        company=stray.company, full_name="Rae Report", reports_to=stray
+    )
     force_manager(db, stray, elsewhere)
     chart = build_org_chart(stray.company)
     assert [n.person.id for n in chart.cannot_place] == [stray.id]
@@ -224,8 +242,7 @@ def triangle(app, db, user):
     bob = factories.PersonFactory(company=company, full_name="Bob Loop")
     cat = factories.PersonFactory(company=company, full_name="Cat Loop")
     for person, manager in ((ann, bob), (bob, cat), (cat, ann)):
-        db.session.add(ReportingLink(person_id=person.id, manager_id=manager.id,
-                                     reported_by=user))
+        db.session.add(ReportingLink(person_id=person.id, manager_id=manager.id, reported_by=user))
         db.session.commit()
         force_manager(db, person, manager)
     return {"company": company, "ann": ann, "bob": bob, "cat": cat}

@@ -40,8 +40,9 @@ def merge_candidates(person: Person, limit: int = 15) -> list[Person]:
 
 def _lock_pair(keep: Person, duplicate: Person) -> None:
     """Take the company's reporting lock and reread both, or refuse if one has gone meanwhile."""
+    ids = {keep.id, duplicate.id}  # read before the lock expires them: they may be gone after
     lock_reporting_lines(keep.company_id)
-    if len(current_rows({keep.id, duplicate.id})) < 2:
+    if len(current_rows(ids)) < 2:
         db.session.rollback()
         raise DomainError({"duplicate_id": "One of them was merged or erased meanwhile: reload "
                                            "the page and try again."})
@@ -103,7 +104,7 @@ def merge_people(keep: Person, duplicate: Person) -> Person:
 
 
 def _settle_manager(keep: Person, inherited: int | None) -> None:
-    """Refuse a loop the merged reports close; take the duplicate's manager only if it closes none."""
+    """Refuse a loop the moved reports close; take the duplicate's manager if it closes none."""
     if keep.reports_to_id is not None and chain_reaches(keep.reports_to_id, keep.id):
         who, boss = keep.display_name, db.session.get(Person, keep.reports_to_id).display_name
         db.session.rollback()
@@ -117,8 +118,9 @@ def _settle_manager(keep: Person, inherited: int | None) -> None:
 
 def erase_person(person: Person) -> None:
     """Remove someone entirely (a data-subject request); calls stay, without their name."""
+    person_id = person.id  # read before the lock expires it: the row may be gone after
     lock_reporting_lines(person.company_id)  # their reports move up to their manager
-    if person.id not in current_rows({person.id}):
+    if person_id not in current_rows({person_id}):
         db.session.rollback()
         return  # erased (or merged away) meanwhile: nothing left to erase
     db.session.refresh(person)

@@ -1,4 +1,4 @@
-"""Repair for reporting cycles stored before cycles were locked out: `flask repair-reporting-cycles`.
+"""Repair of reporting cycles stored before they were locked out: `flask repair-reporting-cycles`.
 
 Each cycle is broken at the link that was set last: every older link in it passed the cycle
 check when it was made, so the newest is the write a lock would have refused. "Set last" is the
@@ -39,12 +39,15 @@ def _all_managers() -> dict[int, int | None]:
 
 def _link_to_cut(cycle: list[int], tree: dict[int, int | None]) -> int:
     """The member whose current manager was recorded last (see the module docstring)."""
-    latest = dict(db.session.execute(
-        select(ReportingLink.person_id, func.max(ReportingLink.id))
-        .where(ReportingLink.person_id.in_(cycle))
-        .where(ReportingLink.manager_id == Person.reports_to_id)
-        .join(Person, Person.id == ReportingLink.person_id)
-        .group_by(ReportingLink.person_id)).all())
+    latest = dict(
+        db.session.execute(
+            select(ReportingLink.person_id, func.max(ReportingLink.id))
+            .where(ReportingLink.person_id.in_(cycle))
+            .where(ReportingLink.manager_id == Person.reports_to_id)
+            .join(Person, Person.id == ReportingLink.person_id)
+            .group_by(ReportingLink.person_id)
+        ).all()
+    )
     return max(cycle, key=lambda pid: (latest.get(pid) or 0, pid))
 
 
@@ -60,11 +63,19 @@ def repair_reporting_cycles(dry_run: bool = False) -> list[Cut]:
             db.session.rollback()
             continue
         person = db.session.get(Person, _link_to_cut(cycle, tree))
-        names = {p.id: p.display_name for p in db.session.scalars(
-            select(Person).where(Person.id.in_(cycle)))}
+        names = {
+            p.id: p.display_name
+            for p in db.session.scalars(select(Person).where(Person.id.in_(cycle)))
+        }
         company = db.session.get(Company, person.company_id)
-        cuts.append(Cut(company.name, person.display_name, names[tree[person.id]],
-                        [names[pid] for pid in cycle]))
+        cuts.append(
+            Cut(
+                company.name,
+                person.display_name,
+                names[tree[person.id]],
+                [names[pid] for pid in cycle],
+            )
+        )
         if dry_run:
             db.session.rollback()
             continue

@@ -22,15 +22,13 @@ from app.extensions import db
 from app.models import Company, Person
 
 CYCLE_MESSAGE = "That would make a reporting cycle (someone would end up their own boss)."
-# Tree attributes of people already in the session: possibly read before the lock was taken.
-_TREE_ATTRS = ["reports_to_id", "reports_to", "direct_reports"]
 
 
 def lock_reporting_lines(company_id: int | None, forget_stale: bool = True) -> None:
     """Serialise changes to this company's reporting lines until commit (call before writing).
 
-    `forget_stale` expires the managers of people loaded earlier in this session (the request
-    may have read them before another writer committed), so checks that follow read them again.
+    `forget_stale` expires people loaded earlier in this session (the request may have read
+    them before another writer committed), so the checks that follow read them again.
     """
     if company_id is None or _held(company_id):
         return
@@ -38,11 +36,13 @@ def lock_reporting_lines(company_id: int | None, forget_stale: bool = True) -> N
     # could each hold a row the other needs (a deadlock) before either reaches the lock.
     with db.session.no_autoflush:
         if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(select(Company.id).where(Company.id == company_id)
-                               .with_for_update(key_share=True))
+            db.session.execute(
+                select(Company.id).where(Company.id == company_id).with_for_update(key_share=True)
+            )
         else:
-            db.session.execute(text("UPDATE company SET id = id WHERE id = :id"),
-                               {"id": company_id})
+            db.session.execute(
+                text("UPDATE company SET id = id WHERE id = :id"), {"id": company_id}
+            )
     session = db.session()  # the scoped proxy does not expose get_transaction()
     held = session.info.setdefault("reporting_locks", {})
     transaction = session.get_transaction()
@@ -51,16 +51,20 @@ def lock_reporting_lines(company_id: int | None, forget_stale: bool = True) -> N
         held["transaction"] = transaction
     held.setdefault("companies", set()).add(company_id)
     if forget_stale:
-        for obj in list(db.session.identity_map.values()):
-            if isinstance(obj, Person) and obj not in db.session.dirty:
-                db.session.expire(obj, _TREE_ATTRS)
+        # Fully expired, not just their managers: session.get() then checks that the row still
+        # exists (a concurrent merge may have deleted it) instead of handing back a ghost.
+        dirty = session.dirty
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, Person) and obj not in dirty:
+                session.expire(obj)
 
 
 def _held(company_id: int) -> bool:
     session = db.session()
     held = session.info.get("reporting_locks") or {}
     return held.get("transaction") is session.get_transaction() and company_id in held.get(
-        "companies", ())
+        "companies", ()
+    )
 
 
 def chain_reaches(start_id: int, target_id: int) -> bool:
@@ -70,22 +74,29 @@ def chain_reaches(start_id: int, target_id: int) -> bool:
     stored elsewhere ends the walk instead of looping.
     """
     up = select(literal(start_id, Integer).label("id")).cte("up", recursive=True)
-    up = up.union(select(Person.reports_to_id).join(up, Person.id == up.c.id)
-                  .where(Person.reports_to_id.is_not(None)))
+    up = up.union(
+        select(Person.reports_to_id)
+        .join(up, Person.id == up.c.id)
+        .where(Person.reports_to_id.is_not(None))
+    )
     return db.session.scalar(select(up.c.id).where(up.c.id == target_id).limit(1)) is not None
 
 
 def current_rows(ids: set[int]) -> dict[int, dict[str, Any]]:
     """Company and manager of these people as stored now (missing ids were merged or erased)."""
-    rows = db.session.execute(select(Person.id, Person.company_id, Person.reports_to_id)
-                              .where(Person.id.in_(ids)))
+    rows = db.session.execute(
+        select(Person.id, Person.company_id, Person.reports_to_id).where(Person.id.in_(ids))
+    )
     return {pid: {"company_id": cid, "reports_to_id": mid} for pid, cid, mid in rows}
 
 
 def stored_tree(company_id: int) -> dict[int, int | None]:
     """Each person's manager id at the company, read fresh (not from the session)."""
-    return dict(db.session.execute(select(Person.id, Person.reports_to_id)
-                                   .where(Person.company_id == company_id)).all())
+    return dict(
+        db.session.execute(
+            select(Person.id, Person.reports_to_id).where(Person.company_id == company_id)
+        ).all()
+    )
 
 
 def find_cycles(tree: dict[int, int | None]) -> list[list[int]]:
@@ -100,7 +111,7 @@ def find_cycles(tree: dict[int, int | None]) -> list[list[int]]:
             path.append(node)
             node = tree[node]
         if node is not None and state.get(node) == 1:
-            loop = path[path.index(node):]
+            loop = path[path.index(node) :]
             first = loop.index(min(loop))
             cycles.append(loop[first:] + loop[:first])
         for visited in path:

@@ -157,10 +157,11 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
     manager = person.reports_to
     cycle = False
     if "reports_to_id" in data:
+        person_id, name = person.id, person.display_name  # the lock expires them
         lock_reporting_lines(person.company_id)
-        if person.id not in current_rows({person.id}):
-            raise DomainError({"_": f"{person.display_name} is no longer on file (merged or "
-                                    "erased meanwhile)."})
+        if person_id not in current_rows({person_id}):
+            db.session.rollback()
+            raise DomainError({"_": f"{name} is no longer on file (merged or erased meanwhile)."})
         manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
         if problem := manager_problem(person.id, manager, person.company_id):
             errors.add("reports_to_id", problem)
