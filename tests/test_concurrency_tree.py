@@ -62,11 +62,17 @@ def fresh_tree(company_id: int) -> dict[int, int | None]:
     )
 
 
-def test_two_opposite_moves_at_the_same_moment_cannot_both_pass(shared_app):
-    """Ann under Bob and Bob under Ann: the first writer pauses after its UPDATE, uncommitted."""
+@pytest.mark.parametrize("second_writer", ["move", "call capture"])
+def test_two_opposite_changes_at_the_same_moment_cannot_both_pass(shared_app, second_writer):
+    """Ann under Bob, and Bob under Ann (moved, or said on a call) while the first is uncommitted.
+
+    The first writer pauses right after its UPDATE; the second has already read both people,
+    as a request does when it renders its form, and runs its check meanwhile.
+    """
     ann = factories.PersonFactory(full_name="Ann Race")
     bob = factories.PersonFactory(company=ann.company, full_name="Bob Race")
-    ids, company_id = (ann.id, bob.id), ann.company_id
+    author = factories.UserFactory(email="race@example.com")
+    ids, company_id, author_id = (ann.id, bob.id), ann.company_id, author.id
     db.session.remove()
     engine, wrote, first = db.engine, threading.Event(), []
 
@@ -77,19 +83,28 @@ def test_two_opposite_moves_at_the_same_moment_cannot_both_pass(shared_app):
             and statement.lstrip().upper().startswith("UPDATE PERSON")
         ):
             wrote.set()
-            time.sleep(0.5)  # the second move runs its check while this one is uncommitted
+            time.sleep(0.5)  # the second writer runs its check while this one is uncommitted
 
     def move(person_id, manager_id):
         return move_person(db.session.get(Person, person_id), manager_id, None).id
+
+    def second(person_id, manager_id):
+        person, manager = db.session.get(Person, person_id), db.session.get(Person, manager_id)
+        assert person.reports_to_id is None and manager.reports_to_id is None  # read early
+        if second_writer == "move":
+            return move_person(person, manager_id, None).id
+        row = {"id": person_id, "reports_to": manager_id}
+        data = {"company_id": company_id, "outcome": "connected", "people": [row]}
+        return save_call(db.session.get(User, author_id), data).id
 
     event.listen(engine, "after_cursor_execute", pause_after_first_move)
     try:
         results: list = []
         first.append(run_in_thread(shared_app, move, results, ids[0], ids[1]))
         assert wrote.wait(5)
-        second = run_in_thread(shared_app, move, results, ids[1], ids[0])
+        later = run_in_thread(shared_app, second, results, ids[1], ids[0])
         first[0].join()
-        second.join()
+        later.join()
     finally:
         event.remove(engine, "after_cursor_execute", pause_after_first_move)
     assert [r for r in results if isinstance(r, tuple)] == []
