@@ -50,8 +50,10 @@ def _lock_pair(keep: Person, duplicate: Person) -> None:
     db.session.refresh(duplicate)
 
 
-def merge_people(keep: Person, duplicate: Person) -> Person:
+def merge_people(keep: Person, duplicate: Person) -> Person | None:
     """Fold `duplicate` into `keep`: links move, blank details fill in, the duplicate goes.
+
+    Returns the keeper as committed (None only if another merge took it away right after).
 
     The merged tree is checked before anything is kept. The keeper's own manager and the
     duplicate's reports are both statements someone made, so if together they close a loop
