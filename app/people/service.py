@@ -140,7 +140,7 @@ def create_person(
     person = Person(company=company, created_by=author, placeholder=placeholder, **values)
     db.session.add(person)
     if manager is not None:
-        set_manager(person, manager, author)
+        set_manager(person, manager, author, checked=True)
     db.session.commit()
     return person
 
@@ -179,21 +179,23 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
     if person.full_name:
         person.placeholder = False
     if manager is not person.reports_to:
-        set_manager(person, manager, author)
+        set_manager(person, manager, author, checked=True)
     db.session.commit()
     return person
 
 
 def set_manager(person: Person, manager: Person | None, author: User | None,
-                source_call: Call | None = None, told_by: Person | None = None) -> None:
+                source_call: Call | None = None, told_by: Person | None = None,
+                checked: bool = False) -> None:
     """Point person at manager and remember who reported it, from which call, and when.
 
     Every reporting line is set here: it holds the company's lock (taking it if the caller did
     not) and refuses a cycle in the tree as stored, rolling back the whole transaction.
+    `checked`: the caller already ran `manager_problem` for this pair under the lock.
     """
     company_id = person.company_id if person.company_id is not None else person.company.id
     lock_reporting_lines(company_id, forget_stale=False)
-    if manager is not None:
+    if manager is not None and not checked:
         db.session.flush()  # the check below reads the database, this transaction's rows too
         if person.id is not None and chain_reaches(manager.id, person.id):
             db.session.rollback()
