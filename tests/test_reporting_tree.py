@@ -281,3 +281,21 @@ def test_a_link_without_a_record_counts_as_oldest_and_ties_go_to_the_higher_id(a
     assert managers(db, ann.company_id) == {ann.id: bob.id, bob.id: None}
     chart = build_org_chart(db.session.get(type(ann.company), ann.company_id))
     assert chart.cannot_place == [] and [n.person.id for n in chart.roots] == [bob.id]
+
+
+def test_adding_a_report_under_someone_merged_away_meanwhile_is_a_clean_refusal(app, db, user):
+    """The page loaded the manager; another session deleted them before the form was sent."""
+    from sqlalchemy import delete
+
+    from app.people.service import add_report
+
+    manager = factories.PersonFactory(full_name="Gone Soon")
+    company_id, manager_id = manager.company_id, manager.id
+    db.session.get(Person, manager_id)  # in this session's identity map, as after get_or_404
+    with db.engine.begin() as other:  # another request merges them away and commits
+        other.execute(delete(Person).where(Person.id == manager_id))
+    with pytest.raises(DomainError) as refused:
+        add_report(manager, {"full_name": "New Report"}, user)
+    assert "reports_to_id" in refused.value.fields
+    db.session.rollback()
+    assert managers(db, company_id) == {}
