@@ -24,8 +24,8 @@ CONTACTED = {PersonStatus.CONTACTED, PersonStatus.CANDIDATE, PersonStatus.NOT_IN
 UNPLACED = "Not yet placed"
 # Why someone is under "Could not place": the code goes in the JSON, the note on the box and CSV.
 PROBLEMS = {
-    "reporting_cycle": "In a reporting cycle: their managers lead back to them. Move one of "
-                       "them to break it.",
+    "reporting_cycle": "In a reporting cycle: their line of managers loops back on itself. "
+                       "Move one of them to break it.",
     "manager_elsewhere": "Their manager on file works at another company or is no longer on "
                          "file. Move them to fix it.",
 }
