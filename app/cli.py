@@ -51,8 +51,9 @@ def seed_demo_command(reset: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.benchdata import seed_bench_command
+    from app.people.repair import repair_reporting_cycles_command
     from app.telephony.cli import twilio_check_command
 
     for command in (create_user_command, create_token_command, seed_demo_command,
-                    twilio_check_command, seed_bench_command):
+                    twilio_check_command, seed_bench_command, repair_reporting_cycles_command):
         app.cli.add_command(command)

@@ -87,3 +87,15 @@ def test_only_admins_may_erase(pair, logged_in, client, admin, db):
     client.post("/login", data={"email": admin.email, "password": "correct-horse-battery"})
     assert client.post(f"/people/{pair['dup'].id}/erase").status_code == 302
     assert db.session.get(Person, pair["dup"].id) is None
+
+
+def test_a_merge_that_would_close_a_reporting_loop_is_refused_on_the_page(app, logged_in, db):
+    dup = factories.PersonFactory(full_name="Dee Dupe")
+    rob = factories.PersonFactory(company=dup.company, full_name="Rob Report", reports_to=dup)
+    keep = factories.PersonFactory(company=dup.company, full_name="Dee Keeper", reports_to=rob)
+    response = logged_in.post(f"/people/{keep.id}/merge", data={"duplicate_id": dup.id},
+                              follow_redirects=True)
+    assert "Merging would make Dee Keeper report to Rob Report" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Person, dup.id) is not None
+    assert db.session.get(Person, rob.id).reports_to_id == dup.id

@@ -321,6 +321,12 @@ ORG_CHART_NODE: Schema = obj(
         "status": enum(PersonStatus),
         "placeholder": {"type": "boolean"},
         "reports": {"type": "array", "items": ref("OrgChartNode")},
+        "unplaced_reason": {
+            "type": "string", "enum": ["reporting_cycle", "manager_elsewhere"],
+            "description": "Only on a root the chart could not place: its managers loop back to "
+                           "it, or its manager is at another company or gone. Its reports stay "
+                           "below it.",
+        },
     },
     required=["id", "full_name", "title", "department", "status", "placeholder", "reports"],
 )

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, User, now_utc
 from app.models.person import person_name_key
 from app.people.identity import capture_person, claim_name
+from app.people.reporting import current_rows, lock_reporting_lines
 from app.people.service import (
     clean_person,
     duplicate_message,
@@ -300,6 +301,14 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
 
 
 def _write(author, call, company, values, target, answered, previous, rows, gatekeeper_values):
+    if rows:
+        # Rows may set who reports to whom. The lock comes after the checks, so two calls
+        # capturing one new name at once both reach the person insert, where the unique name
+        # key makes the later one link to the earlier one's person instead of refusing it; and
+        # before this transaction's first write, so no writer holds a row another one waits for.
+        named = _named_people(rows, target, answered)  # ids read before the lock expires them
+        lock_reporting_lines(company.id)
+        _refuse_people_gone(named)
     if call is None:
         call = Call(user=author)
         db.session.add(call)
@@ -331,9 +340,12 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
                 won_elsewhere.add(row.index)
         else:
             person = row.person
+            # Read before the changes: the lock expired it, and a load after them would flush a
+            # new name outside claim_name's savepoint.
+            naming_a_box = person.placeholder
             for key, value in row.values.items():
                 setattr(person, key, value)
-            if person.placeholder and person.full_name:
+            if naming_a_box and person.full_name:
                 person.placeholder = False  # the call named an empty box: it keeps its place
                 try:
                     claim_name(person, row.extras["allow_duplicate"])
@@ -361,6 +373,24 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
         target.status = PersonStatus.CONTACTED
     db.session.commit()
     return call
+
+
+def _named_people(rows, target, answered) -> dict[int, str]:
+    """Each person on file this call names, by id, with the field that names them."""
+    named = {p.id: path for path, p in (("person_id", target), ("answered_by_id", answered)) if p}
+    for row in rows:
+        for path, person in (("person_id", row.person), ("reports_to", row.manager)):
+            if person is not None:
+                named.setdefault(person.id, f"people.{row.index}.{path}")
+    return named
+
+
+def _refuse_people_gone(named: dict[int, str]) -> None:
+    """Under the lock: someone this call names was merged or erased meanwhile (nothing written)."""
+    gone = set(named) - set(current_rows(set(named))) if named else set()
+    if gone:
+        raise DomainError({named[pid]: "Someone merged or erased this person a moment ago: "
+                                       "reload the page and pick them again." for pid in gone})
 
 
 def complete_follow_up(call: Call) -> None:

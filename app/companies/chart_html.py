@@ -91,6 +91,8 @@ class ChartRenderer:
                        f"{node.below} below</span>")
         out.append("</span>")
         out.append(self._last_call(node))
+        if node.problem:
+            out.append(f'<span class="box-conflict box-unplaced">{escape(node.note)}</span>')
         for conflict in node.other_managers:
             when = f" (call of {self._day(conflict.call_at)})" if conflict.call_at else ""
             out.append(f'<span class="box-conflict" title="A different manager was reported">'

@@ -6,7 +6,7 @@ import io
 from app.companies.orgchart import Node, OrgChart, chart_nodes
 
 CSV_COLUMNS = ["id", "full_name", "title", "department", "status", "placeholder", "manager_id",
-               "manager_name", "direct_phone", "extension", "email", "depth"]
+               "manager_name", "direct_phone", "extension", "email", "depth", "chart_note"]
 
 
 def _safe_cell(value) -> str:
@@ -28,7 +28,7 @@ def org_chart_to_csv(chart: OrgChart) -> str:
             person.id, person.full_name, person.title, person.department, person.status.value,
             "yes" if person.placeholder else "no", manager.id if manager else "",
             manager.display_name if manager else "", person.direct_phone, person.extension,
-            person.email, node.depth)])
+            person.email, node.depth, node.note)])
     return out.getvalue()
 
 
@@ -38,7 +38,8 @@ def node_to_json(node: Node) -> dict:
         p = n.person
         return {"id": p.id, "full_name": p.full_name, "title": p.title,
                 "department": p.department, "status": p.status.value,
-                "placeholder": p.placeholder, "reports": []}
+                "placeholder": p.placeholder, "reports": []} | (
+                    {"unplaced_reason": n.problem} if n.problem else {})
 
     root = shell(node)
     stack = [(node, root)]
@@ -52,6 +53,9 @@ def node_to_json(node: Node) -> dict:
 
 
 def org_chart_to_json(chart: OrgChart) -> list[dict]:
-    """Roots are everyone without a (live) manager, managers first, as the API contract says."""
+    """Roots are everyone without a (live) manager, managers first, as the API contract says.
+
+    People the chart could not place come last, each with an `unplaced_reason`.
+    """
     unplaced = [n for group in chart.unplaced.values() for n in group]
-    return [node_to_json(n) for n in chart.roots + unplaced]
+    return [node_to_json(n) for n in chart.roots + unplaced + chart.cannot_place]

@@ -2,7 +2,9 @@
 
 People are loaded in one query and the tree is assembled in Python. Someone whose manager has
 left hangs under the nearest manager still there; people with no manager and no reports are not
-roots of their own but are gathered under their department (or "Not yet placed").
+roots of their own but are gathered under their department (or "Not yet placed"). Nobody is
+dropped: people whose line of managers loops back to them (a cycle stored before cycles were
+locked out) or leads to another company are shown under "Could not place", with why.
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonStatus, ReportingLink
+from app.people.reporting import find_cycles
 
 # Statuses that mean a conversation with this person has happened.
 CONTACTED = {PersonStatus.CONTACTED, PersonStatus.CANDIDATE, PersonStatus.NOT_INTERESTED}
 UNPLACED = "Not yet placed"
+# Why someone is under "Could not place": the code goes in the JSON, the note on the box and CSV.
+PROBLEMS = {
+    "reporting_cycle": "In a reporting cycle: their line of managers loops back on itself. "
+                       "Move one of them to break it.",
+    "manager_elsewhere": "Their manager on file works at another company or is no longer on "
+                         "file. Move them to fix it.",
+}
 
 
 @dataclass(slots=True)
@@ -58,6 +68,11 @@ class Node:
     below: int = 0  # boxes under this one, all levels (set once the tree is built)
     last_call: tuple[datetime, Outcome | None] | None = None
     other_managers: list[OtherManager] = field(default_factory=list)
+    problem: str | None = None  # a PROBLEMS key when the chart could not place them
+
+    @property
+    def note(self) -> str:
+        return PROBLEMS[self.problem] if self.problem else ""
 
     @property
     def contacted(self) -> bool:
@@ -100,6 +115,7 @@ class OrgChart:
     coverage: Coverage
     by_department: dict[str, Coverage]
     people: list[ChartPerson]  # everyone live
+    cannot_place: list[Node] = field(default_factory=list)  # with their reports below them
 
     @property
     def departments(self) -> list[str]:
@@ -167,40 +183,59 @@ def build_org_chart(company: Company) -> OrgChart:
     nodes = {pid: Node(p, last_call=last.get(pid), other_managers=conflicts.get(pid, []))
              for pid, p in live.items()}
 
-    def live_manager(person: ChartPerson) -> int | None:
-        seen: set[int] = set()
+    def live_manager(person: ChartPerson) -> tuple[int | None, str | None]:
+        """The nearest manager still at the company, or why there is none to hang them under."""
+        seen = {person.id}
         manager_id = person.reports_to_id
-        while manager_id is not None and manager_id not in live and manager_id not in seen:
+        while manager_id is not None and manager_id not in live:
+            if manager_id in seen:
+                return None, "reporting_cycle"
             seen.add(manager_id)
             gone = by_id.get(manager_id)
-            manager_id = gone.reports_to_id if gone else None
-        return manager_id if manager_id in live else None
+            if gone is None:
+                return None, "manager_elsewhere"
+            manager_id = gone.reports_to_id
+        return (None, "reporting_cycle") if manager_id == person.id else (manager_id, None)
 
     top: list[Node] = []
+    parent: dict[int, int | None] = {}
     for pid, node in nodes.items():
-        manager_id = live_manager(node.person)
-        if manager_id is None or manager_id == pid:
+        manager_id, node.problem = live_manager(node.person)
+        parent[pid] = manager_id
+        if manager_id is None:
             top.append(node)
         else:
             nodes[manager_id].reports.append(node)
+    # People in a loop of live managers only hang under each other, where no root reaches them:
+    # lift each out of the loop, so they and everyone below them still show.
+    for loop in find_cycles(parent):
+        for pid in loop:
+            nodes[parent[pid]].reports.remove(nodes[pid])
+            nodes[pid].problem = "reporting_cycle"
+            top.append(nodes[pid])
     _count_below(top)
-    roots, unplaced = _place(top)
-    _set_depths(roots)
+    roots, unplaced, cannot_place = _place(top)
+    _set_depths(roots + cannot_place)
     coverage, by_department = Coverage(), defaultdict(Coverage)
     for person in live.values():
         coverage.add(person)
         by_department[person.department or UNPLACED].add(person)
     return OrgChart(company, roots, unplaced, [p for p in everyone if p.left_at is not None],
-                    coverage, dict(sorted(by_department.items())), list(live.values()))
+                    coverage, dict(sorted(by_department.items())), list(live.values()),
+                    cannot_place)
 
 
-def _place(top: list[Node]) -> tuple[list[Node], dict[str, list[Node]]]:
-    roots = sorted((n for n in top if n.reports), key=lambda n: -n.size)
+def _place(top: list[Node]) -> tuple[list[Node], dict[str, list[Node]], list[Node]]:
+    placed = [n for n in top if n.problem is None]
+    cannot_place = sorted((n for n in top if n.problem),
+                          key=lambda n: (n.person.full_name or "", n.person.id))
+    roots = sorted((n for n in placed if n.reports), key=lambda n: -n.size)
     unplaced: dict[str, list[Node]] = defaultdict(list)
-    for node in top:
+    for node in placed:
         if not node.reports:
             unplaced[node.person.department or UNPLACED].append(node)
-    return roots, dict(sorted(unplaced.items(), key=lambda kv: (kv[0] == UNPLACED, kv[0])))
+    return (roots, dict(sorted(unplaced.items(), key=lambda kv: (kv[0] == UNPLACED, kv[0]))),
+            cannot_place)
 
 
 def _count_below(top: list[Node]) -> None:
@@ -226,9 +261,10 @@ def _set_depths(roots: list[Node]) -> None:
 
 
 def chart_nodes(chart: OrgChart):
-    """Every node on the chart, roots first (for CSV export and tests)."""
+    """Every node on the chart, roots first, then the unplaced and those it could not place."""
     unplaced = [n for group in chart.unplaced.values() for n in group]
-    stack = list(reversed(unplaced)) + list(reversed(chart.roots))
+    stack = (list(reversed(chart.cannot_place)) + list(reversed(unplaced))
+             + list(reversed(chart.roots)))
     while stack:
         node = stack.pop()
         yield node

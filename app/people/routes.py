@@ -123,40 +123,47 @@ def edit(person_id: int):
                            match=match), 422 if request.method == "POST" else 200
 
 
-def _chart_answer(person: Person, message: str, error: DomainError | None = None):
-    """JSON for the chart's script; a flash and a redirect back to the chart without it."""
+def _chart_answer(person_id: int, company_id: int, message: str,
+                  error: DomainError | None = None):
+    """JSON for the chart's script; a flash and a redirect back to the chart without it.
+
+    Takes ids, not the person: after a refusal they may have been merged away meanwhile.
+    """
     if request.accept_mimetypes.best == "application/json":
         if error is not None:
             return jsonify(error="invalid", message=" ".join(error.fields.values()),
                            fields=error.fields), error.status
-        return jsonify(id=person.id, message=message)
+        return jsonify(id=person_id, message=message)
     flash(" ".join(error.fields.values()) if error else message, "error" if error else "success")
-    return redirect(url_for("companies.org_chart", company_id=person.company_id))
+    return redirect(url_for("companies.org_chart", company_id=company_id))
 
 
 @bp.post("/<int:person_id>/move")
 def move(person_id: int):
     """Change someone's manager from the org chart (or the keyboard picker)."""
     person = db.get_or_404(Person, person_id)
+    company_id = person.company_id
     try:
         service.move_person(person, request.form.get("reports_to_id") or None, current_user)
     except DomainError as exc:
-        return _chart_answer(person, "", exc)
+        return _chart_answer(person_id, company_id, "", exc)
     where = person.reports_to.display_name if person.reports_to else "the top of the chart"
-    return _chart_answer(person, f"{person.display_name} now reports to {where}.")
+    return _chart_answer(person_id, company_id, f"{person.display_name} now reports to {where}.")
 
 
 @bp.post("/<int:person_id>/reports")
 def add_report(person_id: int):
     """Add a direct report, or an empty box (placeholder), under someone on the chart."""
     manager = db.get_or_404(Person, person_id)
+    company_id = manager.company_id
     data = {key: request.form.get(key, "") for key in ("full_name", "title", "department")}
     data["placeholder"] = request.form.get("placeholder") == "1"
     try:
         added = service.add_report(manager, data, current_user)
     except DomainError as exc:
-        return _chart_answer(manager, "", exc)
-    return _chart_answer(added, f"Added {added.display_name} under {manager.display_name}.")
+        return _chart_answer(person_id, company_id, "", exc)
+    return _chart_answer(added.id, company_id,
+                         f"Added {added.display_name} under {manager.display_name}.")
 
 
 @bp.post("/<int:person_id>/left")
@@ -165,7 +172,7 @@ def mark_left(person_id: int):
     person = db.get_or_404(Person, person_id)
     left = request.form.get("left", "1") == "1"
     service.mark_left(person, left)
-    return _chart_answer(person, f"{person.display_name} " + (
+    return _chart_answer(person.id, person.company_id, f"{person.display_name} " + (
         "is off the live chart." if left else "is back on the chart."))
 
 
@@ -176,12 +183,12 @@ def merge(person_id: int):
     duplicate = get_by_id(Person, request.form.get("duplicate_id")) or abort(404)
     name = duplicate.display_name
     try:
-        merge_people(person, duplicate)
+        kept = merge_people(person, duplicate)
     except DomainError as exc:
         flash(" ".join(exc.fields.values()), "error")
     else:
-        flash(f"Merged {name} into {person.display_name}.", "success")
-    return redirect(url_for("people.detail", person_id=person.id))
+        flash(f"Merged {name} into {kept.display_name if kept else 'them'}.", "success")
+    return redirect(url_for("people.detail", person_id=person_id))
 
 
 @bp.post("/<int:person_id>/erase")

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Call, Company, Person, PersonRole, PersonStatus, ReportingLink, User, now_utc
 from app.models.person import person_name_key
 from app.people.identity import claim_name
+from app.people.reporting import CYCLE_MESSAGE, chain_reaches, current_rows, lock_reporting_lines
 from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
 
 TEXT_FIELDS = ("title", "department", "email", "linkedin_url", "notes")
@@ -83,20 +84,16 @@ def duplicate_message(matches: list[Person]) -> str:
 
 
 def manager_problem(person_id: int | None, manager: Person | None, company_id: int) -> str | None:
-    """Why `manager` cannot be the manager of person `person_id`, or None when it can."""
+    """Why `manager` cannot be the manager of person `person_id`, or None when it can.
+
+    Reads the tree from the database: call it after `lock_reporting_lines`.
+    """
     if manager is None:
         return None
     if manager.company_id != company_id:
         return f"{manager.display_name} works at another company; a manager must be a colleague."
-    if person_id is None:
-        return None
-    seen: set[int] = set()
-    node: Person | None = manager
-    while node is not None and node.id not in seen:
-        if node.id == person_id:
-            return "That would make a reporting cycle (someone would end up their own boss)."
-        seen.add(node.id)
-        node = node.reports_to
+    if person_id is not None and chain_reaches(manager.id, person_id):
+        return CYCLE_MESSAGE
     return None
 
 
@@ -108,7 +105,9 @@ def resolve_manager(value: Any, errors: FieldErrors, path: str) -> Person | None
     ):
         errors.add(path, "Must be the id of a person.")
         return None
-    manager = db.session.get(Person, int(value)) if int(value) <= MAX_ID else None
+    # Read again, not from the session: they may have been merged away since the page loaded.
+    manager = db.session.get(Person, int(value), populate_existing=True) if (
+        int(value) <= MAX_ID) else None
     if manager is None:
         errors.add(path, f"No person with id {value}.")
     return manager
@@ -127,6 +126,8 @@ def create_person(
         errors.add("full_name", "An empty box has no name yet: leave the name out, or add the "
                                 "person without ticking the empty box.")
     values = clean_person(data, company, errors, placeholder=placeholder)
+    if data.get("reports_to_id") not in (None, ""):
+        lock_reporting_lines(company.id)
     manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
     if problem := manager_problem(None, manager, company.id):
         errors.add("reports_to_id", problem)
@@ -141,7 +142,7 @@ def create_person(
     db.session.add(person)
     claim_name(person, allow_duplicate)  # the unique index settles a race the check above lost
     if manager is not None:
-        set_manager(person, manager, author)
+        set_manager(person, manager, author, checked=True)
     db.session.commit()
     return person
 
@@ -158,6 +159,11 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
     manager = person.reports_to
     cycle = False
     if "reports_to_id" in data:
+        person_id, name = person.id, person.display_name  # the lock expires them
+        lock_reporting_lines(person.company_id)
+        if person_id not in current_rows({person_id}):
+            db.session.rollback()
+            raise DomainError({"_": f"{name} is no longer on file (merged or erased meanwhile)."})
         manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
         if problem := manager_problem(person.id, manager, person.company_id):
             errors.add("reports_to_id", problem)
@@ -176,14 +182,27 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
         person.placeholder = False
     claim_name(person, allow_duplicate)  # a rename onto a name just taken: 409, not 500
     if manager is not person.reports_to:
-        set_manager(person, manager, author)
+        set_manager(person, manager, author, checked=True)
     db.session.commit()
     return person
 
 
 def set_manager(person: Person, manager: Person | None, author: User | None,
-                source_call: Call | None = None, told_by: Person | None = None) -> None:
-    """Point person at manager and remember who reported it, from which call, and when."""
+                source_call: Call | None = None, told_by: Person | None = None,
+                checked: bool = False) -> None:
+    """Point person at manager and remember who reported it, from which call, and when.
+
+    Every reporting line is set here: it holds the company's lock (taking it if the caller did
+    not) and refuses a cycle in the tree as stored, rolling back the whole transaction.
+    `checked`: the caller already ran `manager_problem` for this pair under the lock.
+    """
+    company_id = person.company_id if person.company_id is not None else person.company.id
+    lock_reporting_lines(company_id, forget_stale=False)
+    if manager is not None and not checked:
+        db.session.flush()  # the check below reads the database, this transaction's rows too
+        if person.id is not None and chain_reaches(manager.id, person.id):
+            db.session.rollback()
+            raise ReportsToCycleError({"reports_to_id": CYCLE_MESSAGE})
     person.reports_to = manager
     db.session.add(ReportingLink(person=person, manager=manager, source_call=source_call,
                                  told_by=told_by, reported_by=author))

@@ -149,3 +149,27 @@ def test_without_javascript_the_chart_is_a_readable_nested_list(new_page, user, 
     # The actions are plain links to the same edits as forms.
     box(page, kestrel["priya"]).get_by_role("link", name="Move").click()
     expect(page).to_have_url(re.compile(rf"/people/{kestrel['priya']}/edit$"))
+
+
+def test_people_in_a_stored_cycle_show_under_could_not_place_and_one_move_fixes_it(
+    page, user, kestrel, db
+):
+    from sqlalchemy import update
+
+    # An old race left the CEO reporting to the engineer at the bottom of his own line.
+    db.session.execute(update(Person).where(Person.id == kestrel["ceo"])
+                       .values(reports_to_id=kestrel["sara"]))
+    db.session.commit()
+    sign_in(page)
+    page.goto(f"/companies/{kestrel['company']}/org-chart")
+    stuck = page.locator("section.cannot-place")
+    expect(stuck.get_by_role("heading", name=re.compile("Could not place"))).to_be_visible()
+    for key in ("ceo", "dana", "aaron", "tom", "sara", "marcus", "priya"):
+        expect(stuck.locator(f"#person-{kestrel[key]}")).to_have_count(1)
+    expect(box(page, kestrel["ceo"])).to_contain_text("In a reporting cycle")
+    box(page, kestrel["ceo"]).get_by_role("link", name="Move").click()
+    page.get_by_label("Reports to").select_option("")
+    page.get_by_role("button", name="Save").click()  # the script reloads the chart
+    expect(page.locator("section.cannot-place")).to_have_count(0)
+    expect(page.locator(f"#person-{kestrel['ceo']} #person-{kestrel['sara']}")).to_have_count(1)
+    assert fresh_person(db, kestrel["ceo"]).reports_to_id is None
