@@ -4,7 +4,16 @@ from typing import Any
 
 from app.api.parsing import MAX_INT, MAX_PER_PAGE
 from app.calls.service import MAX_DURATION, MAX_ROWS
-from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, TouchpointKind
+from app.models import (
+    Call,
+    Company,
+    Outcome,
+    Person,
+    PersonRole,
+    PersonStatus,
+    TouchpointKind,
+    User,
+)
 from app.touchpoints.service import NOTE_MAX
 from app.validation import max_length
 
@@ -293,13 +302,18 @@ TWILIO_EVENT: Schema = obj(
      "payload": {"type": "object", "additionalProperties": {"type": "string"}}},
     required=["kind", "received_at", "applied", "payload"],
 )
+ME_INPUT: dict[str, Schema] = {
+    "name": text(User, "name", nullable=False),
+    "phone": {**phone_in(), "description": "Your own phone, rung first on bridge calls. "
+              + PHONE_NOTE},
+    "timezone": {"type": "string", "description": "An IANA zone, e.g. America/Chicago."},
+}
 ME: Schema = obj(
     {"id": READ_ONLY_ID, "email": {"type": "string", "format": "email", "readOnly": True},
-     "name": {"type": "string", "maxLength": 120},
+     **ME_INPUT,
      "role": {"type": "string", "enum": ["admin", "recruiter"], "readOnly": True},
      "phone": {"type": ["string", "null"], "pattern": E164,
-               "description": "Your own phone, rung first on bridge calls. " + PHONE_NOTE},
-     "timezone": {"type": "string", "description": "An IANA zone, e.g. America/Chicago."}},
+               "description": "Your own phone, rung first on bridge calls (E.164)."}},
     required=["id", "email", "name", "role", "phone", "timezone"],
 )
 DIAL: Schema = obj(
@@ -393,8 +407,7 @@ SCHEMAS: dict[str, Schema] = {
     "Recording": RECORDING,
     "TwilioEvent": TWILIO_EVENT,
     "Me": ME,
-    "MeUpdate": obj({k: v for k, v in ME["properties"].items() if k in {"name", "phone",
-                                                                         "timezone"}}),
+    "MeUpdate": obj(ME_INPUT),
     "DialRequest": DIAL,
     "OrgChartNode": ORG_CHART_NODE,
     "Touchpoint": TOUCHPOINT,
