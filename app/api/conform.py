@@ -5,7 +5,10 @@ here; unknown keys are `check_shape`'s job and rules across fields or rows are t
 """
 
 import re
+from functools import cache
 from typing import Any
+
+from werkzeug.datastructures import MultiDict
 
 from app.api.parsing import parse_datetime
 from app.api.schemas import SCHEMAS, Schema
@@ -67,11 +70,15 @@ def problem(value: Any, schema: Schema) -> str | None:
         return "Choose one of: " + ", ".join(str(v) for v in schema["enum"] if v is not None) + "."
     if isinstance(value, int) and not isinstance(value, bool):
         low, high = schema.get("minimum"), schema.get("maximum")
-        if (low is not None and value < low) or (high is not None and value > high):
-            return f"Must be a whole number from {low} to {high}."
+        if low is not None and value < low:
+            return f"Must be at least {low}."
+        if high is not None and value > high:
+            return f"Must be at most {high}."
     if isinstance(value, str):
         if (limit := schema.get("maxLength")) is not None and len(value) > limit:
             return f"Keep this under {limit} characters (you sent {len(value)})."
+        if len(value) < schema.get("minLength", 0):
+            return "This field is required."
         if (pattern := schema.get("pattern")) and not re.search(pattern, value):
             return schema.get("x-pattern-message", "Not in the expected format.")
     if isinstance(value, list) and (limit := schema.get("maxItems")) is not None:
@@ -94,3 +101,49 @@ def conform(value: Any, schema: Schema, errors: FieldErrors, path: str) -> None:
     elif isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):
             conform(item, schema["items"], errors, f"{path}.{i}")
+
+
+@cache
+def _query_parameters() -> dict[tuple[str, str], dict[str, Schema]]:
+    """(path, method) -> {query parameter: schema}, from the document the API serves."""
+    from app.api.openapi import openapi_document
+
+    found = {}
+    for path, item in openapi_document()["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            params = [*item.get("parameters", []), *operation.get("parameters", [])]
+            found[path, method] = {p["name"]: p for p in params if p["in"] == "query"}
+    return found
+
+
+def _query_value(raw: str, schema: Schema) -> Any:
+    """A query string's text as the JSON value its schema types it as (None if it cannot be)."""
+    if schema.get("type") == "integer":
+        return int(raw) if raw.isascii() and raw.isdigit() else None
+    return raw
+
+
+def query_problems(path: str, method: str, args: MultiDict) -> FieldErrors:
+    """Messages for query parameters the document does not list, or whose value it refuses."""
+    errors = FieldErrors()
+    parameters = _query_parameters().get((path, method))
+    if parameters is None:
+        return errors  # OPTIONS, or a method the router refuses with 405
+    for name in args:
+        if name not in parameters:
+            errors.add(name or "(empty name)", "Unknown query parameter.")
+            continue
+        values = args.getlist(name)
+        schema = parameters[name]["schema"]
+        if len(values) > 1:
+            errors.add(name, "Send this parameter once.")
+        elif (value := _query_value(values[0], schema)) is None:
+            errors.add(name, _TYPE_MESSAGES[schema["type"]])
+        elif message := problem(value, schema):
+            errors.add(name, message)
+    for name, parameter in parameters.items():
+        if parameter.get("required") and name not in args:
+            errors.add(name, "This parameter is required.")
+    return errors

@@ -32,8 +32,8 @@ def json_body() -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ApiError(400, "The body is not valid UTF-8.", code="invalid_json") from None
     if _depth(text) > MAX_JSON_DEPTH:
-        raise ApiError(400, f"The body nests objects or arrays deeper than {MAX_JSON_DEPTH} levels.",
-                       code="invalid_json")
+        message = f"The body nests objects or arrays deeper than {MAX_JSON_DEPTH} levels."
+        raise ApiError(400, message, code="invalid_json")
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError:
@@ -93,8 +93,6 @@ class Shape:
 
 def check_shape(data: dict[str, Any], shape: Shape, errors: FieldErrors, prefix: str = "") -> None:
     """Add an error for every unknown key or wrongly typed nested value, at any depth."""
-    from app.api.conform import conform  # conform reads the schemas, which read this module
-
     properties = _properties(shape.schema)
     for key, value in data.items():
         path = prefix + key
@@ -104,7 +102,7 @@ def check_shape(data: dict[str, Any], shape: Shape, errors: FieldErrors, prefix:
             continue
         elif key not in shape.writable:
             errors.add(path, "Unknown field.")
-        elif key in properties and (conform(value, properties[key], errors, path) or path in errors):
+        elif key in properties and _conforms(value, properties[key], errors, path) is False:
             continue
         elif value is None:
             continue
@@ -122,16 +120,33 @@ def check_shape(data: dict[str, Any], shape: Shape, errors: FieldErrors, prefix:
                     check_shape(item, shape.lists[key], errors, f"{path}.{i}.")
 
 
+def _conforms(value: Any, schema: dict[str, Any], errors: FieldErrors, path: str) -> bool:
+    from app.api.conform import conform  # conform reads the schemas, which read this module
+
+    conform(value, schema, errors, path)
+    return path not in errors
+
+
 def _properties(name: str | None) -> dict[str, Any]:
     from app.api.schemas import SCHEMAS
 
     return SCHEMAS[name]["properties"] if name else {}
 
 
+def _required(name: str | None) -> list[str]:
+    from app.api.schemas import SCHEMAS
+
+    return SCHEMAS[name].get("required", []) if name else []
+
+
 def require_shape(data: dict[str, Any], shape: Shape) -> None:
     errors = FieldErrors()
     check_shape(data, shape, errors)
     if errors:
+        # Report missing required fields too, so one response lists every problem.
+        for name in _required(shape.schema):
+            if data.get(name) is None:
+                errors.add(name, "This field is required.")
         raise ApiError(422, "The body has fields this endpoint does not accept.", errors)
 
 

@@ -3,6 +3,7 @@
 Views parse the request, call the same service functions as the HTML forms, and serialize.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.api import shapes
 from app.api.auth import api_user, token_required
+from app.api.conform import query_problems
 from app.api.errors import ApiError, register_error_handlers
 from app.api.openapi import openapi_document
 from app.api.parsing import (
@@ -81,6 +83,17 @@ def _like(q: str) -> str:
 
 def _search(q: str, *columns) -> Any:
     return or_(*(func.lower(column).like(_like(q), escape="\\") for column in columns))
+
+
+@bp.before_request
+def refuse_bad_query():
+    """Query parameters the document does not list, or values it refuses, are a 422 up front."""
+    if request.url_rule is None:
+        return
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule)
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    if errors := query_problems(path, method, request.args):
+        raise ApiError(422, "Some query parameters are invalid.", errors)
 
 
 @bp.get("/openapi.json")

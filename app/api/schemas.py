@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from app.api import shapes
 from app.api.parsing import MAX_INT, MAX_PER_PAGE
 from app.calls.service import MAX_DURATION, MAX_ROWS
 from app.models import (
@@ -210,9 +211,12 @@ CALL_INPUT: dict[str, Schema] = {
         "items": ref("CallPersonRow"),
         "description": "Names uncovered; on PATCH rows are added or updated, never unlinked.",
     },
-    "new_company": {**ref("CompanyCreate"), "description": "Create the company with the call."},
+    "new_company": {
+        **obj(COMPANY_INPUT, required=["name"], additionalProperties=False),
+        "description": "Create the company with the call.",
+    },
     "new_gatekeeper": {
-        **obj(PERSON_DETAILS, required=["full_name"]),
+        **obj(PERSON_DETAILS, required=["full_name"], additionalProperties=False),
         "description": "Create the person who answered (role gatekeeper).",
     },
 }
@@ -384,19 +388,28 @@ QUERY_ERROR: Schema = obj(
     required=["error", "position"],
 )
 
+def request(properties: dict[str, Schema], shape: shapes.Shape, **extra: Any) -> Schema:
+    """A request body: its writable properties, the read-only ones it ignores, nothing else."""
+    if shape.read_only:
+        # Ignored (not refused), so a client may send back what it read; any other key is a 422.
+        names = "|".join(sorted(shape.read_only))
+        extra["patternProperties"] = {f"^({names})$": {"description": "Ignored when sent."}}
+    return obj(properties, additionalProperties=False, **extra)
+
 SCHEMAS: dict[str, Schema] = {
     "Company": COMPANY,
-    "CompanyCreate": obj(COMPANY_INPUT, required=["name"]),
-    "CompanyUpdate": obj(COMPANY_INPUT),
+    "CompanyCreate": request(COMPANY_INPUT, shapes.COMPANY, required=["name"]),
+    "CompanyUpdate": request(COMPANY_INPUT, shapes.COMPANY),
     "CompanyList": page_of("Company"),
     "Person": PERSON,
-    "PersonCreate": obj(PERSON_INPUT, required=["company_id"]),
-    "PersonUpdate": obj(PERSON_INPUT),
+    "PersonCreate": request(PERSON_INPUT, shapes.PERSON, required=["company_id"]),
+    "PersonUpdate": request(PERSON_INPUT, shapes.PERSON),
     "PersonList": page_of("Person"),
     "Call": CALL,
-    "CallCreate": obj(CALL_INPUT, required=["outcome"]),
-    "CallUpdate": obj(CALL_INPUT),
-    "CallPersonRow": CALL_PERSON_ROW,
+    "CallCreate": request(CALL_INPUT, shapes.CALL, required=["outcome"]),
+    "CallUpdate": request(CALL_INPUT, shapes.CALL),
+    "CallPersonRow": request(CALL_PERSON_ROW["properties"], shapes.CALL_ROW,
+                             description=CALL_PERSON_ROW["description"]),
     "RowReference": ROW_REFERENCE,
     "CallList": page_of("Call"),
     "OrgChart": ORG_CHART,
@@ -407,11 +420,11 @@ SCHEMAS: dict[str, Schema] = {
     "Recording": RECORDING,
     "TwilioEvent": TWILIO_EVENT,
     "Me": ME,
-    "MeUpdate": obj(ME_INPUT),
+    "MeUpdate": request(ME_INPUT, shapes.ME),
     "DialRequest": DIAL,
     "OrgChartNode": ORG_CHART_NODE,
     "Touchpoint": TOUCHPOINT,
-    "TouchpointCreate": obj(TOUCHPOINT_INPUT, required=["kind"]),
+    "TouchpointCreate": request(TOUCHPOINT_INPUT, shapes.TOUCHPOINT, required=["kind"]),
     "TouchpointList": page_of("Touchpoint"),
     "Error": ERROR,
 }
