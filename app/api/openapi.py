@@ -132,7 +132,7 @@ def _touchpoints() -> Schema:
 
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
-    id_filter = {"type": "integer", "minimum": 1}
+    id_filter = ident()
     return {
         "openapi": "3.1.0",
         "info": {
