@@ -4,6 +4,8 @@ Slow (minutes), so it is its own CI step: `pytest -m schemathesis` (the normal r
 SCHEMATHESIS_EXAMPLES sets the examples per operation; a deeper local run raises it.
 """
 
+import itertools
+import json
 import os
 import re
 
@@ -22,6 +24,15 @@ pytestmark = pytest.mark.schemathesis
 
 SEED = 20261201
 TWILIO_SID = "AC" + "a" * 32
+_SIDS = itertools.count(1)
+
+
+def twilio_places_a_call(request):
+    """Twilio's answer to creating a call: queued, with a new call SID each time."""
+    body = {"sid": f"CA{next(_SIDS):032x}", "status": "queued", "account_sid": TWILIO_SID}
+    return 201, {}, json.dumps(body)
+
+
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "40"))
 
 
@@ -64,9 +75,7 @@ CONFIG = {
         {
             # Search's query language is richer than a schema: "(" is a 400 with its position.
             "include-operation-id": "search",
-            "checks": {
-                "positive_data_acceptance": {"expected-statuses": ["2XX", "400", "401"]}
-            },
+            "checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", "400", "401"]}},
         },
     ],
 }
@@ -83,15 +92,19 @@ def token(app, http) -> str:
     Bridge calling is configured and Twilio's REST API answers every call (at its HTTP transport),
     so /calls/dial is exercised beyond "calling is not configured".
     """
-    app.config.update(TWILIO_ACCOUNT_SID=TWILIO_SID, TWILIO_AUTH_TOKEN="token-for-tests",
-                      PUBLIC_BASE_URL="https://switchboard.example.com",
-                      TWILIO_CALLER_ID="+14155550100")
+    app.config.update(
+        TWILIO_ACCOUNT_SID=TWILIO_SID,
+        TWILIO_AUTH_TOKEN="token-for-tests",
+        PUBLIC_BASE_URL="https://switchboard.example.com",
+        TWILIO_CALLER_ID="+14155550100",
+    )
     http.assert_all_requests_are_fired = False  # only dial reaches Twilio
-    http.add(responses.POST, re.compile(r"https://api\.twilio\.com/.*/Calls\.json"), status=201,
-             json={"sid": "CA" + "b" * 32, "status": "queued", "account_sid": TWILIO_SID})
+    calls_url = re.compile(r"https://api\.twilio\.com/.*/Calls\.json")
+    http.add_callback(responses.POST, calls_url, callback=twilio_places_a_call)
     CURRENT.app = app
-    user = factories.UserFactory(email="rita@example.com", name="Rita Recruiter",
-                                 phone_e164="+14155550123")
+    user = factories.UserFactory(
+        email="rita@example.com", name="Rita Recruiter", phone_e164="+14155550123"
+    )
     company = factories.CompanyFactory(name="Acme", location="Springfield", industry="Power")
     boss = factories.PersonFactory(company=company, full_name="Bea Boss")
     factories.PersonFactory(company=company, reports_to=boss, full_name="Carl Clerk")

@@ -87,8 +87,9 @@ def passed_headers(exc: Exception) -> list[tuple[str, str]]:
 def http_error_response(exc: HTTPException, message: str | None = None) -> tuple[Response, int]:
     """An HTTP error in the API's shape, keeping the headers it carries."""
     status = exc.code or 500
-    response, _ = error_response(status, message or exc.description or exc.name,
-                                 code=HTTP_CODES.get(status))
+    response, _ = error_response(
+        status, message or exc.description or exc.name, code=HTTP_CODES.get(status)
+    )
     response.headers.extend(passed_headers(exc))
     return response, status
 

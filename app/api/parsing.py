@@ -147,7 +147,7 @@ def require_shape(data: dict[str, Any], shape: Shape) -> None:
         for name in _required(shape.schema):
             if data.get(name) is None:
                 errors.add(name, "This field is required.")
-        raise ApiError(422, "The body has fields this endpoint does not accept.", errors)
+        raise ApiError(422, "Some fields of the body are invalid (unknown ones included).", errors)
 
 
 def parse_datetime(value: Any) -> datetime:
