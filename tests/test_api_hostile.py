@@ -91,7 +91,8 @@ def test_patch_me_refuses_wrong_types_with_a_422(api, body):
 )
 def test_dial_refuses_wrong_types_before_ringing_anyone(api, twilio, person, db, extra):
     body = {"to_number": "+14155550188", "company_id": person.company_id, **extra}
-    _assert_error(api.post("/api/v1/calls/dial", body), 422, "validation_failed")
+    fields = _assert_error(api.post("/api/v1/calls/dial", body), 422, "validation_failed")["fields"]
+    assert set(extra) <= set(fields)
     assert db.session.query(Call).count() == 0  # and nothing reached Twilio (no mock registered)
 
 
