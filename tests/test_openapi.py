@@ -8,6 +8,7 @@ import pytest
 
 from app.api import shapes
 from app.api.openapi import openapi_document
+from app.api.schemas import NOT_BLANK
 from app.api.serializers import call_json, company_json, person_json
 from tests import factories
 
@@ -174,3 +175,11 @@ def test_nested_call_objects_list_exactly_the_accepted_fields(document):
     properties = document["components"]["schemas"]["CallCreate"]["properties"]
     for key, shape in shapes.CALL.objects.items():
         assert set(_resolve(document, properties[key])["properties"]) == shape.writable, key
+
+
+def test_the_not_blank_pattern_is_what_python_strips():
+    """The document's "not blank" pattern matches exactly the text str.strip() leaves non-empty."""
+    pattern = re.compile(NOT_BLANK)
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(pattern.search(char)) == bool(char.strip()), hex(code)

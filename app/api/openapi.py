@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document, as a Python dict; tests/test_openapi.py keeps it true to the code."""
 
 from app.api.parsing import MAX_INT, MAX_JSON_DEPTH, MAX_PER_PAGE
-from app.api.schemas import DATETIME_NOTE, SCHEMAS, Schema, enum, ident, ref
+from app.api.schemas import DATETIME_NOTE, NOT_BLANK, SCHEMAS, Schema, enum, ident, ref
 from app.models import Outcome, PersonStatus
 from app.search.query import MAX_QUERY
 
@@ -201,7 +201,8 @@ def openapi_document() -> Schema:
                     "summary": "Boolean search over people, companies and call notes",
                     "tags": ["search"],
                     "parameters": [
-                        {**_query("q", {"type": "string", "maxLength": MAX_QUERY, "pattern": r"\S"},
+                        {**_query("q", {"type": "string", "maxLength": MAX_QUERY,
+                                        "pattern": NOT_BLANK},
                                   'e.g. title:(director OR "vice president") NOT intern'),
                          "required": True},
                         *PAGING[:1],

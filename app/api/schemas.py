@@ -22,6 +22,9 @@ Schema = dict[str, Any]
 
 E164 = r"^\+[1-9][0-9]{1,14}$"
 DATETIME_NOTE = "ISO 8601 with a UTC offset, e.g. 2024-05-01T14:30:00Z (no offset: 422)."
+# Something other than what Python's str.strip() removes, spelled out so that ECMA regexes (the
+# document's dialect) and Python's agree: their \\s differ (\\x1c-\\x1f, \\x85, \\ufeff).
+NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 PHONE_NOTE = (
     "Any common format; a number without +country code is read in the company's country. "
     "Returned in E.164."
