@@ -257,3 +257,10 @@ def test_any_json_in_any_writable_field_is_answered_as_documented(
         body = response.get_json()
         assert isinstance(body["error"], str) and isinstance(body["message"], str)
         assert all(isinstance(v, str) for v in body["fields"].values())
+
+
+def test_a_row_reference_is_checked_in_depth(api, person):
+    rows = [{"full_name": "Ann Lee"}, {"full_name": "Bo Chan", "reports_to": {"row": 0, "x": 1}}]
+    body = {"company_id": person.company_id, "outcome": "referral", "people": rows}
+    fields = _assert_error(api.post("/api/v1/calls", body), 422)["fields"]
+    assert fields == {"people.1.reports_to.x": "Unknown field."}

@@ -93,11 +93,17 @@ def conform(value: Any, schema: Schema, errors: FieldErrors, path: str) -> None:
         errors.add(path, message)
         return
     schema = resolve(schema)
+    if "oneOf" in schema:  # the option that fits (problem() found one), checked in depth
+        schema = resolve(next(o for o in schema["oneOf"] if problem(value, o) is None))
     if isinstance(value, dict):
         properties = schema.get("properties", {})
+        ignored = [re.compile(p) for p in schema.get("patternProperties", {})]
         for key, item in value.items():
             if key in properties:
                 conform(item, properties[key], errors, f"{path}.{key}")
+            elif schema.get("additionalProperties") is False:
+                if not any(p.search(key) for p in ignored):
+                    errors.add(f"{path}.{key}", "Unknown field.")
     elif isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):
             conform(item, schema["items"], errors, f"{path}.{i}")
