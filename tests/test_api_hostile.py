@@ -264,3 +264,23 @@ def test_a_row_reference_is_checked_in_depth(api, person):
     body = {"company_id": person.company_id, "outcome": "referral", "people": rows}
     fields = _assert_error(api.post("/api/v1/calls", body), 422)["fields"]
     assert fields == {"people.1.reports_to.x": "Unknown field."}
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("https://www.linkedin.com/in/x", 200),
+        ("  https://a b", 200),
+        ("  ", 200),
+        ("www.linkedin.com/in/x", 422),
+        ("ftp://x", 422),
+    ],
+)
+def test_linkedin_addresses_are_what_the_document_says(api, person, value, status):
+    """The document's pattern and the people service agree on what a LinkedIn address is."""
+    from app.api.conform import problem
+    from app.api.schemas import SCHEMAS
+
+    schema = SCHEMAS["PersonUpdate"]["properties"]["linkedin_url"]
+    assert (problem(value, schema) is None) == (status == 200)
+    assert api.patch(f"/api/v1/people/{person.id}", {"linkedin_url": value}).status_code == status

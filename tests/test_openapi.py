@@ -183,3 +183,18 @@ def test_the_not_blank_pattern_is_what_python_strips():
     for code in range(0x110000):
         char = chr(code)
         assert bool(pattern.search(char)) == bool(char.strip()), hex(code)
+
+
+def test_every_request_body_is_closed_as_the_server_refuses_unknown_fields(document):
+    for item in document["paths"].values():
+        for operation in (item.get(m) for m in HTTP_METHODS):
+            content = (operation or {}).get("requestBody", {}).get("content", {})
+            for media in content.values():
+                schema = _resolve(document, media["schema"])
+                assert schema["additionalProperties"] is False, media["schema"]
+
+
+def test_every_operation_documents_the_422_for_bad_query_parameters(document):
+    for path, item in document["paths"].items():
+        for method in item.keys() & HTTP_METHODS:
+            assert "422" in item[method]["responses"], (method, path)

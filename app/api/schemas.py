@@ -24,7 +24,11 @@ E164 = r"^\+[1-9][0-9]{1,14}$"
 DATETIME_NOTE = "ISO 8601 with a UTC offset, e.g. 2024-05-01T14:30:00Z (no offset: 422)."
 # Something other than what Python's str.strip() removes, spelled out so that ECMA regexes (the
 # document's dialect) and Python's agree: their \\s differ (\\x1c-\\x1f, \\x85, \\ufeff).
-NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = f"[^{WHITESPACE}]"
+# The people service keeps a LinkedIn address only if it starts so (after strip; blank is none).
+WEB_ADDRESS = "^https?://"
+WEB_ADDRESS_IN = f"^[{WHITESPACE}]*(https?://|$)"
 PHONE_NOTE = (
     "Any common format; a number without +country code is read in the company's country. "
     "Returned in E.164."
@@ -122,7 +126,8 @@ PERSON_DETAILS: dict[str, Schema] = {
     "extension": text(Person, "extension", pattern="^[0-9*#]{1,10}$"),
     "mobile_phone": phone_in(),
     "email": text(Person, "email", format="email"),
-    "linkedin_url": text(Person, "linkedin_url", format="uri"),
+    "linkedin_url": text(Person, "linkedin_url", pattern=WEB_ADDRESS_IN,
+                         description="A web address starting with https:// (or http://)."),
     "notes": text(Person, "notes"),
 }
 ALLOW_DUPLICATE: Schema = {
@@ -150,6 +155,7 @@ PERSON: Schema = obj(
         "id": READ_ONLY_ID,
         **{k: v for k, v in PERSON_INPUT.items() if k != "allow_duplicate"},
         "company_id": ident(),
+        "linkedin_url": text(Person, "linkedin_url", pattern=WEB_ADDRESS),
         "direct_phone": phone_out(Person, "direct_phone"),
         "mobile_phone": phone_out(Person, "mobile_phone"),
         "role": enum(PersonRole),
