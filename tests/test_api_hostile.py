@@ -284,3 +284,15 @@ def test_linkedin_addresses_are_what_the_document_says(api, person, value, statu
     schema = SCHEMAS["PersonUpdate"]["properties"]["linkedin_url"]
     assert (problem(value, schema) is None) == (status == 200)
     assert api.patch(f"/api/v1/people/{person.id}", {"linkedin_url": value}).status_code == status
+
+
+def test_a_placed_call_without_an_outcome_matches_the_document(api, twilio, person, http):
+    """A bridge call has no outcome until logged: the document says null is possible."""
+    from app.api.conform import problem
+    from app.api.schemas import SCHEMAS
+
+    http.add_callback(responses.POST, CALLS_URL, callback=twilio_places_a_call)
+    body = {"to_number": "+14155550188", "company_id": person.company_id}
+    call = api.post("/api/v1/calls/dial", body).get_json()
+    assert call["outcome"] is None
+    assert problem(call["outcome"], SCHEMAS["Call"]["properties"]["outcome"]) is None

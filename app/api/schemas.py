@@ -240,6 +240,8 @@ CALL: Schema = obj(
         },
         "company_id": ident(),
         "to_number": phone_out(Call, "to_number"),
+        "outcome": {**enum(Outcome, nullable=True),
+                    "description": "null until logged, e.g. for a call placed through Twilio."},
         "started_at": stamp(read_only=False),
         "follow_up_at": stamp(nullable=True, read_only=False),
         "follow_up_done_at": stamp(nullable=True),
