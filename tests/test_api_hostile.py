@@ -296,3 +296,8 @@ def test_a_placed_call_without_an_outcome_matches_the_document(api, twilio, pers
     call = api.post("/api/v1/calls/dial", body).get_json()
     assert call["outcome"] is None
     assert problem(call["outcome"], SCHEMAS["Call"]["properties"]["outcome"]) is None
+
+
+def test_a_body_over_the_size_limit_is_a_json_413(api, app):
+    body = '{"notes": "' + "x" * app.config["MAX_CONTENT_LENGTH"] + '"}'
+    _assert_error(_raw(api, "POST", "/api/v1/calls", body), 413, "too_large")
