@@ -74,6 +74,14 @@ CONFIG = {
             },
         },
         {
+            # A date-time outside the window the API's one date parser accepts is a 422 that
+            # `format: date-time` cannot state.
+            "include-operation-id": "list_calls",
+            "checks": {
+                "positive_data_acceptance": {"expected-statuses": ["2XX", "401", "404", "422"]}
+            },
+        },
+        {
             # Search's query language is richer than a schema: "(" is a 400 with its position.
             "include-operation-id": "search",
             "checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", "400", "401"]}},

@@ -15,6 +15,7 @@ ERRORS = {
     "415": ("UnsupportedMediaType", "The body must be sent as application/json."),
     "422": ("ValidationFailed", "Invalid fields or query parameters (unknown ones included), "
             "keyed by path."),
+    "502": ("BadGateway", "Twilio refused the request (e.g. bad credentials); nothing rang."),
     "503": ("Unavailable", "Calling through Twilio is not configured, or Twilio is unavailable."),
 }
 
@@ -191,8 +192,10 @@ def openapi_document() -> Schema:
                     "tags": ["calls"],
                     "requestBody": {"required": True, "content": {
                         "application/json": {"schema": ref("DialRequest")}}},
-                    "responses": {**_ok("201", "Call", "Placed and logged."),
-                                  **_errors("400", "401", "404", "413", "415", "422", "503")},
+                    "responses": {
+                        **_ok("201", "Call", "Placed and logged."),
+                        **_errors("400", "401", "404", "413", "415", "422", "502", "503"),
+                    },
                 }
             },
             "/api/v1/search": {
