@@ -109,13 +109,13 @@ def register_web(app: Flask) -> None:
 
     def error_page(code: int, title: str, message: str):
         def handler(error):
+            from app.api.errors import http_error_response, passed_headers
+
             if wants_json():
                 # Unmatched /api/ URLs never reach the API blueprint: answer in its error shape.
-                from app.api.errors import error_response
-
-                return error_response(code, message)
+                return http_error_response(error, message)
             return render_template("errors/error.html", code=code, title=title,
-                                   message=message), code
+                                   message=message), code, passed_headers(error)
         return handler
 
     app.register_error_handler(403, error_page(403, "Forbidden", "You may not change this."))

@@ -8,6 +8,7 @@ import pytest
 
 from app.api import shapes
 from app.api.openapi import openapi_document
+from app.api.schemas import NOT_BLANK
 from app.api.serializers import call_json, company_json, person_json
 from tests import factories
 
@@ -174,3 +175,26 @@ def test_nested_call_objects_list_exactly_the_accepted_fields(document):
     properties = document["components"]["schemas"]["CallCreate"]["properties"]
     for key, shape in shapes.CALL.objects.items():
         assert set(_resolve(document, properties[key])["properties"]) == shape.writable, key
+
+
+def test_the_not_blank_pattern_is_what_python_strips():
+    """The document's "not blank" pattern matches exactly the text str.strip() leaves non-empty."""
+    pattern = re.compile(NOT_BLANK)
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(pattern.search(char)) == bool(char.strip()), hex(code)
+
+
+def test_every_request_body_is_closed_as_the_server_refuses_unknown_fields(document):
+    for item in document["paths"].values():
+        for operation in (item.get(m) for m in HTTP_METHODS):
+            content = (operation or {}).get("requestBody", {}).get("content", {})
+            for media in content.values():
+                schema = _resolve(document, media["schema"])
+                assert schema["additionalProperties"] is False, media["schema"]
+
+
+def test_every_operation_documents_the_422_for_bad_query_parameters(document):
+    for path, item in document["paths"].items():
+        for method in item.keys() & HTTP_METHODS:
+            assert "422" in item[method]["responses"], (method, path)

@@ -77,9 +77,25 @@ def _permission_denied(exc: PermissionDenied):
     return error_response(403, str(exc) or "You may not change this.")
 
 
-def _http_error(exc: HTTPException):
+def passed_headers(exc: Exception) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries for the client (405's Allow, 401's WWW-Authenticate)."""
+    if not isinstance(exc, HTTPException):
+        return []
+    return [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+
+
+def http_error_response(exc: HTTPException, message: str | None = None) -> tuple[Response, int]:
+    """An HTTP error in the API's shape, keeping the headers it carries."""
     status = exc.code or 500
-    return error_response(status, exc.description or exc.name, code=HTTP_CODES.get(status))
+    response, _ = error_response(
+        status, message or exc.description or exc.name, code=HTTP_CODES.get(status)
+    )
+    response.headers.extend(passed_headers(exc))
+    return response, status
+
+
+def _http_error(exc: HTTPException):
+    return http_error_response(exc)
 
 
 def register_error_handlers(bp: Blueprint) -> None:

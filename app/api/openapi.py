@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 document, as a Python dict; tests/test_openapi.py keeps it true to the code."""
 
-from app.api.parsing import MAX_PER_PAGE
-from app.api.schemas import DATETIME_NOTE, SCHEMAS, Schema, enum, ident, ref
+from app.api.parsing import MAX_INT, MAX_JSON_DEPTH, MAX_PER_PAGE
+from app.api.schemas import DATETIME_NOTE, NOT_BLANK, SCHEMAS, Schema, enum, ident, ref
 from app.models import Outcome, PersonStatus
+from app.search.query import MAX_QUERY
 
 ERRORS = {
     "400": ("BadRequest", "Malformed JSON, or a body that is not an object."),
@@ -10,8 +11,12 @@ ERRORS = {
     "403": ("Forbidden", "Only the call's author or an admin may change it."),
     "404": ("NotFound", "No record with that id."),
     "409": ("Conflict", "Already on file; `matches` lists the existing ids."),
+    "413": ("TooLarge", "The body is larger than the server accepts."),
     "415": ("UnsupportedMediaType", "The body must be sent as application/json."),
-    "422": ("ValidationFailed", "Invalid fields (unknown fields included), keyed by path."),
+    "422": ("ValidationFailed", "Invalid fields or query parameters (unknown ones included), "
+            "keyed by path."),
+    "502": ("BadGateway", "Twilio refused the request (e.g. bad credentials); nothing rang."),
+    "503": ("Unavailable", "Calling through Twilio is not configured, or Twilio is unavailable."),
 }
 
 
@@ -39,10 +44,11 @@ def _query(name: str, schema: Schema, description: str) -> Schema:
 
 
 PAGING = [
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_INT, "default": 1},
+           "Page number, from 1."),
     _query(
         "per_page",
-        {"type": "integer", "minimum": 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_INT},
         f"Items per page (default: the server's PAGE_SIZE, 25); above {MAX_PER_PAGE} is capped.",
     ),
 ]
@@ -68,7 +74,7 @@ def _collection(resource: str, name: str, filters: list[Schema], post_note: str)
             },
             "responses": {
                 **_ok("201", name, "Created; Location points at it."),
-                **_errors("400", "401", "409", "415", "422"),
+                **_errors("400", "401", "409", "413", "415", "422"),
             },
         },
     }
@@ -82,7 +88,7 @@ def _item(resource: str, name: str, param: str, patch_errors: tuple[str, ...]) -
             "operationId": f"get_{name.lower()}",
             "summary": f"Get one {name.lower()}",
             "tags": [resource],
-            "responses": {**_ok("200", name, "Found."), **_errors("401", "404")},
+            "responses": {**_ok("200", name, "Found."), **_errors("401", "404", "422")},
         },
         "patch": {
             "operationId": f"update_{name.lower()}",
@@ -97,7 +103,7 @@ def _item(resource: str, name: str, param: str, patch_errors: tuple[str, ...]) -
     }
 
 
-UPDATE_ERRORS = ("400", "401", "404", "409", "415", "422")
+UPDATE_ERRORS = ("400", "401", "404", "409", "413", "415", "422")
 
 
 def _touchpoints() -> Schema:
@@ -120,22 +126,24 @@ def _touchpoints() -> Schema:
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": ref("TouchpointCreate")}}},
             "responses": {**_ok("201", "Touchpoint", "Logged."),
-                          **_errors("400", "401", "404", "415", "422")},
+                          **_errors("400", "401", "404", "413", "415", "422")},
         },
     }
 
 
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
-    id_filter = {"type": "integer", "minimum": 1}
+    id_filter = ident()
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Switchboard",
             "version": "1",
             "description": "Companies, people and calls of a phone-sourcing team. Send "
-            "`Authorization: Bearer <token>`. Unknown body fields are "
-            "refused (422); read-only fields are ignored.",
+            "`Authorization: Bearer <token>`. Unknown body fields and query parameters are "
+            "refused (422); read-only fields are ignored. Bodies nested deeper than "
+            f"{MAX_JSON_DEPTH} levels, and text with NUL characters or lone UTF-16 surrogates, "
+            "are refused (400).",
         },
         "security": [{"bearerAuth": []}],
         "paths": {
@@ -147,8 +155,9 @@ def openapi_document() -> Schema:
                     "responses": {
                         "200": {
                             "description": "OpenAPI 3.1 document",
-                            "content": {"application/json": {}},
-                        }
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        **_errors("422"),
                     },
                 }
             },
@@ -172,8 +181,7 @@ def openapi_document() -> Schema:
                     "responses": {
                         "200": {"description": "The tree",
                                 "content": {"application/json": {"schema": ref("OrgChart")}}},
-                        "401": {"$ref": "#/components/responses/Unauthorized"},
-                        "404": {"$ref": "#/components/responses/NotFound"},
+                        **_errors("401", "404", "422"),
                     },
                 }
             },
@@ -184,9 +192,10 @@ def openapi_document() -> Schema:
                     "tags": ["calls"],
                     "requestBody": {"required": True, "content": {
                         "application/json": {"schema": ref("DialRequest")}}},
-                    "responses": {**_ok("201", "Call", "Placed and logged."),
-                                  **_errors("400", "401", "404", "415", "422"),
-                                  "503": {"description": "Calling is not configured."}},
+                    "responses": {
+                        **_ok("201", "Call", "Placed and logged."),
+                        **_errors("400", "401", "404", "413", "415", "422", "502", "503"),
+                    },
                 }
             },
             "/api/v1/search": {
@@ -195,8 +204,10 @@ def openapi_document() -> Schema:
                     "summary": "Boolean search over people, companies and call notes",
                     "tags": ["search"],
                     "parameters": [
-                        _query("q", {"type": "string", "maxLength": 500},
-                               'e.g. title:(director OR "vice president") NOT intern'),
+                        {**_query("q", {"type": "string", "maxLength": MAX_QUERY,
+                                        "pattern": NOT_BLANK},
+                                  'e.g. title:(director OR "vice president") NOT intern'),
+                         "required": True},
                         *PAGING[:1],
                     ],
                     "responses": {
@@ -209,13 +220,13 @@ def openapi_document() -> Schema:
             },
             "/api/v1/me": {
                 "get": {"operationId": "get_me", "summary": "You", "tags": ["me"],
-                        "responses": {**_ok("200", "Me", "You."), **_errors("401")}},
+                        "responses": {**_ok("200", "Me", "You."), **_errors("401", "422")}},
                 "patch": {"operationId": "update_me", "summary": "Set your phone and time zone",
                           "tags": ["me"],
                           "requestBody": {"required": True, "content": {
                               "application/json": {"schema": ref("MeUpdate")}}},
                           "responses": {**_ok("200", "Me", "Updated."),
-                                        **_errors("400", "401", "415", "422")}},
+                                        **_errors("400", "401", "413", "415", "422")}},
             },
             "/api/v1/people": _collection(
                 "people",

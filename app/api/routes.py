@@ -3,6 +3,7 @@
 Views parse the request, call the same service functions as the HTML forms, and serialize.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.api import shapes
 from app.api.auth import api_user, token_required
+from app.api.conform import query_problems
 from app.api.errors import ApiError, register_error_handlers
 from app.api.openapi import openapi_document
 from app.api.parsing import (
@@ -81,6 +83,17 @@ def _like(q: str) -> str:
 
 def _search(q: str, *columns) -> Any:
     return or_(*(func.lower(column).like(_like(q), escape="\\") for column in columns))
+
+
+@bp.before_request
+def refuse_bad_query():
+    """Query parameters the document does not list, or values it refuses, are a 422 up front."""
+    if request.url_rule is None:
+        return
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule)
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    if errors := query_problems(path, method, request.args):
+        raise ApiError(422, "Some query parameters are invalid.", errors)
 
 
 @bp.get("/openapi.json")
@@ -300,6 +313,9 @@ def update_call(call_id: int):
         raise ApiError(403, "Only the recruiter who logged this call, or an admin, may change it.")
     data = json_body()
     require_shape(data, shapes.CALL)
+    if data.get("previous_call_id") == call.id:
+        message = "A call cannot carry out its own follow-up."
+        raise ApiError(422, message, {"previous_call_id": message})
     return call_json(_save_call(data, call))
 
 

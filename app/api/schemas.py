@@ -2,9 +2,19 @@
 
 from typing import Any
 
+from app.api import shapes
 from app.api.parsing import MAX_INT, MAX_PER_PAGE
 from app.calls.service import MAX_DURATION, MAX_ROWS
-from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, TouchpointKind
+from app.models import (
+    Call,
+    Company,
+    Outcome,
+    Person,
+    PersonRole,
+    PersonStatus,
+    TouchpointKind,
+    User,
+)
 from app.touchpoints.service import NOTE_MAX
 from app.validation import max_length
 
@@ -12,6 +22,13 @@ Schema = dict[str, Any]
 
 E164 = r"^\+[1-9][0-9]{1,14}$"
 DATETIME_NOTE = "ISO 8601 with a UTC offset, e.g. 2024-05-01T14:30:00Z (no offset: 422)."
+# Something other than what Python's str.strip() removes, spelled out so that ECMA regexes (the
+# document's dialect) and Python's agree: their \\s differ (\\x1c-\\x1f, \\x85, \\ufeff).
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = f"[^{WHITESPACE}]"
+# The people service keeps a LinkedIn address only if it starts so (after strip; blank is none).
+WEB_ADDRESS = "^https?://"
+WEB_ADDRESS_IN = f"^[{WHITESPACE}]*(https?://|$)"
 PHONE_NOTE = (
     "Any common format; a number without +country code is read in the company's country. "
     "Returned in E.164."
@@ -109,7 +126,8 @@ PERSON_DETAILS: dict[str, Schema] = {
     "extension": text(Person, "extension", pattern="^[0-9*#]{1,10}$"),
     "mobile_phone": phone_in(),
     "email": text(Person, "email", format="email"),
-    "linkedin_url": text(Person, "linkedin_url", format="uri"),
+    "linkedin_url": text(Person, "linkedin_url", pattern=WEB_ADDRESS_IN,
+                         description="A web address starting with https:// (or http://)."),
     "notes": text(Person, "notes"),
 }
 ALLOW_DUPLICATE: Schema = {
@@ -137,6 +155,7 @@ PERSON: Schema = obj(
         "id": READ_ONLY_ID,
         **{k: v for k, v in PERSON_INPUT.items() if k != "allow_duplicate"},
         "company_id": ident(),
+        "linkedin_url": text(Person, "linkedin_url", pattern=WEB_ADDRESS),
         "direct_phone": phone_out(Person, "direct_phone"),
         "mobile_phone": phone_out(Person, "mobile_phone"),
         "role": enum(PersonRole),
@@ -201,9 +220,12 @@ CALL_INPUT: dict[str, Schema] = {
         "items": ref("CallPersonRow"),
         "description": "Names uncovered; on PATCH rows are added or updated, never unlinked.",
     },
-    "new_company": {**ref("CompanyCreate"), "description": "Create the company with the call."},
+    "new_company": {
+        **obj(COMPANY_INPUT, required=["name"], additionalProperties=False),
+        "description": "Create the company with the call.",
+    },
     "new_gatekeeper": {
-        **obj(PERSON_DETAILS, required=["full_name"]),
+        **obj(PERSON_DETAILS, required=["full_name"], additionalProperties=False),
         "description": "Create the person who answered (role gatekeeper).",
     },
 }
@@ -218,6 +240,8 @@ CALL: Schema = obj(
         },
         "company_id": ident(),
         "to_number": phone_out(Call, "to_number"),
+        "outcome": {**enum(Outcome, nullable=True),
+                    "description": "null until logged, e.g. for a call placed through Twilio."},
         "started_at": stamp(read_only=False),
         "follow_up_at": stamp(nullable=True, read_only=False),
         "follow_up_done_at": stamp(nullable=True),
@@ -293,13 +317,18 @@ TWILIO_EVENT: Schema = obj(
      "payload": {"type": "object", "additionalProperties": {"type": "string"}}},
     required=["kind", "received_at", "applied", "payload"],
 )
+ME_INPUT: dict[str, Schema] = {
+    "name": text(User, "name", nullable=False),
+    "phone": {**phone_in(), "description": "Your own phone, rung first on bridge calls. "
+              + PHONE_NOTE},
+    "timezone": {"type": "string", "description": "An IANA zone, e.g. America/Chicago."},
+}
 ME: Schema = obj(
     {"id": READ_ONLY_ID, "email": {"type": "string", "format": "email", "readOnly": True},
-     "name": {"type": "string", "maxLength": 120},
+     **ME_INPUT,
      "role": {"type": "string", "enum": ["admin", "recruiter"], "readOnly": True},
      "phone": {"type": ["string", "null"], "pattern": E164,
-               "description": "Your own phone, rung first on bridge calls. " + PHONE_NOTE},
-     "timezone": {"type": "string", "description": "An IANA zone, e.g. America/Chicago."}},
+               "description": "Your own phone, rung first on bridge calls (E.164)."}},
     required=["id", "email", "name", "role", "phone", "timezone"],
 )
 DIAL: Schema = obj(
@@ -376,19 +405,28 @@ QUERY_ERROR: Schema = obj(
     required=["error", "position"],
 )
 
+def request(properties: dict[str, Schema], shape: shapes.Shape, **extra: Any) -> Schema:
+    """A request body: its writable properties, the read-only ones it ignores, nothing else."""
+    if shape.read_only:
+        # Ignored (not refused), so a client may send back what it read; any other key is a 422.
+        names = "|".join(sorted(shape.read_only))
+        extra["patternProperties"] = {f"^({names})$": {"description": "Ignored when sent."}}
+    return obj(properties, additionalProperties=False, **extra)
+
 SCHEMAS: dict[str, Schema] = {
     "Company": COMPANY,
-    "CompanyCreate": obj(COMPANY_INPUT, required=["name"]),
-    "CompanyUpdate": obj(COMPANY_INPUT),
+    "CompanyCreate": request(COMPANY_INPUT, shapes.COMPANY, required=["name"]),
+    "CompanyUpdate": request(COMPANY_INPUT, shapes.COMPANY),
     "CompanyList": page_of("Company"),
     "Person": PERSON,
-    "PersonCreate": obj(PERSON_INPUT, required=["company_id"]),
-    "PersonUpdate": obj(PERSON_INPUT),
+    "PersonCreate": request(PERSON_INPUT, shapes.PERSON, required=["company_id"]),
+    "PersonUpdate": request(PERSON_INPUT, shapes.PERSON),
     "PersonList": page_of("Person"),
     "Call": CALL,
-    "CallCreate": obj(CALL_INPUT, required=["outcome"]),
-    "CallUpdate": obj(CALL_INPUT),
-    "CallPersonRow": CALL_PERSON_ROW,
+    "CallCreate": request(CALL_INPUT, shapes.CALL, required=["outcome"]),
+    "CallUpdate": request(CALL_INPUT, shapes.CALL),
+    "CallPersonRow": request(CALL_PERSON_ROW["properties"], shapes.CALL_ROW,
+                             description=CALL_PERSON_ROW["description"]),
     "RowReference": ROW_REFERENCE,
     "CallList": page_of("Call"),
     "OrgChart": ORG_CHART,
@@ -399,12 +437,11 @@ SCHEMAS: dict[str, Schema] = {
     "Recording": RECORDING,
     "TwilioEvent": TWILIO_EVENT,
     "Me": ME,
-    "MeUpdate": obj({k: v for k, v in ME["properties"].items() if k in {"name", "phone",
-                                                                         "timezone"}}),
+    "MeUpdate": request(ME_INPUT, shapes.ME),
     "DialRequest": DIAL,
     "OrgChartNode": ORG_CHART_NODE,
     "Touchpoint": TOUCHPOINT,
-    "TouchpointCreate": obj(TOUCHPOINT_INPUT, required=["kind"]),
+    "TouchpointCreate": request(TOUCHPOINT_INPUT, shapes.TOUCHPOINT, required=["kind"]),
     "TouchpointList": page_of("Touchpoint"),
     "Error": ERROR,
 }

@@ -57,11 +57,13 @@ COMPANY = Shape(
     COMPANY_WRITABLE,
     _read_only(COMPANY_FIELDS, COMPANY_WRITABLE),
     booleans=frozenset({"off_limits"}),
+    schema="CompanyUpdate",
 )
 PERSON = Shape(
     PERSON_WRITABLE,
     _read_only(PERSON_FIELDS, PERSON_WRITABLE),
     booleans=frozenset({"allow_duplicate", "placeholder"}),
+    schema="PersonUpdate",
 )
 CALL_ROW = Shape(
     CALL_ROW_WRITABLE,
@@ -79,10 +81,15 @@ CALL = Shape(
         "new_gatekeeper": Shape(PERSON_DETAILS),
     },
     lists={"people": CALL_ROW},
+    schema="CallUpdate",
 )
 
-DIAL = Shape(frozenset({"to_number", "company_id", "person_id", "extension"}))
-ME = Shape(frozenset({"name", "phone", "timezone"}))
+DIAL = Shape(frozenset({"to_number", "company_id", "person_id", "extension"}), schema="DialRequest")
+ME = Shape(frozenset({"name", "phone", "timezone"}), schema="MeUpdate")
 
 TOUCHPOINT_WRITABLE = frozenset({"kind", "happened_at", "note"})
-TOUCHPOINT = Shape(TOUCHPOINT_WRITABLE, _read_only(TOUCHPOINT_FIELDS, TOUCHPOINT_WRITABLE))
+TOUCHPOINT = Shape(
+    TOUCHPOINT_WRITABLE,
+    _read_only(TOUCHPOINT_FIELDS, TOUCHPOINT_WRITABLE),
+    schema="TouchpointCreate",
+)
