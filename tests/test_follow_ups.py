@@ -176,3 +176,14 @@ def test_the_api_cannot_close_a_colleagues_follow_up_through_a_call(client, user
     assert "belongs to" in response.get_json()["fields"]["previous_call_id"]
     db.session.expire_all()
     assert db.session.get(type(theirs), theirs.id).follow_up_done_at is None
+
+
+def test_editing_a_call_cannot_make_it_carry_out_its_own_follow_up(logged_in, user, db):
+    mine = factories.CallFactory(user=user, follow_up_at=datetime.now(UTC))
+    data = {"company_id": str(mine.company_id), "outcome": "no_answer",
+            "previous_call_id": str(mine.id)}
+    response = logged_in.post(f"/calls/{mine.id}/edit", data=data)
+    assert response.status_code == 422  # was a 500 (a circular dependency at flush)
+    assert "its own follow-up" in response.get_data(as_text=True)
+    db.session.refresh(mine)
+    assert mine.previous_call_id is None and mine.follow_up_done_at is None

@@ -313,9 +313,6 @@ def update_call(call_id: int):
         raise ApiError(403, "Only the recruiter who logged this call, or an admin, may change it.")
     data = json_body()
     require_shape(data, shapes.CALL)
-    if data.get("previous_call_id") == call.id:
-        message = "A call cannot carry out its own follow-up."
-        raise ApiError(422, message, {"previous_call_id": message})
     return call_json(_save_call(data, call))
 
 

@@ -267,7 +267,9 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
         call is None or "answered_by_id" in data or data.get("new_gatekeeper")
     ) else call.answered_by
     previous = _get(Call, data.get("previous_call_id"), errors, "previous_call_id", "call")
-    if previous is not None and not previous.editable_by(author):
+    if previous is not None and call is not None and previous.id == call.id:
+        errors.add("previous_call_id", "A call cannot carry out its own follow-up.")
+    elif previous is not None and not previous.editable_by(author):
         # The rule of the direct "done" routes: only its author or an admin closes a follow-up.
         errors.add("previous_call_id", f"That follow-up belongs to {previous.user.name}: only "
                                        "they or an admin can close it.")
