@@ -51,6 +51,23 @@ def _stored(person: Person) -> bool:
     return True
 
 
+def _updated_in_savepoint(person_id: int, **values: Any) -> bool:
+    """UPDATE one person in a savepoint; False when the index says someone else holds the name.
+
+    A core UPDATE, not an ORM flush: a clash undoes only this statement, where a failed flush
+    would end the whole transaction.
+    """
+    connection, table = db.session.connection(), Person.__table__
+    try:
+        with connection.begin_nested():
+            connection.execute(update(table).where(table.c.id == person_id).values(**values))
+    except IntegrityError as exc:
+        if not _is_clash(exc):
+            raise
+        return False
+    return True
+
+
 def name_taken(company_id: int, name: str) -> AlreadyOnFileError:
     """The 409 for a name someone at the company already has, with them as the matches."""
     from app.people.service import duplicate_message, find_same_name  # (it imports this module)
@@ -81,12 +98,7 @@ def claim_name(person: Person, allow_duplicate: bool = False) -> None:
     person.name_key = None
     db.session.flush()
     connection, table = db.session.connection(), Person.__table__
-    try:
-        with connection.begin_nested():
-            connection.execute(update(table).where(table.c.id == person.id).values(name_key=key))
-    except IntegrityError as exc:
-        if not _is_clash(exc):
-            raise
+    if not _updated_in_savepoint(person.id, name_key=key):
         if not allow_duplicate:
             error = name_taken(company_id, name)
             db.session.rollback()  # nothing of a refused write stays, as with any refusal
@@ -142,12 +154,6 @@ def reclaim_name(person: Person) -> None:
     ):
         return
     db.session.flush()
-    connection, table = db.session.connection(), Person.__table__
-    try:
-        with connection.begin_nested():
-            connection.execute(update(table).where(table.c.id == person.id).values(namesake=False))
-    except IntegrityError as exc:
-        if not _is_clash(exc):
-            raise
+    if not _updated_in_savepoint(person.id, namesake=False):
         return  # taken again meanwhile: it stays a namesake
     set_committed_value(person, "namesake", False)
