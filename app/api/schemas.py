@@ -4,7 +4,8 @@ from typing import Any
 
 from app.api import shapes
 from app.api.parsing import MAX_INT, MAX_PER_PAGE
-from app.calls.service import MAX_DURATION, MAX_ROWS
+from app.calls.rows import MAX_ROWS
+from app.calls.service import MAX_DURATION
 from app.models import (
     Call,
     Company,
