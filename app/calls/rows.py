@@ -11,7 +11,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Company, Person, PersonStatus
 from app.models.person import person_name_key
-from app.people.reporting import current_rows
+from app.people.reporting import hold_people
 from app.people.service import clean_person, duplicate_message, find_same_name
 from app.validation import FieldErrors, parse_id
 
@@ -156,9 +156,9 @@ def named_people(rows, target, answered) -> dict[int, str]:
     return named
 
 
-def refuse_people_gone(named: dict[int, str]) -> None:
-    """Under the lock: someone this call names was merged or erased meanwhile (nothing written)."""
-    gone = set(named) - set(current_rows(set(named))) if named else set()
+def refuse_people_gone(company_id: int | None, named: dict[int, str]) -> None:
+    """Hold everyone this call names until it commits, or refuse if one was merged or erased."""
+    gone = hold_people(company_id, set(named))
     if gone:
         raise DomainError({named[pid]: "Someone merged or erased this person a moment ago: "
                                        "reload the page and pick them again." for pid in gone})

@@ -174,14 +174,16 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
 
 
 def _write(author, call, company, values, target, answered, previous, rows, gatekeeper_values):
+    named = named_people(rows, target, answered)  # ids read before the lock expires them
     if rows:
         # Rows may set who reports to whom. The lock comes after the checks, so two calls
         # capturing one new name at once both reach the person insert, where the unique name
         # key makes the later one link to the earlier one's person instead of refusing it; and
         # before this transaction's first write, so no writer holds a row another one waits for.
-        named = named_people(rows, target, answered)  # ids read before the lock expires them
         lock_reporting_lines(company.id)
-        refuse_people_gone(named)
+    # Every call naming someone on file, rows or not: a merge or erasure under way finishes
+    # first (and this call is refused), or waits for this call and then moves it.
+    refuse_people_gone(company.id, named)
     if call is None:
         call = Call(user=author)
         db.session.add(call)

@@ -11,7 +11,12 @@ from app.errors import DomainError, ReportsToCycleError
 from app.extensions import db
 from app.models import Call, Person, ReportingLink, Touchpoint, call_person
 from app.people.identity import reclaim_name
-from app.people.reporting import chain_reaches, current_rows, lock_reporting_lines
+from app.people.reporting import (
+    chain_reaches,
+    current_rows,
+    lock_people_going,
+    lock_reporting_lines,
+)
 from app.search.index import reindex
 
 FILLABLE = ("title", "department", "direct_phone", "extension", "mobile_phone", "email",
@@ -42,7 +47,9 @@ def merge_candidates(person: Person, limit: int = 15) -> list[Person]:
 def _lock_pair(keep: Person, duplicate: Person) -> None:
     """Take the company's reporting lock and reread both, or refuse if one has gone meanwhile."""
     ids = {keep.id, duplicate.id}  # read before the lock expires them: they may be gone after
+    duplicate_id = duplicate.id
     lock_reporting_lines(keep.company_id)
+    lock_people_going({duplicate_id})
     if len(current_rows(ids)) < 2:
         db.session.rollback()
         raise DomainError({"duplicate_id": "One of them was merged or erased meanwhile: reload "
@@ -128,6 +135,7 @@ def erase_person(person: Person) -> None:
     """Remove someone entirely (a data-subject request); calls stay, without their name."""
     person_id = person.id  # read before the lock expires it: the row may be gone after
     lock_reporting_lines(person.company_id)  # their reports move up to their manager
+    lock_people_going({person_id})
     if person_id not in current_rows({person_id}):
         db.session.rollback()
         return  # erased (or merged away) meanwhile: nothing left to erase

@@ -59,6 +59,43 @@ def lock_reporting_lines(company_id: int | None, forget_stale: bool = True) -> N
                 session.expire(obj)
 
 
+def hold_people(company_id: int | None, ids: set[int]) -> set[int]:
+    """Keep these people from being merged or erased until commit; return those already gone.
+
+    For a write that links to people (a call, a touchpoint, an edit) while a merge or erasure
+    may be deleting one of them. PostgreSQL: FOR KEY SHARE, the lock a foreign key check takes,
+    now rather than at the INSERT: a merge's FOR UPDATE (see `lock_people_going`) waits for it,
+    and it waits for a merge under way and then no longer finds the deleted row. It takes no
+    company lock, so calls at one company are not queued behind each other, and a merge takes
+    the company first and the people second, so the two never wait on each other in a circle.
+    SQLite: the company's write lock, then a fresh read.
+    """
+    if not ids:
+        return set()
+    if db.session.get_bind().dialect.name == "postgresql":
+        with db.session.no_autoflush:
+            query = select(Person.id).where(Person.id.in_(ids))
+            present = set(db.session.scalars(query.with_for_update(read=True, key_share=True)))
+    else:
+        lock_reporting_lines(company_id)
+        present = set(current_rows(ids))
+    return ids - present
+
+
+def lock_people_going(ids: set[int]) -> None:
+    """Before a merge or erasure deletes these people: wait for writes linking to them to end.
+
+    A call or touchpoint being logged holds a KEY SHARE lock on each person it names (its
+    foreign key check, or `hold_people`) until it commits; FOR UPDATE waits for those, so the
+    merge's next statements see that call and move it, instead of failing on the foreign key.
+    Call after `lock_reporting_lines` (locks in one order: company, then people). SQLite's
+    write lock already waited for every other writer.
+    """
+    if ids and db.session.get_bind().dialect.name == "postgresql":
+        with db.session.no_autoflush:
+            db.session.execute(select(Person.id).where(Person.id.in_(ids)).with_for_update())
+
+
 def _held(company_id: int) -> bool:
     session = db.session()
     held = session.info.get("reporting_locks") or {}

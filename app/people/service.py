@@ -10,7 +10,13 @@ from app.extensions import db
 from app.models import Call, Company, Person, PersonRole, PersonStatus, ReportingLink, User, now_utc
 from app.models.person import person_name_key
 from app.people.identity import claim_name
-from app.people.reporting import CYCLE_MESSAGE, chain_reaches, current_rows, lock_reporting_lines
+from app.people.reporting import (
+    CYCLE_MESSAGE,
+    chain_reaches,
+    current_rows,
+    hold_people,
+    lock_reporting_lines,
+)
 from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean_text
 
 TEXT_FIELDS = ("title", "department", "email", "linkedin_url", "notes")
@@ -64,6 +70,14 @@ def clean_person(
     if placeholder and not partial and not out.get("title"):
         errors.add(prefix + "title", "A placeholder needs the position's title.")
     return out
+
+
+def hold_person(person: Person) -> None:
+    """Keep person from being merged or erased until commit, or refuse: they went meanwhile."""
+    person_id, name = person.id, person.display_name  # the row may be gone once we wait
+    if hold_people(person.company_id, {person_id}):
+        db.session.rollback()
+        raise DomainError({"_": f"{name} is no longer on file (merged or erased meanwhile)."})
 
 
 def find_same_name(company_id: int, full_name: str, exclude_id: int | None = None) -> list[Person]:
@@ -154,6 +168,8 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
     Giving a placeholder a name fills the box: it keeps its id, manager and reports.
     """
     errors = FieldErrors()
+    if "reports_to_id" not in data:  # (with it, the company's lock below does the same)
+        hold_person(person)
     values = clean_person(data, person.company, errors, partial=True,
                           placeholder=person.placeholder)
     manager = person.reports_to
@@ -221,6 +237,7 @@ def add_report(manager: Person, data: dict[str, Any], author: User) -> Person:
 
 def mark_left(person: Person, left: bool) -> Person:
     """Take someone off the live chart (or bring them back); their history stays."""
+    hold_person(person)
     person.left_at = now_utc() if left else None
     db.session.commit()
     return person

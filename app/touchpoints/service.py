@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Outcome, Person, Touchpoint, TouchpointKind, User, now_utc
+from app.people.service import hold_person
 from app.validation import FieldErrors, clean_choice
 
 NOTE_MAX = 2000
@@ -83,6 +84,7 @@ def log_touchpoint(
     text = _clean_note(note, errors)
     if errors:
         raise DomainError(errors)
+    hold_person(person)
     touchpoint = Touchpoint(
         person=person, user=user, kind=cleaned_kind, happened_at=when, note=text
     )
