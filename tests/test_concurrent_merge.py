@@ -70,15 +70,24 @@ def pair(app, user):
 
 
 def _merge(keep_id, duplicate_id):
-    return lambda: merge_people(db.session.get(Person, keep_id), db.session.get(Person, duplicate_id))
+    return lambda: merge_people(
+        db.session.get(Person, keep_id), db.session.get(Person, duplicate_id)
+    )
 
 
 @pytest.mark.parametrize("column", ["person_id", "answered_by_id"])
 def test_a_merge_waits_for_a_call_being_logged_about_the_duplicate_and_moves_it(app, pair, column):
     company_id, keep_id, duplicate_id, user_id = pair
     with Session(db.engine) as other:  # another worker, mid call log
-        other.add(Call(user_id=user_id, company_id=company_id, outcome=Outcome.GATEKEEPER,
-                       started_at=now_utc(), **{column: duplicate_id}))
+        other.add(
+            Call(
+                user_id=user_id,
+                company_id=company_id,
+                outcome=Outcome.GATEKEEPER,
+                started_at=now_utc(),
+                **{column: duplicate_id},
+            )
+        )
         other.flush()
         kept = _while_held(app, other, _merge(keep_id, duplicate_id))
     assert not isinstance(kept, Exception), kept
@@ -90,8 +99,9 @@ def test_a_merge_waits_for_a_call_being_logged_about_the_duplicate_and_moves_it(
 def test_a_merge_waits_for_a_touchpoint_being_logged_with_the_duplicate(app, pair):
     company_id, keep_id, duplicate_id, user_id = pair
     with Session(db.engine) as other:
-        other.add(Touchpoint(person_id=duplicate_id, user_id=user_id, kind="email",
-                             happened_at=now_utc()))
+        other.add(
+            Touchpoint(person_id=duplicate_id, user_id=user_id, kind="email", happened_at=now_utc())
+        )
         other.flush()
         kept = _while_held(app, other, _merge(keep_id, duplicate_id))
     assert not isinstance(kept, Exception), kept
@@ -102,8 +112,15 @@ def test_a_merge_waits_for_a_touchpoint_being_logged_with_the_duplicate(app, pai
 def test_an_erasure_waits_for_a_call_being_logged_about_the_person(app, pair):
     company_id, _keep_id, duplicate_id, user_id = pair
     with Session(db.engine) as other:
-        other.add(Call(user_id=user_id, company_id=company_id, outcome=Outcome.GATEKEEPER,
-                       started_at=now_utc(), person_id=duplicate_id))
+        other.add(
+            Call(
+                user_id=user_id,
+                company_id=company_id,
+                outcome=Outcome.GATEKEEPER,
+                started_at=now_utc(),
+                person_id=duplicate_id,
+            )
+        )
         other.flush()
         done = _while_held(app, other, lambda: erase_person(db.session.get(Person, duplicate_id)))
     assert not isinstance(done, Exception), done
@@ -114,8 +131,7 @@ def test_an_erasure_waits_for_a_call_being_logged_about_the_person(app, pair):
 def _merging_away(company_id: int, duplicate_id: int) -> Session:
     """Another worker's merge, caught after it deleted the duplicate and before it commits."""
     other = Session(db.engine)
-    other.execute(text("SELECT id FROM company WHERE id = :c FOR NO KEY UPDATE"),
-                  {"c": company_id})
+    other.execute(text("SELECT id FROM company WHERE id = :c FOR NO KEY UPDATE"), {"c": company_id})
     other.execute(text("SELECT id FROM person WHERE id = :d FOR UPDATE"), {"d": duplicate_id})
     other.execute(text("DELETE FROM person WHERE id = :d"), {"d": duplicate_id})
     return other
@@ -127,8 +143,9 @@ def test_a_call_naming_someone_merged_away_meanwhile_is_refused_with_a_reason(ap
 
     def log():
         author = db.session.get(User, user_id)
-        return save_call(author, {"company_id": company_id, "outcome": "gatekeeper",
-                                  column: duplicate_id})
+        return save_call(
+            author, {"company_id": company_id, "outcome": "gatekeeper", column: duplicate_id}
+        )
 
     with _merging_away(company_id, duplicate_id) as other:
         result = _while_held(app, other, log)
