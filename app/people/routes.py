@@ -113,12 +113,15 @@ def edit(person_id: int):
     if request.method == "GET":
         form.reports_to.data = str(person.reports_to_id or "")
         form.role.data, form.status.data = person.role.value, person.status.value
-    match = None
+    match, company_id = None, person.company_id
     if form.validate_on_submit():
         saved, match = _save(form, person.company, person)
         if saved is not None:
             flash("Saved.", "success")
             return redirect(url_for("people.detail", person_id=person.id))
+        if db.session.get(Person, person_id) is None:  # merged or erased while this was open
+            flash(" ".join(form.form_errors) or "They are no longer on file.", "error")
+            return redirect(url_for("companies.detail", company_id=company_id))
     return render_template("people/form.html", form=form, company=person.company, person=person,
                            match=match), 422 if request.method == "POST" else 200
 
@@ -170,8 +173,12 @@ def add_report(person_id: int):
 def mark_left(person_id: int):
     """Mark someone as gone from the company (left=1) or back (left=0)."""
     person = db.get_or_404(Person, person_id)
+    company_id = person.company_id
     left = request.form.get("left", "1") == "1"
-    service.mark_left(person, left)
+    try:
+        service.mark_left(person, left)
+    except DomainError as exc:  # merged or erased meanwhile
+        return _chart_answer(person_id, company_id, "", exc)
     return _chart_answer(person.id, person.company_id, f"{person.display_name} " + (
         "is off the live chart." if left else "is back on the chart."))
 

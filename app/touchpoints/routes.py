@@ -18,6 +18,7 @@ bp = Blueprint("touchpoints", __name__)
 def create(person_id: int):
     """Save a touchpoint; on an error, show the person page again with the input kept."""
     person = db.get_or_404(Person, person_id)
+    company_id = person.company_id
     form = TouchpointForm()
     if form.validate_on_submit():
         try:
@@ -29,6 +30,9 @@ def create(person_id: int):
                 form.note.data,
             )
         except DomainError as exc:
+            if db.session.get(Person, person_id) is None:  # merged or erased meanwhile
+                flash(" ".join(exc.fields.values()), "error")
+                return redirect(url_for("companies.detail", company_id=company_id))
             attach_errors(form, exc.fields)
         else:
             flash(f"Logged: {touchpoint.kind.label.lower()} with {person.display_name}.", "success")
