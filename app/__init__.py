@@ -66,13 +66,30 @@ def _sqlite_functions(dbapi_connection, _record) -> None:
     # SQLite's own lower() only folds ASCII, so "Émile" would never match "émile": duplicates and
     # searches use Python's, the same as PostgreSQL's for these purposes.
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+    # Write-ahead log: readers never block the one writer nor it them, and a commit is one
+    # append, so writes from several workers queue for less time. (A no-op in memory.)
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+
+def _sqlite_waits(engine_options: dict, database_url: str, seconds: float) -> dict:
+    """Engine options that make a SQLite write queue for the lock instead of failing at once.
+
+    pysqlite's `timeout` is SQLite's busy timeout (default 5 s, too short for a burst of writes
+    from several workers); past it the request answers 503 (app.web), never 500.
+    """
+    if not database_url.startswith("sqlite"):
+        return engine_options
+    connect_args = {**engine_options.get("connect_args", {}), "timeout": seconds}
+    return {**engine_options, "connect_args": connect_args}
 
 
 def register_extensions(app: Flask) -> None:
     from app.timezones import utc_sessions
 
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = utc_sessions(
-        app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), app.config["SQLALCHEMY_DATABASE_URI"])
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = utc_sessions(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), url)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _sqlite_waits(
+        options, url, app.config["SQLITE_BUSY_TIMEOUT"])
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():

@@ -17,6 +17,9 @@ class Config:
     # None means "SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite has one writer at a time: how long a write queues for the lock before the request
+    # gives up with a 503 (never a 500). Seconds.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "15"))
     DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "America/New_York")
     # Failed sign-ins per account and address, and per address over all accounts, in the window.

@@ -5,6 +5,8 @@ from datetime import datetime
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import ServiceUnavailable
 
 from app.dates import FIRST_DAY, LAST_DAY
 from app.extensions import db, login_manager
@@ -125,6 +127,23 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(429, error_page(429, "Too many requests", "Slow down a little."))
     app.register_error_handler(500, error_page(500, "Server error", "Something broke on our side; "
                                                "nothing was saved. Try again."))
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        # SQLite's write lock stayed taken past SQLITE_BUSY_TIMEOUT: nothing was written, and
+        # trying again shortly works. Any other database failure stays a 500.
+        if "database is locked" not in str(error.orig):
+            raise error
+        db.session.rollback()
+        busy = ServiceUnavailable("The database is busy with other changes; nothing was saved. "
+                                  "Try again in a moment.", retry_after=2)
+        from app.api.errors import error_response, passed_headers
+
+        if wants_json():
+            response, status = error_response(503, busy.description, code="database_busy")
+            return response, status, passed_headers(busy)
+        return render_template("errors/error.html", code=503, title="Busy",
+                               message=busy.description), 503, passed_headers(busy)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
