@@ -28,8 +28,9 @@ def busy_timeout():
 def app(tmp_path, busy_timeout):
     """The app on a SQLite file, as several workers share it."""
     url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
-    yield from app_on_empty_schema({"SQLALCHEMY_DATABASE_URI": url,
-                                    "SQLITE_BUSY_TIMEOUT": busy_timeout})
+    yield from app_on_empty_schema(
+        {"SQLALCHEMY_DATABASE_URI": url, "SQLITE_BUSY_TIMEOUT": busy_timeout}
+    )
 
 
 def _hold_write_lock(app, seconds: float) -> threading.Thread:
