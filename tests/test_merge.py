@@ -99,3 +99,14 @@ def test_a_merge_that_would_close_a_reporting_loop_is_refused_on_the_page(app, l
     db.session.expire_all()
     assert db.session.get(Person, dup.id) is not None
     assert db.session.get(Person, rob.id).reports_to_id == dup.id
+
+
+def test_merging_a_record_someone_already_merged_away_says_so_instead_of_a_404(pair, logged_in):
+    keep, dup = pair["keep"], pair["dup"]
+    keep_id, dup_id = keep.id, dup.id
+    first = logged_in.post(f"/people/{keep_id}/merge", data={"duplicate_id": dup_id})
+    assert first.status_code == 302
+    second = logged_in.post(f"/people/{keep_id}/merge", data={"duplicate_id": dup_id},
+                            follow_redirects=True)
+    assert second.status_code == 200
+    assert "no longer on file (merged or erased meanwhile)" in second.get_data(as_text=True)

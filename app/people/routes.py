@@ -187,7 +187,11 @@ def mark_left(person_id: int):
 def merge(person_id: int):
     """Fold a duplicate record into this person; its calls, reports and history move here."""
     person = db.get_or_404(Person, person_id)
-    duplicate = get_by_id(Person, request.form.get("duplicate_id")) or abort(404)
+    duplicate = get_by_id(Person, request.form.get("duplicate_id"))
+    if duplicate is None:  # the page was open while someone else merged or erased them
+        flash("That record is no longer on file (merged or erased meanwhile): nothing to merge.",
+              "error")
+        return redirect(url_for("people.detail", person_id=person_id))
     name = duplicate.display_name
     try:
         kept = merge_people(person, duplicate)
