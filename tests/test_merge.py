@@ -110,3 +110,15 @@ def test_merging_a_record_someone_already_merged_away_says_so_instead_of_a_404(p
                             follow_redirects=True)
     assert second.status_code == 200
     assert "no longer on file (merged or erased meanwhile)" in second.get_data(as_text=True)
+
+
+def test_a_call_row_naming_someone_merged_away_gets_that_one_message(app, user, db):
+    company = factories.CompanyFactory()
+    gone = factories.PersonFactory(company=company)
+    gone_id, company_id = gone.id, company.id
+    db.session.delete(gone)
+    db.session.commit()
+    rows = [{"id": gone_id}, {"full_name": "Al Q", "reports_to": {"row": 2}}, {"full_name": "Bo"}]
+    with pytest.raises(DomainError) as refused:
+        save_call(user, {"company_id": company_id, "outcome": "gatekeeper", "people": rows})
+    assert refused.value.fields == {"people.0.id": f"No person with id {gone_id}."}

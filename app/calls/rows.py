@@ -61,7 +61,11 @@ def clean_rows(raw_rows: Any, company: Company, errors: FieldErrors) -> list[Row
             errors.add(path + "id", f"{existing.display_name} works at another company.")
         # A row for an existing person only carries what the call added; blanks change nothing.
         given = {k: v for k, v in raw.items() if v not in (None, "")} if existing else raw
-        values = clean_person(given, company, errors, prefix=path, partial=existing is not None)
+        # An id not on file (merged or erased meanwhile) is the row's one problem: no "name
+        # required" as if it were a new person.
+        missing = existing is None and path + "id" in errors
+        values = clean_person(given, company, errors, prefix=path,
+                              partial=existing is not None or missing)
         if existing is None and "status" not in raw:
             values["status"] = PersonStatus.UNCOVERED
         renamed = values.get("full_name")
