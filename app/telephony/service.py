@@ -15,7 +15,7 @@ from app.models import Call, Company, Person, User, now_utc
 from app.telephony.client import get_twilio_client
 from app.telephony.errors import CallNotRecorded, twilio_failure
 from app.telephony.identity import user_for_identity
-from app.telephony.rules import check_dial, number_refusal
+from app.telephony.rules import check_dial, number_refusal, owner_refusal
 from app.telephony.settings import public_url
 from app.validation import get_by_id
 
@@ -109,8 +109,8 @@ def start_bridge_call(user: User, number: str | None, company: Company, person: 
     """
     if not user.phone_e164:
         raise DomainError({"phone": "Add your own phone number to your profile first."})
-    if refusal := number_refusal(user.phone_e164):
-        # Twilio rings this number too: the same toll-fraud guard applies to it.
+    if refusal := owner_refusal(user.phone_e164) or number_refusal(user.phone_e164):
+        # Twilio rings this number too, from our caller ID: every guard on a number applies.
         raise DomainError({"phone": f"Your own phone cannot be rung: {refusal}"})
     check = check_dial(number, company, person, now_utc())
     if not check.allowed:
