@@ -167,9 +167,8 @@ def test_an_off_limits_or_do_not_call_number_as_my_own_phone_is_never_rung(
     guarded = factories.PersonFactory(
         company=company, direct_phone="+12125550177", status=PersonStatus.DO_NOT_CALL
     )
-    user.phone_e164 = off_limits.main_phone if whose == "off_limits_main_line" else (
-        guarded.direct_phone
-    )
+    guarded_numbers = {"off_limits_main_line": off_limits.main_phone}
+    user.phone_e164 = guarded_numbers.get(whose, guarded.direct_phone)
     db.session.commit()
     response = logged_in.post(
         "/calls/bridge", data={"company_id": str(company.id), "to_number": "+12125550100"}
