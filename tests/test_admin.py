@@ -81,30 +81,49 @@ def test_adding_a_user_with_a_short_password_is_refused(as_admin, db):
 def test_deactivating_a_user_stops_their_sign_in_and_reactivating_restores_it(
     as_admin, app, user, db
 ):
-    response = as_admin.post(f"/admin/users/{user.id}/active")
+    response = as_admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.active is False
     assert "deactivated" in as_admin.get("/admin/users").get_data(as_text=True)
     assert AuthActions(app.test_client()).login().status_code == 401
 
-    as_admin.post(f"/admin/users/{user.id}/active")
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "1"})
     db.session.refresh(user)
     assert user.active is True
     assert AuthActions(app.test_client()).login().status_code == 302
+
+
+def test_a_repeated_deactivation_leaves_the_account_deactivated(as_admin, app, user, db):
+    # A double click, a browser resubmit or a second admin on a stale page sends it again.
+    for _ in range(2):
+        response = as_admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
+        assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.active is False
+    assert AuthActions(app.test_client()).login().status_code == 401
+
+
+def test_an_account_state_change_without_the_state_asked_for_is_refused(as_admin, user, db):
+    assert as_admin.post(f"/admin/users/{user.id}/active").status_code == 400
+    assert as_admin.post(f"/admin/users/{user.id}/active", data={"active": "x"}).status_code == 400
+    db.session.refresh(user)
+    assert user.active is True
 
 
 def test_deactivating_a_user_ends_their_open_session(as_admin, app, user):
     rita = app.test_client()
     AuthActions(rita).login()
     assert rita.get("/calls/").status_code == 200
-    as_admin.post(f"/admin/users/{user.id}/active")
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
     response = rita.get("/calls/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_an_admin_cannot_deactivate_themselves(as_admin, admin, db):
-    response = as_admin.post(f"/admin/users/{admin.id}/active", follow_redirects=True)
+    response = as_admin.post(
+        f"/admin/users/{admin.id}/active", data={"active": "0"}, follow_redirects=True
+    )
     assert "You cannot deactivate your own account." in response.get_data(as_text=True)
     db.session.refresh(admin)
     assert admin.active is True

@@ -89,6 +89,18 @@ def test_create_app_refuses_a_configured_database_without_a_key():
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": ""})
 
 
+@pytest.mark.parametrize("blank", [" ", "\t\n", "   "])
+def test_a_key_of_only_whitespace_counts_as_no_key(blank):
+    # "SECRET_KEY= " in an env file is a key everyone can guess.
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": blank})
+
+
+def test_the_published_default_key_is_refused_with_stray_whitespace_too():
+    with pytest.raises(RuntimeError, match="published"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "dev-only-change-me \n"})
+
+
 def test_the_old_published_default_key_is_refused():
     with pytest.raises(RuntimeError, match="published"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "dev-only-change-me"})

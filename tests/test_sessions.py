@@ -124,9 +124,9 @@ def test_a_too_short_new_password_is_refused_with_a_message(app, user, db):
 
 def test_deactivation_ends_sessions_for_good_even_after_reactivation(app, user, as_admin):
     rita, session_copy, remember_copy = _signed_in_copies(app)
-    as_admin.post(f"/admin/users/{user.id}/active")
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
     assert _is_signed_out(session_copy) and _is_signed_out(remember_copy)
-    as_admin.post(f"/admin/users/{user.id}/active")  # reactivated
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "1"})  # reactivated
     assert _is_signed_out(rita) and _is_signed_out(session_copy) and _is_signed_out(remember_copy)
     assert AuthActions(app.test_client()).login().status_code == 302
 
@@ -165,12 +165,12 @@ def test_deactivation_revokes_api_tokens_and_reactivation_does_not_restore_them(
     plain = _api_token(rita, db)
     api = app.test_client()
     assert _api_status(api, plain) == 200
-    as_admin.post(f"/admin/users/{user.id}/active")
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
     assert _api_status(api, plain) == 401
     token = db.session.scalars(select(ApiToken)).one()
     db.session.refresh(token)
     assert token.revoked_at is not None
-    as_admin.post(f"/admin/users/{user.id}/active")  # reactivated
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "1"})  # reactivated
     assert _api_status(api, plain) == 401
 
 
@@ -179,8 +179,8 @@ def test_revoked_tokens_are_not_listed_and_new_ones_work_after_reactivation(
 ):
     rita, _, _ = _signed_in_copies(app)
     _api_token(rita, db)
-    as_admin.post(f"/admin/users/{user.id}/active")
-    as_admin.post(f"/admin/users/{user.id}/active")
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
+    as_admin.post(f"/admin/users/{user.id}/active", data={"active": "1"})
     rita = app.test_client()
     AuthActions(rita).login()
     assert "No tokens yet." in rita.get("/profile").get_data(as_text=True)

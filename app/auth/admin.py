@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
@@ -46,11 +46,15 @@ def users():
 
 @bp.post("/users/<int:user_id>/active")
 @admin_required
-def toggle_active(user_id: int):
-    """Deactivate (or reactivate) an account; its calls stay in the log."""
+def set_active(user_id: int):
+    """Deactivate or reactivate an account; its calls stay in the log."""
     user = db.get_or_404(User, user_id)
+    # The state asked for, not a toggle: a repeated "Deactivate" must never reactivate.
+    wanted = request.form.get("active")
+    if wanted not in {"0", "1"}:
+        abort(400)
     try:
-        service.set_active(user, not user.active, current_user)
+        service.set_active(user, wanted == "1", current_user)
         flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
     except DomainError as exc:
         flash(" ".join(exc.fields.values()), "error")

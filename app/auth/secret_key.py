@@ -27,9 +27,11 @@ class SecretKeyError(RuntimeError):
 def configure_secret_key(app: Flask, embedded_database: bool) -> None:
     """Keep a configured key; otherwise use instance/secret_key where that is safe, or refuse."""
     key = app.config.get("SECRET_KEY")
-    if key in PUBLISHED_KEYS:
+    # Judged without surrounding whitespace: "SECRET_KEY= " in an env file is no secret either.
+    judged = key.strip() if isinstance(key, str) else key
+    if judged in PUBLISHED_KEYS:
         raise SecretKeyError(f"SECRET_KEY is set to {key!r}, a published default. " + MISSING)
-    if key:
+    if judged:
         return
     # Only a database nobody configured (scripts/run's SQLite in instance/) or debug mode mean
     # "one developer's machine"; anything else may be one of several servers, which need one key.

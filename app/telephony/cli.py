@@ -22,7 +22,7 @@ from app.telephony.errors import (
 )
 
 OK, FIX, RETRY = "ok", "fix", "retry"
-LABELS = {OK: "  ok   ", FIX: "  FIX  ", RETRY: "  RETRY"}
+LABELS = {OK: "  ok    ", FIX: "  FIX   ", RETRY: "  RETRY "}
 EXIT_CODES = {OK: 0, FIX: 1, RETRY: 3}
 
 

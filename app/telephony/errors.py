@@ -60,10 +60,12 @@ class CallNotRecorded(TwilioFailure):
 
 def http_error(exc: Exception) -> tuple[int, str, int | None] | None:
     """(HTTP status, Twilio's message, Twilio's error code) of an error response, if it was one."""
+    # Without a JSON error body (a proxy's HTML page) the SDK puts the HTTP status where Twilio's
+    # own error code goes; that is no Twilio error code, so none is reported.
     if isinstance(exc, TwilioRestException):
-        return exc.status, exc.msg, exc.code
+        return exc.status, exc.msg, exc.code if exc.code != exc.status else None
     if isinstance(exc, TwilioServiceException):
-        return exc.status, exc.detail or exc.title, exc.code
+        return exc.status, exc.detail or exc.title, exc.code if exc.code != exc.status else None
     # Listing pages raises a bare TwilioException("Unable to fetch page", response).
     response = exc.args[1] if isinstance(exc, TwilioException) and len(exc.args) > 1 else None
     if isinstance(response, Response):

@@ -27,6 +27,15 @@ RECORDING_RANK = {"in-progress": 1, "completed": 2, "absent": 2, "failed": 2}
 FINAL = {"completed", "busy", "no-answer", "failed", "canceled"}
 
 
+SID_LENGTH = 34  # two letters and 32 hex digits: every SID Twilio issues
+
+
+def twilio_sid(value: Any) -> str | None:
+    """A SID as Twilio writes them, or None: anything else is kept in the payload only."""
+    text = str(value or "")
+    return text if len(text) == SID_LENGTH and text.isascii() and text.isalnum() else None
+
+
 def fingerprint(kind: str, payload: dict[str, Any]) -> str:
     blob = json.dumps([kind, sorted(payload.items())], separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -38,7 +47,8 @@ def store_event(kind: str, payload: dict[str, Any], call: Call | None) -> Twilio
     event_id = db.session.scalar(
         dialect.insert(TwilioEvent)
         .values(kind=kind, payload=payload, fingerprint=fingerprint(kind, payload),
-                call_id=call.id if call is not None else None, call_sid=payload.get("CallSid"),
+                call_id=call.id if call is not None else None,
+                call_sid=twilio_sid(payload.get("CallSid")),
                 applied=False, received_at=now_utc())
         .on_conflict_do_nothing(index_elements=["fingerprint"])
         .returning(TwilioEvent.id)
@@ -72,7 +82,10 @@ def _timestamp(payload: dict[str, Any]):
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    """A count Twilio sent (seconds, sequence), or None if it is not one a column can hold."""
+    text = str(value or "")
+    # isdigit() alone passes "²" and 30-digit strings: int() or the INTEGER column then fails.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def suggest_outcome(status: str | None, answered_by: str | None) -> Outcome | None:
@@ -115,7 +128,7 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
         return False
     at = _timestamp(payload)
     call.twilio_status, call.twilio_sequence, call.twilio_status_at = status, sequence, at
-    call.twilio_target_sid = payload.get("CallSid") or call.twilio_target_sid
+    call.twilio_target_sid = twilio_sid(payload.get("CallSid")) or call.twilio_target_sid
     if status in {"in-progress", "answered"}:
         call.answered_at = call.answered_at or at
     if payload.get("AnsweredBy"):
@@ -152,7 +165,7 @@ def apply_recording(call: Call, payload: dict[str, Any]) -> bool:
     if rank is None or rank < RECORDING_RANK.get(call.recording_status or "", 0):
         db.session.commit()
         return False
-    call.recording_sid = payload.get("RecordingSid") or call.recording_sid
+    call.recording_sid = twilio_sid(payload.get("RecordingSid")) or call.recording_sid
     call.recording_status = status
     call.recording_duration = _int(payload.get("RecordingDuration")) or call.recording_duration
     if url := payload.get("RecordingUrl"):

@@ -62,7 +62,7 @@ def number_refusal(number: str) -> str | None:
     kind = number_type_name(number)
     if kind not in allowed_number_types():
         # Premium-rate, shared-cost and personal numbers are how toll fraud earns its money.
-        label = kind.replace("_", " ").lower()
+        label = kind.replace("_", " ").lower().removesuffix(" number")  # PERSONAL_NUMBER
         return (f"{number} is a {label} number, which Switchboard does not dial "
                 "(setting TWILIO_ALLOWED_NUMBER_TYPES).")
     return None

@@ -14,8 +14,9 @@ from app.extensions import db
 from app.models import Call, Company, Person, User, now_utc
 from app.telephony.client import get_twilio_client
 from app.telephony.errors import CallNotRecorded, twilio_failure
+from app.telephony.events import twilio_sid
 from app.telephony.identity import user_for_identity
-from app.telephony.rules import check_dial, number_refusal
+from app.telephony.rules import check_dial, number_refusal, owner_refusal
 from app.telephony.settings import public_url
 from app.validation import get_by_id
 
@@ -59,6 +60,8 @@ def answer_browser_call(params: dict[str, Any]) -> VoiceDecision:
         select(Call).where(Call.twilio_call_sid == params.get("CallSid"))).first()
     if existing is not None:  # Twilio retried the webhook: answer the same way, log once
         return VoiceDecision(call=existing, extension=_extension(params))
+    if twilio_sid(params.get("CallSid")) is None:
+        return VoiceDecision(refusal="This call could not be placed: Twilio sent no valid CallSid.")
     user = user_for_identity(params.get("From") or params.get("Caller"))
     if user is None:
         return VoiceDecision(refusal="This caller is not a Switchboard user.")
@@ -109,8 +112,8 @@ def start_bridge_call(user: User, number: str | None, company: Company, person: 
     """
     if not user.phone_e164:
         raise DomainError({"phone": "Add your own phone number to your profile first."})
-    if refusal := number_refusal(user.phone_e164):
-        # Twilio rings this number too: the same toll-fraud guard applies to it.
+    if refusal := owner_refusal(user.phone_e164) or number_refusal(user.phone_e164):
+        # Twilio rings this number too, from our caller ID: every guard on a number applies.
         raise DomainError({"phone": f"Your own phone cannot be rung: {refusal}"})
     check = check_dial(number, company, person, now_utc())
     if not check.allowed:

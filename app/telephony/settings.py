@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import phonenumbers
 from flask import current_app, request
@@ -44,11 +45,21 @@ def check_config(config: Mapping[str, Any]) -> None:
         raise TelephonyConfigError(
             f"TWILIO_HTTP_TIMEOUT must be more than 0 and at most {MAX_HTTP_TIMEOUT:g} seconds; "
             f"it is {timeout!r}.")
+    base = config.get("TWILIO_API_BASE_URL")
+    if base and not _is_http_url(base):
+        raise TelephonyConfigError(
+            f"TWILIO_API_BASE_URL must be an http(s) address such as https://api.twilio.com; "
+            f"it is {base!r}.")
     unknown = _names(config.get("TWILIO_ALLOWED_NUMBER_TYPES") or "") - NUMBER_TYPES
     if unknown:
         raise TelephonyConfigError(
             f"TWILIO_ALLOWED_NUMBER_TYPES names unknown number types: {', '.join(sorted(unknown))}"
             f". Known: {', '.join(sorted(NUMBER_TYPES))}.")
+
+
+def _is_http_url(value: object) -> bool:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    return parts is not None and parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 def _names(value: str) -> set[str]:

@@ -52,3 +52,41 @@ class StalledTwilio:
         for conn, _ in self._held:
             conn.close()
         self._server.close()
+
+
+class DrippingTwilio(StalledTwilio):
+    """A Twilio that answers at once, then sends its body one byte every `every` seconds.
+
+    Each read of the socket gets a byte well within any read timeout, so only a deadline on the
+    whole answer stops a client from waiting `length * every` seconds.
+    """
+
+    def __init__(self, every: float = 0.25, length: int = 400, hold: float = 20.0):
+        super().__init__(hold=hold)
+        self.every, self.length = every, length
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            self._held.append((conn, time.monotonic()))
+            self.accepted.set()
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: socket.socket) -> None:
+        try:
+            conn.recv(65536)
+            head = (
+                "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {self.length}\r\n\r\n"
+            )
+            conn.sendall(head.encode())
+            for _ in range(self.length):
+                if self._stop.is_set():
+                    return
+                conn.sendall(b" ")
+                time.sleep(self.every)
+        except OSError:
+            pass  # the client gave up and closed: what a deadline should do

@@ -15,6 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from app.extensions import db as _db
 from app.models import Call, TwilioEvent
+from app.telephony.identity import identity_for
 from tests import factories
 from tests.conftest import app_on_empty_schema
 
@@ -144,8 +145,8 @@ def browser_call_params(user, to="+12125550142", *, person=None, company=None, *
         "CallSid": new_sid(),
         "CallStatus": "ringing",
         "Direction": "inbound",
-        "From": f"client:user-{user.id}",
-        "Caller": f"client:user-{user.id}",
+        "From": f"client:{identity_for(user)}",
+        "Caller": f"client:{identity_for(user)}",
         "To": to,
     }
     if person is not None:

@@ -88,7 +88,8 @@ def test_a_premium_rate_number_is_never_dialled(twilio_post, user, company):
 @pytest.mark.twilio_config(TWILIO_ALLOWED_COUNTRIES="US,GB")
 def test_other_toll_fraud_number_types_are_refused(twilio_post, user, company, number):
     params = browser_call_params(user, number, company=company)
-    assert "which Switchboard does not dial" in _refused(twilio_post("/twilio/voice", params))
+    said = _refused(twilio_post("/twilio/voice", params))
+    assert "which Switchboard does not dial" in said and "number number" not in said
 
 
 @pytest.mark.twilio_config(
@@ -155,6 +156,26 @@ def test_a_premium_number_as_my_own_phone_is_never_rung(logged_in, user, company
         and "Your own phone cannot be rung" in (response.json["fields"]["phone"])
     )
     assert len(http.calls) == 0
+
+
+@pytest.mark.parametrize("whose", ["off_limits_main_line", "do_not_call_person"])
+def test_an_off_limits_or_do_not_call_number_as_my_own_phone_is_never_rung(
+    logged_in, user, company, off_limits, http, whose
+):
+    # The bridge call's first leg rings the recruiter's "own" phone from our caller ID, and on
+    # answer joins the target: an own phone set to a guarded number would ring it anyway.
+    guarded = factories.PersonFactory(
+        company=company, direct_phone="+12125550177", status=PersonStatus.DO_NOT_CALL
+    )
+    guarded_numbers = {"off_limits_main_line": off_limits.main_phone}
+    user.phone_e164 = guarded_numbers.get(whose, guarded.direct_phone)
+    db.session.commit()
+    response = logged_in.post(
+        "/calls/bridge", data={"company_id": str(company.id), "to_number": "+12125550100"}
+    )
+    assert response.status_code == 422
+    assert "Your own phone cannot be rung" in response.json["fields"]["phone"]
+    assert len(http.calls) == 0 and count(Call) == 0
 
 
 def test_the_voice_webhook_rechecks_the_number_when_a_bridge_call_is_picked_up(

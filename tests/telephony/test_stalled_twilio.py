@@ -18,7 +18,7 @@ from app.telephony.client import get_twilio_client
 from app.telephony.settings import MAX_HTTP_TIMEOUT
 from tests import factories
 from tests.conftest import app_on_empty_schema
-from tests.emulator.stalled_twilio import StalledTwilio
+from tests.emulator.stalled_twilio import DrippingTwilio, StalledTwilio
 from tests.telephony.conftest import TWILIO_CONFIG, new_sid, status_params, status_path
 
 MY_PHONE = "+16175550101"
@@ -103,3 +103,24 @@ def test_a_bridge_call_to_a_stalled_twilio_answers_in_time_while_callbacks_land(
 def test_the_default_twilio_timeout_answers_within_15_seconds(app):
     assert 0 < Config.TWILIO_HTTP_TIMEOUT <= MAX_HTTP_TIMEOUT <= 15
     assert get_twilio_client().http_client.timeout == TIMEOUT  # the setting reaches the SDK
+
+
+def test_a_twilio_answer_that_trickles_in_is_cut_off_at_the_timeout(
+    app, http, logged_in, user, person
+):
+    # A byte every quarter second never trips a read timeout: only a deadline on the whole
+    # answer keeps the bridge call within its 15 s (here 100 s of trickle against 1.5 s).
+    http.add_passthru("http://127.0.0.1")
+    user.phone_e164 = MY_PHONE
+    db.session.commit()
+    with DrippingTwilio(every=0.25, length=400) as server:
+        app.config["TWILIO_API_BASE_URL"] = server.base_url
+        started = time.monotonic()
+        response = logged_in.post(
+            "/calls/bridge", data={"person_id": str(person.id), "to_number": "+12125550142"}
+        )
+        elapsed = time.monotonic() - started
+    assert response.status_code == 504, response.get_data(as_text=True)
+    assert response.json["error"] == "twilio_timeout"
+    assert elapsed < TIMEOUT + 1.5
+    assert db.session.scalars(select(Call.id)).all() == []

@@ -4,6 +4,7 @@ import jwt
 import pytest
 
 from app import create_app
+from app.telephony.identity import identity_for
 from app.telephony.settings import TelephonyConfigError
 from tests.conftest import BASE_CONFIG
 from tests.telephony.conftest import (
@@ -12,6 +13,8 @@ from tests.telephony.conftest import (
     API_KEY_SID,
     TWILIO_CONFIG,
     TWIML_APP_SID,
+    browser_call_params,
+    twiml,
 )
 
 
@@ -27,9 +30,9 @@ def test_the_token_is_a_jwt_naming_the_user_and_the_twiml_app(logged_in, user):
     response = logged_in.get("/twilio/token")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.json["identity"] == f"user-{user.id}"
+    assert response.json["identity"] == identity_for(user)
     claims = jwt.decode(response.json["token"], API_KEY_SECRET, algorithms=["HS256"])
-    assert claims["grants"]["identity"] == f"user-{user.id}"
+    assert claims["grants"]["identity"] == identity_for(user)
     assert claims["grants"]["voice"]["outgoing"]["application_sid"] == TWIML_APP_SID
     # Twilio's AccessToken stamps nbf (not iat) with the issue time.
     assert claims["exp"] - claims["nbf"] == 300
@@ -72,3 +75,18 @@ def test_a_token_can_live_twilios_full_day(logged_in):
 def test_a_twilio_timeout_of_none_or_beyond_15_seconds_stops_the_app(timeout):
     with pytest.raises(TelephonyConfigError, match="TWILIO_HTTP_TIMEOUT"):
         create_app({**BASE_CONFIG, **TWILIO_CONFIG, "TWILIO_HTTP_TIMEOUT": timeout})
+
+
+def test_a_voice_token_stops_placing_calls_once_its_session_is_signed_out(
+    logged_in, user, person, twilio_post
+):
+    # The access token outlives the session that minted it (up to TWILIO_TOKEN_TTL): a copied
+    # token must die with the sessions, as copied cookies do.
+    identity = logged_in.get("/twilio/token").json["identity"]
+    caller = {"From": f"client:{identity}", "Caller": f"client:{identity}"}
+    placed = twilio_post("/twilio/voice", browser_call_params(user, person=person, **caller))
+    assert twiml(placed).find("Dial") is not None
+    logged_in.post("/logout")  # signs out everywhere
+    again = browser_call_params(user, person=person, **caller)
+    refused = twiml(twilio_post("/twilio/voice", again))
+    assert refused.find("Dial") is None and "not a Switchboard user" in refused.find("Say").text

@@ -5,11 +5,15 @@ import requests
 import responses
 from responses import matchers
 
+from app import create_app
+from app.telephony.settings import TelephonyConfigError
+from tests.conftest import BASE_CONFIG
 from tests.telephony.conftest import (
     ACCOUNT_SID,
     API,
     CALLER_ID,
     PUBLIC_BASE_URL,
+    TWILIO_CONFIG,
     TWIML_APP_SID,
 )
 
@@ -168,3 +172,16 @@ def test_twilio_edge_in_the_environment_does_not_reroute_the_check(runner, http,
     result = runner.invoke(args=["twilio-check"])
     assert result.exit_code == 0, result.output
     assert all(c.request.url.startswith("https://api.twilio.com/") for c in http.calls)
+
+
+def test_a_verdict_that_needs_a_retry_is_set_apart_from_its_message(runner, http):
+    http.add(responses.GET, f"{API}.json", body=requests.ConnectionError("no route to host"))
+    result = runner.invoke(args=["twilio-check"])
+    assert "RETRY Could not reach Twilio" in result.output, result.output
+
+
+@pytest.mark.parametrize("base", ["api.twilio.com", "notaurl", "ftp://api.twilio.com", "https://"])
+def test_a_rest_address_that_is_no_http_url_stops_the_app_with_its_name(base):
+    # Otherwise every bridge call and twilio-check would blame Twilio ("try again later").
+    with pytest.raises(TelephonyConfigError, match="TWILIO_API_BASE_URL"):
+        create_app({**BASE_CONFIG, **TWILIO_CONFIG, "TWILIO_API_BASE_URL": base})

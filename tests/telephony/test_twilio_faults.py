@@ -75,6 +75,24 @@ def test_twilio_failing_is_an_honest_error_with_twilios_words_not_a_field_error(
     assert counts() == (0, 0)
 
 
+def test_a_twilio_error_page_without_an_error_code_is_not_given_one(
+    logged_in, my_phone, person, http
+):
+    # A load balancer's HTML 503 carries no Twilio error code; the SDK puts the HTTP status in
+    # its place, which must not be passed off as "Twilio error 503".
+    http.add(
+        responses.POST,
+        CALLS_URL,
+        status=503,
+        body="<html>Service Unavailable</html>",
+        content_type="text/html",
+    )
+    response = _bridge(logged_in, person)
+    assert response.status_code == 503 and response.json["error"] == "twilio_unavailable"
+    assert response.json["twilio_code"] is None
+    assert "Twilio error" not in response.json["message"]
+
+
 def test_twilio_rate_limiting_says_when_to_try_again(logged_in, my_phone, person, http):
     http.add(
         responses.POST,

@@ -153,3 +153,42 @@ def test_simultaneous_different_events_for_one_call_end_at_the_latest(twilio_pos
     db.session.expire_all()
     call = db.session.get(Call, browser_call.id)
     assert (call.twilio_status, call.duration_seconds) == ("completed", 9)
+
+
+@pytest.mark.parametrize("number", ["9" * 30, "²", "-5", "1e3"])
+def test_a_count_that_is_no_count_is_ignored_not_a_500(twilio_post, browser_call, number):
+    path = status_path(browser_call)
+    final = status_params(browser_call, "completed", 4, CallDuration=number)
+    assert twilio_post(path, final).status_code == 204
+    recording = {
+        "CallSid": browser_call.twilio_call_sid,
+        "RecordingSid": "RE" + "1" * 32,
+        "RecordingStatus": "completed",
+        "RecordingDuration": number,
+    }
+    assert twilio_post(f"/twilio/recording?call_id={browser_call.id}", recording).status_code == 204
+    db.session.expire_all()
+    call = db.session.get(Call, browser_call.id)
+    assert call.twilio_status == "completed" and call.duration_seconds is None
+    assert call.recording_status == "completed" and call.recording_duration is None
+
+
+def test_an_overlong_sid_is_kept_for_audit_but_never_stored_as_a_sid(twilio_post, browser_call):
+    # Twilio's SIDs are 34 characters; the columns hold no more (PostgreSQL refused it: a 500).
+    long_sid = "CA" + "f" * 100
+    path = status_path(browser_call)
+    ringing = status_params(browser_call, "ringing", 2, CallSid=long_sid)
+    assert twilio_post(path, ringing).status_code == 204
+    voice = browser_call_params(browser_call.user, CallSid=long_sid, company=browser_call.company)
+    assert "could not be placed" in twiml(twilio_post("/twilio/voice", voice)).find("Say").text
+    db.session.expire_all()
+    call = db.session.get(Call, browser_call.id)
+    assert call.twilio_status == "ringing" and call.twilio_target_sid is None
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(TwilioEvent)
+            .where(TwilioEvent.call_sid.is_(None), TwilioEvent.kind == "status")
+        )
+        == 1
+    )
