@@ -12,6 +12,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Company, Person, User, now_utc
+from app.people.reporting import hold_people
 from app.telephony.client import get_twilio_client
 from app.telephony.errors import CallNotRecorded, twilio_failure
 from app.telephony.events import twilio_sid
@@ -22,6 +23,8 @@ from app.validation import get_by_id
 
 STATUS_EVENTS_REST = ["initiated", "ringing", "answered", "completed"]
 PENDING = "pending"  # committed before Twilio is asked; "queued" once Twilio placed it
+# The person is held (not merged or erased) until the call row is committed; one already gone:
+GONE = "Someone merged or erased this person a moment ago: reload the page and dial again."
 
 
 @dataclass
@@ -72,6 +75,8 @@ def answer_browser_call(params: dict[str, Any]) -> VoiceDecision:
     check = check_dial(params.get("To"), company, person, now_utc())
     if not check.allowed:
         return VoiceDecision(refusal=check.refusal)
+    if call is None and person is not None and hold_people(company.id, {person.id}):
+        return VoiceDecision(refusal=GONE)
     if call is None:
         call = Call(user=user, company=company, person=person, started_at=now_utc())
         db.session.add(call)
@@ -118,6 +123,8 @@ def start_bridge_call(user: User, number: str | None, company: Company, person: 
     check = check_dial(number, company, person, now_utc())
     if not check.allowed:
         raise DomainError({"to_number": check.refusal})
+    if person is not None and hold_people(company.id, {person.id}):
+        raise DomainError({"person_id": GONE})
     call = Call(user=user, company=company, person=person, to_number=check.number,
                 dialed_via="bridge", started_at=now_utc(), twilio_status=PENDING,
                 dial_warning="; ".join(check.warnings)[:300] or None)
