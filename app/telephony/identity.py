@@ -2,6 +2,7 @@
 
 from app.extensions import db
 from app.models import User
+from app.validation import parse_id
 
 PREFIX = "user-"
 
@@ -15,7 +16,8 @@ def user_for_identity(value: str | None) -> User | None:
     if not value:
         return None
     identity = value.removeprefix("client:")
-    if not identity.startswith(PREFIX) or not identity[len(PREFIX):].isdigit():
+    ident = parse_id(identity[len(PREFIX):]) if identity.startswith(PREFIX) else None
+    if ident is None:  # not ours, or a number no user id can be
         return None
-    user = db.session.get(User, int(identity[len(PREFIX):]))
+    user = db.session.get(User, ident)
     return user if user is not None and user.active else None
