@@ -95,6 +95,20 @@ def test_an_unknown_email_gets_the_same_answer_as_a_wrong_password(client, user)
     assert "Wrong email or password." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"email": "", "password": PASSWORD},
+        {"email": "rita@example.com"},
+        {"email": "x" * 10_000, "password": PASSWORD},
+    ],
+)
+def test_a_sign_in_form_that_does_not_validate_is_a_422(client, user, data):
+    response = client.post("/login", data=data)
+    assert response.status_code == 422
+    assert client.get("/").status_code == 302
+
+
 def test_a_deactivated_user_cannot_sign_in(client, db):
     factories.UserFactory(email="gone@example.com", active=False)
     response = client.post("/login", data={"email": "gone@example.com", "password": PASSWORD})
