@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
@@ -41,7 +41,8 @@ def users():
             attach_errors(form, exc.fields)
     everyone = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("admin/users.html", users=everyone, form=form,
-                           password_form=PasswordForm(formdata=None))
+                           password_form=PasswordForm(formdata=None)), (
+        422 if request.method == "POST" else 200)
 
 
 @bp.post("/users/<int:user_id>/active")

@@ -87,7 +87,8 @@ def profile():
         except DomainError as exc:
             attach_errors(form, exc.fields)
     return render_template("auth/profile.html", form=form, token_form=TokenForm(),
-                           password_form=ChangePasswordForm(formdata=None), new_token=None)
+                           password_form=ChangePasswordForm(formdata=None), new_token=None), (
+        422 if request.method == "POST" else 200)
 
 
 @bp.post("/profile/password")
