@@ -6,6 +6,7 @@ digit string can exceed the database's integer columns: both once reached the da
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import Call
@@ -77,3 +78,34 @@ def test_an_extension_in_other_scripts_digits_is_not_sent_as_dtmf(
     number = root.find("Dial/Number")
     assert number is not None and number.get("sendDigits") is None
     assert db.session.scalars(select(Call)).one().to_number == person.direct_phone
+
+
+@pytest.mark.parametrize("field", ["CallSid", "RecordingSid"])
+@pytest.mark.parametrize("repeat", [False, True])
+def test_a_sid_longer_than_twilios_34_characters_is_a_400_not_a_500(
+    twilio_post, browser_call, field, repeat
+):
+    # A SID column holds 34 characters; PostgreSQL refused a longer one (a 500), SQLite stored it.
+    sid = browser_call.twilio_call_sid if field == "CallSid" else "RE" + "1" * 32
+    data = {
+        "CallSid": browser_call.twilio_call_sid,
+        "RecordingSid": "RE" + "1" * 32,
+        "RecordingStatus": "completed",
+        "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+    }
+    data[field] = sid + "0"
+    if repeat:  # a repeated key is signed as Twilio signs it, and joined when stored: too long
+        data = MultiDict(
+            [*(item for item in data.items() if item[0] != field), (field, sid), (field, sid)]
+        )
+    response = twilio_post(f"/twilio/recording?call_id={browser_call.id}", data)
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Call, browser_call.id).recording_sid is None
+
+
+def test_a_voice_webhook_with_an_overlong_call_sid_is_a_400(twilio_post, user, person):
+    params = browser_call_params(user, person=person)
+    params["CallSid"] += "0"
+    assert twilio_post("/twilio/voice", params).status_code == 400
+    assert count(Call) == 0
