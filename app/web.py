@@ -22,7 +22,7 @@ PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health"}
 
 def refuse_nul_characters():
     """NUL cannot be stored in PostgreSQL text and is never typed by a person: refuse it early."""
-    values = [*request.args.values()]
+    values = [request.path, *request.args.values()]  # the path too: /calls/live/<sid> queries it
     if request.method in {"POST", "PUT", "PATCH"} and request.mimetype in {
         "application/x-www-form-urlencoded", "multipart/form-data"
     }:

@@ -66,7 +66,7 @@ def test_an_admin_can_add_another_admin(as_admin, db):
 def test_adding_a_duplicate_email_is_refused_whatever_its_case(as_admin, user, db):
     response = as_admin.post("/admin/users", data={"email": "RITA@example.com",
                                                    "password": "temporary-pw"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "An account with this email already exists." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
 
@@ -74,6 +74,7 @@ def test_adding_a_duplicate_email_is_refused_whatever_its_case(as_admin, user, d
 def test_adding_a_user_with_a_short_password_is_refused(as_admin, db):
     response = as_admin.post("/admin/users", data={"email": "short@example.com",
                                                    "password": "short"})
+    assert response.status_code == 422
     assert "between 8 and 200 characters" in response.get_data(as_text=True)
     assert _user(db, "short@example.com") is None
 

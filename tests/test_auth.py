@@ -95,6 +95,20 @@ def test_an_unknown_email_gets_the_same_answer_as_a_wrong_password(client, user)
     assert "Wrong email or password." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"email": "", "password": PASSWORD},
+        {"email": "rita@example.com"},
+        {"email": "x" * 10_000, "password": PASSWORD},
+    ],
+)
+def test_a_sign_in_form_that_does_not_validate_is_a_422(client, user, data):
+    response = client.post("/login", data=data)
+    assert response.status_code == 422
+    assert client.get("/").status_code == 302
+
+
 def test_a_deactivated_user_cannot_sign_in(client, db):
     factories.UserFactory(email="gone@example.com", active=False)
     response = client.post("/login", data={"email": "gone@example.com", "password": PASSWORD})
@@ -194,6 +208,7 @@ def test_profile_phone_is_saved_in_e164(logged_in, user, db):
 
 def test_profile_refuses_an_invalid_phone_with_a_message(logged_in, user, db):
     response = _profile(logged_in, phone="555-12", name="Changed Name")
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "is not a valid number" in page and 'value="555-12"' in page
     db.session.refresh(user)
@@ -202,7 +217,7 @@ def test_profile_refuses_an_invalid_phone_with_a_message(logged_in, user, db):
 
 def test_profile_refuses_an_unknown_time_zone(logged_in, user, db):
     response = _profile(logged_in, timezone="Mars/Olympus_Mons")
-    assert response.status_code != 302
+    assert response.status_code == 422
     db.session.refresh(user)
     assert user.timezone == "America/New_York"
 

@@ -102,3 +102,22 @@ def test_rows_reporting_to_each_other_are_refused_as_a_cycle(logged_in, db):
     assert response.status_code == 422
     assert "reporting cycle" in response.get_data(as_text=True)
     assert _count(db, Person) == 0
+
+
+def test_a_row_number_in_other_digits_is_ignored_not_a_500(logged_in, db):
+    company = factories.CompanyFactory(name="Acme")
+    for key in ("people-²-full_name", "people-1²-title"):
+        response = logged_in.post("/calls/new", data=_form(company) | {key: "Ann Boss"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert _count(db, Call) == 2 and _count(db, Person) == 0
+
+
+def test_more_names_than_a_call_takes_are_refused_not_silently_cut(logged_in, db):
+    company = factories.CompanyFactory(name="Acme")
+    data = _form(company)
+    for i in range(60):
+        data |= _row(i, full_name=f"Person Number{i}")
+    response = logged_in.post("/calls/new", data=data)
+    assert response.status_code == 422
+    assert "At most 50 names per call." in response.get_data(as_text=True)
+    assert _count(db, Call) == 0 and _count(db, Person) == 0

@@ -51,6 +51,12 @@ def test_a_nul_character_in_a_query_string_is_a_400(logged_in, url):
     assert logged_in.get(url).status_code == 400
 
 
+@pytest.mark.parametrize("url", ["/calls/live/a%00b", "/calls/live/%00"])
+def test_a_nul_character_in_a_url_path_is_a_400(logged_in, url):
+    # PostgreSQL cannot even compare text holding NUL: a path segment used in a query was a 500.
+    assert logged_in.get(url).status_code == 400
+
+
 def test_a_nul_character_in_a_form_or_json_writes_nothing(logged_in, api, db):
     assert logged_in.post("/companies/new", data={"name": "N\x00UL"}).status_code == 400
     response = api.post("/api/v1/companies", {"name": "N\x00UL"})

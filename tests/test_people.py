@@ -238,3 +238,38 @@ def test_the_people_list_searches_and_filters_by_status(logged_in):
 @pytest.mark.parametrize("path", ["/people/9999", "/people/9999/edit"])
 def test_an_unknown_person_is_404(logged_in, path):
     assert logged_in.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("email", ["a<b@c.de", "a..b@c.de", "a@-b.com", "a@b.c\u200b"])
+def test_an_email_no_mail_system_accepts_is_refused_on_the_form_and_the_api(
+    logged_in, client, user, db, email
+):
+    from app.auth.service import issue_token
+
+    company = factories.CompanyFactory(name="Acme")
+    page = logged_in.post(f"/people/new?company_id={company.id}",
+                          data=_form(full_name="Ann Mail", email=email))
+    assert page.status_code == 422
+    headers = {"Authorization": f"Bearer {issue_token(user)}"}
+    api = client.post("/api/v1/people", headers=headers,
+                      json={"company_id": company.id, "full_name": "Bo Mail", "email": email})
+    assert api.status_code == 422 and "email" in api.get_json()["fields"]
+    assert _count(db) == 0
+
+
+def test_an_email_at_an_accented_domain_is_kept_and_documented_as_such(api_client_token, db):
+    client, headers = api_client_token
+    company = factories.CompanyFactory(name="Acme")
+    response = client.post("/api/v1/people", headers=headers,
+                           json={"company_id": company.id, "full_name": "Al Idn",
+                                 "email": "al@Émile.fr"})
+    assert response.status_code == 201 and response.get_json()["email"] == "al@émile.fr"
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["schemas"]["Person"]["properties"]["email"]["format"] == "idn-email"
+
+
+@pytest.fixture
+def api_client_token(client, user):
+    from app.auth.service import issue_token
+
+    return client, {"Authorization": f"Bearer {issue_token(user)}"}

@@ -201,3 +201,12 @@ def test_any_text_searched_gives_results_or_a_pointed_error(world, text, tz):
         assert exc.message
     else:
         assert isinstance(results, Results) and results.total >= 0
+
+
+@pytest.mark.parametrize("saved", ["99999999999999999999999", "2147483648", "+19005550100", "-1"])
+def test_a_saved_search_id_no_row_can_have_runs_the_query_without_marking_anything(
+    world, logged_in, saved
+):
+    response = logged_in.get("/search/", query_string={"q": "Budget", "saved": saved})
+    assert response.status_code == 200
+    assert 'value="Budget"' in response.get_data(as_text=True)

@@ -202,3 +202,13 @@ def test_other_users_sessions_survive_someone_elses_sign_out(app, user):
     rita, _, _ = _signed_in_copies(app, remember=False)
     rita.post("/logout")
     assert sam.get("/calls/").status_code == 200
+
+
+@pytest.mark.parametrize("user_id", [1, ["1"], {"id": 1}])
+def test_a_session_whose_user_id_is_not_text_signs_nobody_in(app, user, user_id):
+    # Only someone holding the key can sign such a cookie; it must still end at the sign-in page.
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user_id})
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    response = client.get("/calls/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, jsonify, request, url_for
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.api import shapes
@@ -50,6 +50,7 @@ from app.search.query import QueryError
 from app.search.service import run_search
 from app.telephony import settings as telephony_settings
 from app.telephony.service import start_bridge_call
+from app.textmatch import contains
 from app.touchpoints.service import log_touchpoint
 from app.validation import FieldErrors
 
@@ -75,14 +76,6 @@ def _find(model: type[M], ident: int) -> M:
 
 def _created(body: dict[str, Any], location: str):
     return jsonify(body), 201, {"Location": location}
-
-
-def _like(q: str) -> str:
-    return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _search(q: str, *columns) -> Any:
-    return or_(*(func.lower(column).like(_like(q), escape="\\") for column in columns))
 
 
 @bp.before_request
@@ -112,7 +105,7 @@ def list_companies():
     query = select(Company).order_by(func.lower(Company.name), Company.id)
     if q := request.args.get("q", "").strip()[:100]:
         query = query.where(
-            _search(q, Company.name, Company.domain, Company.industry, Company.location)
+            contains(q, Company.name, Company.domain, Company.industry, Company.location)
         )
     return _page(query, company_json, page, per_page)
 
@@ -167,7 +160,7 @@ def list_people():
     if status is not None:
         query = query.where(Person.status == status)
     if q := request.args.get("q", "").strip()[:100]:
-        query = query.where(_search(q, Person.full_name, Person.title, Person.department))
+        query = query.where(contains(q, Person.full_name, Person.title, Person.department))
     return _page(query, person_json, page, per_page)
 
 

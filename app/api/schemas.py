@@ -126,7 +126,7 @@ PERSON_DETAILS: dict[str, Schema] = {
     "direct_phone": phone_in(),
     "extension": text(Person, "extension", pattern="^[0-9*#]{1,10}$"),
     "mobile_phone": phone_in(),
-    "email": text(Person, "email", format="email"),
+    "email": text(Person, "email", format="idn-email"),  # accented domains are addresses too
     "linkedin_url": text(Person, "linkedin_url", pattern=WEB_ADDRESS_IN,
                          description="A web address starting with https:// (or http://)."),
     "notes": text(Person, "notes"),

@@ -41,7 +41,8 @@ def users():
             attach_errors(form, exc.fields)
     everyone = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("admin/users.html", users=everyone, form=form,
-                           password_form=PasswordForm(formdata=None))
+                           password_form=PasswordForm(formdata=None)), (
+        422 if request.method == "POST" else 200)
 
 
 @bp.post("/users/<int:user_id>/active")

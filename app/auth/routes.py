@@ -56,7 +56,8 @@ def login():
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
         return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+    # A POST that got here did not validate: 422, as every other form answers.
+    return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
 
 
 @bp.post("/logout")
@@ -86,7 +87,8 @@ def profile():
         except DomainError as exc:
             attach_errors(form, exc.fields)
     return render_template("auth/profile.html", form=form, token_form=TokenForm(),
-                           password_form=ChangePasswordForm(formdata=None), new_token=None)
+                           password_form=ChangePasswordForm(formdata=None), new_token=None), (
+        422 if request.method == "POST" else 200)
 
 
 @bp.post("/profile/password")

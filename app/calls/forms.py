@@ -14,8 +14,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import Length, Optional, ValidationError
 
+from app.calls.rows import MAX_ROWS
 from app.choices import as_choices
 from app.dates import WindowedDateTimeField
 from app.models import Outcome, PersonRole, User
@@ -25,6 +27,29 @@ BLANK_ROWS = 3  # rows shown without JavaScript; with it, "Add a name" adds more
 ROW_FIELDS = ("full_name", "title", "department", "direct_phone", "extension", "email")
 OUTCOME_CHOICES = as_choices((o.value, o.label) for o in Outcome)
 ROLE_CHOICES = as_choices((r.value, r.label) for r in PersonRole)
+
+
+class RowList(FieldList):
+    """The repeatable rows: row numbers in ASCII digits only, and no row silently dropped.
+
+    WTForms reads any key whose row part passes str.isdigit(), so "people-²-x" reached int()
+    (a 500), and it drops rows past max_entries without a word: both are settled here.
+    """
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isascii() and index.isdigit():
+                    yield int(index)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        rows = set(self._extract_indices(self.name, formdata)) if formdata else set()
+        self.cut_off = self.max_entries is not None and len(rows) > self.max_entries
+
+
 DURATION_RE = re.compile(r"^(?:(\d{1,2}):)?(\d{1,3}):(\d{2})$|^(\d{1,5})$")
 
 
@@ -82,7 +107,12 @@ class CallForm(FlaskForm):
     draft_key = HiddenField()
     # Set by the dialer once Twilio connects: the form then completes the call the webhook logged.
     twilio_call_sid = HiddenField()
-    people = FieldList(FormField(PersonRowForm), min_entries=BLANK_ROWS, max_entries=50)
+    people = RowList(FormField(PersonRowForm), min_entries=BLANK_ROWS, max_entries=MAX_ROWS)
+
+    def validate_people(self, field):
+        if field.cut_off:
+            self.form_errors.append(f"At most {MAX_ROWS} names per call.")
+            raise ValidationError(f"At most {MAX_ROWS} names per call.")
 
     def validate_duration(self, field):
         try:

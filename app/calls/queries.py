@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Call, Company, Outcome, User
+from app.textmatch import contains
 from app.timezones import from_local, to_local
 
 
@@ -60,9 +61,8 @@ def filtered_calls(flt: CallFilter, viewer: User) -> Select:
     if flt.company_id:
         query = query.where(Call.company_id == flt.company_id)
     if flt.company_name:
-        like = f"%{flt.company_name.lower()}%"
         query = query.where(Call.company_id.in_(
-            select(Company.id).where(func.lower(Company.name).like(like))))
+            select(Company.id).where(contains(flt.company_name, Company.name))))
     if flt.outcome:
         query = query.where(Call.outcome == flt.outcome)
     if flt.date_from:

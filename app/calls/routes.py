@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.calls import service
 from app.calls.filters import CallFilterForm
@@ -25,6 +25,7 @@ from app.form_errors import attach_errors
 from app.models import Call, Company, Person
 from app.paging import page_of
 from app.telephony.dialer import build_dialer
+from app.textmatch import contains, starts_with
 from app.validation import get_by_id
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -130,8 +131,8 @@ def company_lookup():
     if len(q) < 2:
         return jsonify(companies=[])
     rows = db.session.execute(
-        select(Company.id, Company.name).where(func.lower(Company.name).like(f"%{q}%"))
-        .order_by(func.lower(Company.name).like(f"{q}%").desc(), Company.name).limit(15)).all()
+        select(Company.id, Company.name).where(contains(q, Company.name))
+        .order_by(starts_with(q, Company.name).desc(), Company.name).limit(15)).all()
     return jsonify(companies=[{"id": i, "name": n} for i, n in rows])
 
 

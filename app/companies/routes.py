@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
@@ -27,6 +27,7 @@ from app.form_errors import attach_errors
 from app.models import Call, Company, Person
 from app.paging import page_of
 from app.telephony.settings import bridge_calling_enabled, browser_calling_enabled
+from app.textmatch import contains
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -52,11 +53,8 @@ def index():
     sort = request.args.get("sort", "name")
     query = select(Company)
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Company.name).like(like),
-                                func.lower(Company.domain).like(like),
-                                func.lower(Company.industry).like(like),
-                                func.lower(Company.location).like(like)))
+        query = query.where(contains(q, Company.name, Company.domain, Company.industry,
+                                     Company.location))
     query = query.order_by(SORTS.get(sort, SORTS["name"]), Company.id)
     page = page_of(query)
     return render_template("companies/index.html", page=page, q=q, sort=sort,

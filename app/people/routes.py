@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.choices import as_choices
@@ -23,6 +23,7 @@ from app.paging import page_of
 from app.people import service
 from app.people.forms import PersonForm
 from app.people.merge import erase_person, merge_candidates, merge_people
+from app.textmatch import contains
 from app.touchpoints.page import person_page_context
 from app.validation import get_by_id
 
@@ -62,11 +63,8 @@ def index():
     query = select(Person).join(Company).options(selectinload(Person.company),
                                                  selectinload(Person.reports_to))
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Person.full_name).like(like),
-                                func.lower(Person.title).like(like),
-                                func.lower(Person.department).like(like),
-                                func.lower(Company.name).like(like)))
+        query = query.where(contains(q, Person.full_name, Person.title, Person.department,
+                                     Company.name))
     if status in {s.value for s in PersonStatus}:
         query = query.where(Person.status == PersonStatus(status))
     company = get_by_id(Company, request.args.get("company_id"))

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from app.errors import AlreadyOnFileError, DomainError, ReportsToCycleError
@@ -21,7 +22,19 @@ from app.validation import MAX_ID, FieldErrors, clean_choice, clean_phone, clean
 
 TEXT_FIELDS = ("title", "department", "email", "linkedin_url", "notes")
 PHONE_FIELDS = ("direct_phone", "mobile_phone")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_email(value: str, errors: FieldErrors, path: str) -> str | None:
+    """An address mail systems accept (accented domains too: the API documents idn-email).
+
+    No deliverability lookup (no network on save); test and example domains are allowed.
+    """
+    try:
+        return validate_email(value, check_deliverability=False, globally_deliverable=False,
+                              test_environment=True).normalized
+    except EmailNotValidError:
+        errors.add(path, "That does not look like an email address.")
+        return None
 
 
 def normalize_name(name: str) -> str:
@@ -49,8 +62,8 @@ def clean_person(
     for key in TEXT_FIELDS:
         if wanted(key):
             out[key] = clean_text(Person, key, data.get(key), errors, prefix + key)
-    if out.get("email") and not EMAIL_RE.match(out["email"]):
-        errors.add(prefix + "email", "That does not look like an email address.")
+    if out.get("email"):
+        out["email"] = clean_email(out["email"], errors, prefix + "email")
     if out.get("linkedin_url") and not out["linkedin_url"].startswith(("https://", "http://")):
         errors.add(prefix + "linkedin_url", "Paste the full address, starting with https://.")
     if wanted("extension"):

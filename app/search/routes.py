@@ -9,6 +9,7 @@ from app.search import saved
 from app.search.highlight import highlight
 from app.search.query import QueryError
 from app.search.service import run_search
+from app.validation import parse_id
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -24,7 +25,8 @@ def index():
             results = run_search(q, page, current_user.timezone)
         except QueryError as exc:
             error = exc
-    running = saved.mark_run(current_user, request.args.get("saved", type=int), q)
+    # parse_id: an id no row can have (huge, signed) is simply none, not a database overflow.
+    running = saved.mark_run(current_user, parse_id(request.args.get("saved")), q)
     return render_template("search/index.html", q=q, results=results, error=error,
                            highlight=highlight, saved=saved.for_user(current_user),
                            running=running), 400 if error else 200

@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal_column, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, literal_column, not_, or_, select
 from sqlalchemy.sql.elements import False_
 
 from app.extensions import db
@@ -29,6 +29,7 @@ from app.models import (
 from app.search.engine import match_clause, words
 from app.search.highlight import rank
 from app.search.query import And, DateCompare, Node, Not, Or, Term, parse
+from app.textmatch import contains
 from app.timezones import from_local
 
 # Which index fields a query field reads, per kind of record (absent: that kind never matches).
@@ -126,9 +127,7 @@ class _Compiler:
         return column.in_(values) if values else false()
 
     def _users(self, term: Term):
-        like = f"%{term.text}%"
-        return select(User.id).where(or_(func.lower(User.name).like(like),
-                                         func.lower(User.email).like(like)))
+        return select(User.id).where(contains(term.text, User.name, User.email))
 
     def _date_condition(self, node: DateCompare) -> ColumnElement:
         start = from_local(datetime.combine(node.value, time()), self.tz)

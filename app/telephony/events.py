@@ -20,6 +20,7 @@ from sqlalchemy.exc import InvalidRequestError
 from app.dates import parse_email_date
 from app.extensions import db
 from app.models import Call, Outcome, TwilioEvent, now_utc
+from app.validation import MAX_ID
 
 STATUS_RANK = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3, "answered": 3,
                "completed": 4, "busy": 4, "no-answer": 4, "failed": 4, "canceled": 4}
@@ -82,10 +83,15 @@ def _timestamp(payload: dict[str, Any]):
 
 
 def _int(value: Any) -> int | None:
-    """A count Twilio sent (seconds, sequence), or None if it is not one a column can hold."""
-    text = str(value or "")
-    # isdigit() alone passes "²" and 30-digit strings: int() or the INTEGER column then fails.
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+    """A count Twilio sent (duration, sequence), or None when it is not one our columns can hold.
+
+    ASCII only: str.isdigit() also accepts "²", which int() refuses.
+    """
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 def suggest_outcome(status: str | None, answered_by: str | None) -> Outcome | None:

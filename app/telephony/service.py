@@ -46,7 +46,8 @@ def _target(params: dict[str, Any]) -> tuple[Company | None, Person | None]:
 
 def _extension(params: dict[str, Any]) -> str | None:
     ext = (params.get("extension") or "").strip()
-    return ext if ext.isdigit() and len(ext) <= 10 else None
+    # DTMF is 0-9 only: isdigit() alone would pass "²" or Arabic-Indic digits to Twilio.
+    return ext if ext.isascii() and ext.isdigit() and len(ext) <= 10 else None
 
 
 def _unplaced_call(params: dict[str, Any], user: User) -> Call | None:

@@ -36,9 +36,24 @@ def twilio_signed(view):
             signed_url(), request.form, signature
         ):
             abort(403)
+        if not _sids_fit():
+            abort(400)
         return view(*args, **kwargs)
 
     return wrapped
+
+
+# Twilio's SIDs are 34 characters, and so are our columns for them (PostgreSQL refuses more).
+SID_FIELDS = ("CallSid", "ParentCallSid", "RecordingSid")
+SID_LENGTH = 34
+
+
+def _sids_fit() -> bool:
+    """One SID per field, of a SID's length at most: anything else no Twilio request carries."""
+    return all(
+        len(values) <= 1 and all(len(value) <= SID_LENGTH for value in values)
+        for values in (request.form.getlist(field) for field in SID_FIELDS)
+    )
 
 
 def form_payload() -> dict[str, str]:
