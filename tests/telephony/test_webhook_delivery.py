@@ -173,22 +173,14 @@ def test_a_count_that_is_no_count_is_ignored_not_a_500(twilio_post, browser_call
     assert call.recording_status == "completed" and call.recording_duration is None
 
 
-def test_an_overlong_sid_is_kept_for_audit_but_never_stored_as_a_sid(twilio_post, browser_call):
+def test_a_status_callback_with_an_overlong_sid_is_a_400_and_stores_nothing(
+    twilio_post, browser_call
+):
     # Twilio's SIDs are 34 characters; the columns hold no more (PostgreSQL refused it: a 500).
     long_sid = "CA" + "f" * 100
-    path = status_path(browser_call)
+    before = db.session.scalar(select(func.count()).select_from(TwilioEvent))
     ringing = status_params(browser_call, "ringing", 2, CallSid=long_sid)
-    assert twilio_post(path, ringing).status_code == 204
-    voice = browser_call_params(browser_call.user, CallSid=long_sid, company=browser_call.company)
-    assert "could not be placed" in twiml(twilio_post("/twilio/voice", voice)).find("Say").text
+    assert twilio_post(status_path(browser_call), ringing).status_code == 400
     db.session.expire_all()
-    call = db.session.get(Call, browser_call.id)
-    assert call.twilio_status == "ringing" and call.twilio_target_sid is None
-    assert (
-        db.session.scalar(
-            select(func.count())
-            .select_from(TwilioEvent)
-            .where(TwilioEvent.call_sid.is_(None), TwilioEvent.kind == "status")
-        )
-        == 1
-    )
+    assert db.session.get(Call, browser_call.id).twilio_target_sid is None
+    assert db.session.scalar(select(func.count()).select_from(TwilioEvent)) == before
