@@ -10,6 +10,16 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(name: str, default: str, kind: type = int) -> int | float:
+    """A numeric setting; a value that is not one stops the start with the setting's name."""
+    value = os.environ.get(name, default)
+    try:
+        return kind(value)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what}, not {value!r}.") from None
+
+
 class Config:
     # No default: without one, create_app refuses to start, except in the embedded SQLite setup
     # (or debug mode), where it generates a private key once into instance/secret_key.
@@ -19,14 +29,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # SQLite has one writer at a time: how long a write queues for the lock before the request
     # gives up with a 503 (never a 500). Seconds.
-    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "15"))
+    SQLITE_BUSY_TIMEOUT = _number("SQLITE_BUSY_TIMEOUT", "15", float)
     DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "US")
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "America/New_York")
     # Failed sign-ins per account and address, and per address over all accounts, in the window.
-    LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))
-    LOGIN_RATE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "50"))
-    LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "900"))
-    PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
+    LOGIN_RATE_LIMIT = _number("LOGIN_RATE_LIMIT", "5")
+    LOGIN_RATE_LIMIT_PER_ADDRESS = _number("LOGIN_RATE_LIMIT_PER_ADDRESS", "50")
+    LOGIN_RATE_WINDOW_SECONDS = _number("LOGIN_RATE_WINDOW_SECONDS", "900")
+    PAGE_SIZE = _number("PAGE_SIZE", "25")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
@@ -49,10 +59,10 @@ class Config:
     )
     TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL")  # e.g. a local emulator
     TWILIO_ALLOWED_COUNTRIES = os.environ.get("TWILIO_ALLOWED_COUNTRIES", "US,CA")
-    TWILIO_TOKEN_TTL = int(os.environ.get("TWILIO_TOKEN_TTL", "600"))  # 60..86400, checked
+    TWILIO_TOKEN_TTL = _number("TWILIO_TOKEN_TTL", "600")  # 60..86400, checked
     TWILIO_EDGE = os.environ.get("TWILIO_EDGE", "roaming")  # the Voice SDK's only, never REST's
     # Seconds to connect to, and then to hear from, Twilio's REST API (0 < t <= 15, checked).
-    TWILIO_HTTP_TIMEOUT = float(os.environ.get("TWILIO_HTTP_TIMEOUT", "10"))
+    TWILIO_HTTP_TIMEOUT = _number("TWILIO_HTTP_TIMEOUT", "10", float)
     # phonenumbers' number types that may be dialled; premium rate and the like are not.
     TWILIO_ALLOWED_NUMBER_TYPES = os.environ.get(
         "TWILIO_ALLOWED_NUMBER_TYPES", "FIXED_LINE,MOBILE,FIXED_LINE_OR_MOBILE,TOLL_FREE,VOIP"
