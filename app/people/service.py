@@ -14,7 +14,6 @@ from app.people.identity import claim_name
 from app.people.reporting import (
     CYCLE_MESSAGE,
     chain_reaches,
-    current_rows,
     hold_people,
     lock_reporting_lines,
 )
@@ -85,10 +84,17 @@ def clean_person(
     return out
 
 
-def hold_person(person: Person) -> None:
-    """Keep person from being merged or erased until commit, or refuse: they went meanwhile."""
-    person_id, name = person.id, person.display_name  # the row may be gone once we wait
-    if hold_people(person.company_id, {person_id}):
+def hold_person(person: Person, reporting: bool = False) -> None:
+    """Keep person from being merged or erased until commit, or refuse: they went meanwhile.
+
+    `reporting`: the write also changes reporting lines, so the company's lock comes first (the
+    order merges take them in).
+    """
+    # Read before waiting: the row may be gone after, and the lock expires loaded people.
+    person_id, company_id, name = person.id, person.company_id, person.display_name
+    if reporting:
+        lock_reporting_lines(company_id)
+    if hold_people(company_id, {person_id}):
         db.session.rollback()
         raise DomainError({"_": f"{name} is no longer on file (merged or erased meanwhile)."})
 
@@ -181,18 +187,12 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
     Giving a placeholder a name fills the box: it keeps its id, manager and reports.
     """
     errors = FieldErrors()
-    if "reports_to_id" not in data:  # (with it, the company's lock below does the same)
-        hold_person(person)
+    hold_person(person, reporting="reports_to_id" in data)
     values = clean_person(data, person.company, errors, partial=True,
                           placeholder=person.placeholder)
     manager = person.reports_to
     cycle = False
     if "reports_to_id" in data:
-        person_id, name = person.id, person.display_name  # the lock expires them
-        lock_reporting_lines(person.company_id)
-        if person_id not in current_rows({person_id}):
-            db.session.rollback()
-            raise DomainError({"_": f"{name} is no longer on file (merged or erased meanwhile)."})
         manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
         if problem := manager_problem(person.id, manager, person.company_id):
             errors.add("reports_to_id", problem)

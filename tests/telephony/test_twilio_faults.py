@@ -142,14 +142,19 @@ def test_twilio_edge_in_the_environment_leaves_rest_calls_on_api_twilio_com(
     assert http.calls[0].request.url.startswith("https://api.twilio.com/2010-04-01/")
 
 
-def test_a_bridge_call_that_cannot_be_recorded_is_cancelled_at_twilio(
-    logged_in, my_phone, person, http, user
-):
+def _placed_but_not_recordable(user, person, http) -> str:
+    """Twilio places the bridge call, but its CallSid is already on file: the record fails."""
     sid = new_sid()
-    # The database refuses the placed call's record: its CallSid is already taken.
     factories.CallFactory(user=user, company=person.company, twilio_call_sid=sid)
     db.session.commit()
     http.add(responses.POST, CALLS_URL, json=twilio_call_json(sid), status=201)
+    return sid
+
+
+def test_a_bridge_call_that_cannot_be_recorded_is_cancelled_at_twilio(
+    logged_in, my_phone, person, http, user
+):
+    sid = _placed_but_not_recordable(user, person, http)
     http.add(
         responses.POST,
         f"{API}/Calls/{sid}.json",
@@ -166,10 +171,7 @@ def test_a_bridge_call_that_cannot_be_recorded_is_cancelled_at_twilio(
 def test_a_bridge_call_answered_already_is_hung_up_when_it_cannot_be_recorded(
     logged_in, my_phone, person, http, user
 ):
-    sid = new_sid()
-    factories.CallFactory(user=user, company=person.company, twilio_call_sid=sid)
-    db.session.commit()
-    http.add(responses.POST, CALLS_URL, json=twilio_call_json(sid), status=201)
+    sid = _placed_but_not_recordable(user, person, http)
     http.add(
         responses.POST,
         f"{API}/Calls/{sid}.json",
