@@ -3,6 +3,14 @@
 from app.models.call import OUTCOME_LABELS, Call, Outcome, call_person
 from app.models.company import Company
 from app.models.person import Person, PersonRole, PersonStatus, ReportingLink
+from app.models.queue import (
+    OPEN_STATUSES,
+    CallingSession,
+    PhoneTreeStep,
+    QueueItem,
+    QueueReason,
+    QueueStatus,
+)
 from app.models.search import SavedSearch, SearchEntry
 from app.models.telephony import TwilioEvent
 from app.models.touchpoint import Touchpoint, TouchpointKind
@@ -10,6 +18,12 @@ from app.models.types import UTCDateTime, now_utc
 from app.models.user import ApiToken, LoginAttempt, Role, User, hash_token
 
 __all__ = [
+    "OPEN_STATUSES",
+    "CallingSession",
+    "PhoneTreeStep",
+    "QueueItem",
+    "QueueReason",
+    "QueueStatus",
     "OUTCOME_LABELS",
     "ApiToken",
     "Call",
