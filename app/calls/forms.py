@@ -107,6 +107,8 @@ class CallForm(FlaskForm):
     draft_key = HiddenField()
     # Set by the dialer once Twilio connects: the form then completes the call the webhook logged.
     twilio_call_sid = HiddenField()
+    # The calling screen's queue item this call works: saving it marks the item done.
+    queue_item_id = HiddenField()
     people = RowList(FormField(PersonRowForm), min_entries=BLANK_ROWS, max_entries=MAX_ROWS)
 
     def validate_people(self, field):
@@ -138,6 +140,8 @@ class CallForm(FlaskForm):
             "previous_call_id": self.previous_call_id.data or None,
             "twilio_call_sid": self.twilio_call_sid.data or None,
         }
+        if self.queue_item_id.data:
+            data["queue_item_id"] = self.queue_item_id.data
         if (self.new_company_name.data or "").strip():
             data["new_company"] = {
                 "name": self.new_company_name.data,

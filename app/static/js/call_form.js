@@ -1,9 +1,12 @@
 // The call-log form: add name rows without a reload, keep pickers in step with the company,
 // and save everything typed as a draft. Without this script the form still works (fixed rows).
+// The calling screen swaps in a new form per target and calls SwitchboardCallForm.init(form) again.
 (function () {
   "use strict";
-  var form = document.getElementById("call-form");
-  if (!form) return;
+
+  function init(form) {
+  if (!form || form.dataset.ready) return;
+  form.dataset.ready = "1";
   var rows = document.getElementById("rows");
   var template = document.getElementById("row-template");
   var addButton = document.getElementById("add-row");
@@ -181,4 +184,23 @@
   });
   refreshRowOptions();  // restored names relabel the "Row n" choices
   toggleGatekeeper();
+  // One-key follow-up times (the calling screen): a click fills "Follow up on".
+  var quick = form.querySelector(".quick-times");
+  if (quick) {
+    quick.hidden = false;
+    quick.addEventListener("click", function (e) {
+      var button = e.target.closest(".quick-time");
+      if (!button) return;
+      var input = document.getElementById("follow_up_at");
+      input.value = button.dataset.value;
+      Array.prototype.forEach.call(quick.querySelectorAll(".quick-time"), function (b) {
+        b.setAttribute("aria-pressed", String(b === button));
+      });
+      form.dispatchEvent(new Event("change"));
+    });
+  }
+  }
+
+  window.SwitchboardCallForm = {init: init};
+  init(document.getElementById("call-form"));
 })();

@@ -31,6 +31,11 @@
 
   window.SwitchboardDrafts = {
     key: function (form) { return PREFIX + form.querySelector('[name="draft_key"]').value; },
+    // The server confirmed a save made without a page load (the calling screen): forget it.
+    clear: function (form) {
+      var keyField = form.querySelector('[name="draft_key"]');
+      if (keyField && keyField.value) { try { localStorage.removeItem(PREFIX + keyField.value); } catch (e) { /* private mode */ } }
+    },
     attach: function (form, onRestore) {
       var keyField = form.querySelector('[name="draft_key"]');
       if (!keyField) return;
@@ -59,6 +64,7 @@
       var timer = null;
       function save() {
         timer = null;
+        if (!form.isConnected) return;  // swapped out by the calling screen: saved or cleared
         try { localStorage.setItem(key, JSON.stringify({at: Date.now(), values: serialize(form)})); }
         catch (e) { /* storage full or disabled: the form itself still works */ }
       }
