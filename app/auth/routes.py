@@ -15,8 +15,8 @@ from app.form_errors import attach_errors
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    """A same-site path to go to after sign-in, or the home page."""
+def safe_next(target: str | None) -> str:
+    """A same-site path to go to (after sign-in, or back from a form), or the home page."""
     # Browsers read "/\\host" as "//host" (another site), and CR/LF or other control or invisible
     # characters would split or disguise the Location header: only a plain path is followed.
     if (
@@ -55,7 +55,7 @@ def login():
             flash("Wrong email or password.", "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     # A POST that got here did not validate: 422, as every other form answers.
     return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
 

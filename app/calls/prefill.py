@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.calls.forms import PersonRowForm
 from app.choices import as_choices
 from app.extensions import db
 from app.models import Call, Company, Person, User
@@ -109,3 +110,14 @@ def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
         entry.form.reports_to.choices = as_choices([("", "— not known —")] + options +
                                                    [r for r in rows if r[0] != own])
     return people
+
+
+def form_context(form) -> dict:
+    """What calls/_form.html needs besides the form: pickers, the row template, matches."""
+    company = get_by_id(Company, form.company_id.data)
+    blank_row = PersonRowForm(prefix="people-__i__-")
+    people = choices_for(form, company, blank_row)
+    matches = {path: db.session.get(Person, ids[0])
+               for path, ids in getattr(form, "row_matches", {}).items()}
+    return {"form": form, "company": company, "blank_row": blank_row, "matches": matches,
+            "people": people_payload(people)}

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from app.calls import service
 from app.calls.filters import CallFilterForm
-from app.calls.forms import CallForm, PersonRowForm, local_now_for_input
-from app.calls.prefill import choices_for, people_payload, prefill
+from app.calls.forms import CallForm, local_now_for_input
+from app.calls.prefill import form_context, people_payload, prefill
 from app.calls.queries import filtered_calls
 from app.errors import DomainError
 from app.extensions import db
@@ -42,8 +42,11 @@ def index():
                            args=form.url_args()), 400 if form.errors else 200
 
 
-def _submit(form: CallForm, call: Call | None):
-    """Validate and save; returns the saved call or None (errors and matches left on the form)."""
+def submit_form(form: CallForm, call: Call | None):
+    """Validate and save; returns the saved call or None (errors and matches left on the form).
+
+    Also the calling screen's (app.queue.routes), which posts the same form bound to a target.
+    """
     if not form.validate_on_submit():
         return None
     try:
@@ -55,18 +58,12 @@ def _submit(form: CallForm, call: Call | None):
 
 
 def _render(form: CallForm, call: Call | None, status: int = 200):
-    company = get_by_id(Company, form.company_id.data)
-    blank_row = PersonRowForm(prefix="people-__i__-")
-    people = choices_for(form, company, blank_row)
-    matches = {path: db.session.get(Person, ids[0])
-               for path, ids in getattr(form, "row_matches", {}).items()}
+    context = form_context(form)
     dialer = None
     if request.args.get("dial"):
         person = get_by_id(Person, form.person_id.data)
-        dialer = build_dialer(company, person, form.to_number.data)
-    return render_template("calls/form.html", form=form, call=call, company=company,
-                           matches=matches, blank_row=blank_row, dialer=dialer,
-                           people=people_payload(people)), status
+        dialer = build_dialer(context["company"], person, form.to_number.data)
+    return render_template("calls/form.html", call=call, dialer=dialer, **context), status
 
 
 def _saved(call: Call, form: CallForm, verb: str):
@@ -84,7 +81,7 @@ def create():
     if request.method == "GET":
         prefill(form, request.args)
         form.started_at.data = local_now_for_input(current_user)
-    call = _submit(form, None)
+    call = submit_form(form, None)
     if call is not None:
         return _saved(call, form, "logged")
     return _render(form, None, 422 if request.method == "POST" else 200)
@@ -106,7 +103,7 @@ def edit(call_id: int):
     form = CallForm()
     if request.method == "GET":
         prefill(form, {}, call=call)
-    saved = _submit(form, call)
+    saved = submit_form(form, call)
     if saved is not None:
         return _saved(saved, form, "updated")
     return _render(form, call, 422 if request.method == "POST" else 200)

@@ -1,0 +1,156 @@
+"""Everything the calling screen (/queue) shows at once, assembled for its templates.
+
+The screen is: the recruiter's queue (open items in the order `next` takes them, snoozed ones and
+what this block has done), the target they hold with its card, the dialer and the call form
+bound to it, and the running block's numbers. Each part is read in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.calls.forms import CallForm, local_now_for_input
+from app.calls.prefill import form_context, prefill
+from app.extensions import db
+from app.models import (
+    Call,
+    CallingSession,
+    Company,
+    QueueItem,
+    QueueStatus,
+    SavedSearch,
+    User,
+)
+from app.phones import format_national
+from app.queue.card import TargetCard, build_card, load_item
+from app.queue.order import ItemFacts, queue_listing
+from app.queue.quick_times import QuickTime, quick_follow_ups
+from app.queue.sessions import current_session, session_summary
+from app.telephony import settings
+from app.telephony.dialer import Dialer, build_dialer
+
+RECENT_COMPANY_DAYS = 30
+RECENT_COMPANIES = 30
+
+
+@dataclass
+class Screen:
+    """The calling screen's parts; `target` is None when nothing is held."""
+
+    open_items: list[QueueItem]
+    facts: dict[int, ItemFacts]
+    total: int
+    session: CallingSession | None = None
+    summary: object | None = None  # app.queue.sessions.SessionSummary
+    done: list[QueueItem] = field(default_factory=list)
+    target: TargetCard | None = None
+    form: CallForm | None = None
+    form_context: dict = field(default_factory=dict)
+    dialer: Dialer | None = None
+    quick_times: list[QuickTime] = field(default_factory=list)
+    saved_searches: list[SavedSearch] = field(default_factory=list)
+    gap_companies: list[tuple[int, str]] = field(default_factory=list)
+    message: str | None = None  # what just happened (logged, skipped...), for the status line
+
+    @property
+    def pending(self) -> list[QueueItem]:
+        return [i for i in self.open_items if i.status != QueueStatus.SNOOZED
+                and (self.target is None or i.id != self.target.item.id)]
+
+    @property
+    def snoozed(self) -> list[QueueItem]:
+        return sorted((i for i in self.open_items if i.status == QueueStatus.SNOOZED),
+                      key=lambda i: i.snoozed_until or i.updated_at)
+
+    @property
+    def minutes_in_block(self) -> int:
+        if self.session is None:
+            return 0
+        end = self.session.ended_at or self.session.last_activity_at
+        return max(0, int((end - self.session.started_at).total_seconds() // 60))
+
+
+def held_item_id(user: User) -> int | None:
+    """The item this user holds (the latest claimed), if any."""
+    return db.session.scalar(
+        select(QueueItem.id).where(QueueItem.user_id == user.id,
+                                   QueueItem.status == QueueStatus.CLAIMED,
+                                   QueueItem.claimed_by_id == user.id)
+        .order_by(QueueItem.claimed_at.desc(), QueueItem.id.desc()).limit(1))
+
+
+def bind_form(card: TargetCard, user: User, form: CallForm | None = None) -> CallForm:
+    """The call form for this target: company, person, number, follow-up and item filled in.
+
+    A form posted back with errors is kept exactly as typed; only a new one is filled.
+    """
+    if form is not None:
+        return form
+    form = CallForm(formdata=None)
+    item = card.item
+    prefill(form, {"company_id": item.company_id, "person_id": item.person_id or ""}, user=user)
+    if card.dial_number:
+        form.to_number.data = format_national(card.dial_number, card.company.country)
+    follow_up = card.follow_up
+    if follow_up is not None and follow_up.follow_up_done_at is None and (
+        follow_up.editable_by(user)
+    ):
+        form.previous_call_id.data = str(follow_up.id)
+    form.queue_item_id.data = str(item.id)
+    # One draft per item: notes typed during a call survive a crash and come back for it.
+    form.draft_key.data = f"queue:{item.id}"
+    form.started_at.data = local_now_for_input(user)
+    return form
+
+
+def done_this_block(user: User, session: CallingSession | None) -> list[QueueItem]:
+    """Items done or skipped in the running block, latest first."""
+    if session is None:
+        return []
+    return list(db.session.scalars(
+        select(QueueItem).where(QueueItem.user_id == user.id, QueueItem.session_id == session.id,
+                                QueueItem.status.in_([QueueStatus.DONE, QueueStatus.SKIPPED]))
+        .order_by(QueueItem.updated_at.desc()).limit(100)))
+
+
+def gap_companies(user: User, now: datetime, current: Company | None) -> list[tuple[int, str]]:
+    """Companies to build gap items for: the target's, then those called lately by this user."""
+    since = now - timedelta(days=RECENT_COMPANY_DAYS)
+    rows = db.session.execute(
+        select(Company.id, Company.name).join(Call, Call.company_id == Company.id)
+        .where(Call.user_id == user.id, Call.started_at >= since,
+               Company.off_limits.is_(False))
+        .group_by(Company.id, Company.name)
+        .order_by(func.max(Call.started_at).desc()).limit(RECENT_COMPANIES)).all()
+    found = [(cid, name) for cid, name in rows]
+    if current is not None and all(cid != current.id for cid, _ in found):
+        found.insert(0, (current.id, current.name))
+    return found
+
+
+def build_screen(user: User, now: datetime, form: CallForm | None = None,
+                 message: str | None = None) -> Screen:
+    """The whole screen for this user now; `form` is a posted call form to show again."""
+    items, facts, total = queue_listing(
+        user, [QueueStatus.PENDING, QueueStatus.CLAIMED, QueueStatus.SNOOZED], now)
+    session = current_session(user, now)
+    screen = Screen(open_items=items, facts=facts, total=total, session=session,
+                    summary=session_summary(session) if session is not None else None,
+                    done=done_this_block(user, session), message=message)
+    held = held_item_id(user)
+    item = load_item(held, user) if held is not None else None
+    if item is not None:
+        card = build_card(item, now)
+        screen.target = card
+        screen.form = bind_form(card, user, form)
+        screen.form_context = form_context(screen.form)
+        screen.quick_times = quick_follow_ups(card.company, user, now)
+        if settings.browser_calling_enabled() or settings.bridge_calling_enabled():
+            screen.dialer = build_dialer(card.company, card.person, card.dial_number)
+    screen.saved_searches = list(db.session.scalars(
+        select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.name)))
+    screen.gap_companies = gap_companies(user, now, item.company if item else None)
+    return screen
