@@ -119,13 +119,14 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.metrics.routes import bp as metrics_bp
     from app.people.routes import bp as people_bp
+    from app.queue.routes import bp as queue_bp
     from app.search.routes import bp as search_bp
     from app.telephony.routes import bp as telephony_bp
     from app.telephony.webhooks import bp as webhooks_bp
     from app.touchpoints.routes import bp as touchpoints_bp
 
     for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp, telephony_bp,
-               touchpoints_bp, search_bp, metrics_bp):
+               touchpoints_bp, search_bp, metrics_bp, queue_bp):
         app.register_blueprint(bp)
     # Twilio authenticates its webhooks by signature (checked in every view), not by a form token.
     csrf.exempt(webhooks_bp)

@@ -27,7 +27,8 @@ from app.models import OPEN_STATUSES, CallingSession, QueueItem, now_utc
 from app.queue import actions
 from app.queue.forms import AddForm, BuildForm, EmptyForm, SkipForm, SnoozeForm
 from app.queue.screen import build_screen
-from app.queue.service import extend_claim, release_item, take_next
+from app.queue.service import extend_claim, release_item, skip_item, take_next
+from app.queue.sessions import session_summary
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 FRAGMENT_HEADER = "X-Switchboard-Screen"
@@ -96,7 +97,7 @@ def skip(item_id: int):
     if not form.validate_on_submit():
         return _screen(error=actions.first_error(form), item=item, status=422)
     try:
-        actions.skip(current_user, item, form.chosen())
+        skip_item(current_user, item, form.chosen())
     except (DomainError, PermissionDenied) as exc:
         return _screen(error=actions.refusal(exc), item=item, status=422)
     return _screen(f"Skipped. {actions.took_message(take_next(current_user))}")
@@ -187,4 +188,4 @@ def block(session_id: int):
     if block.user_id != current_user.id and not current_user.is_admin:
         abort(404)
     return render_template("queue/summary.html", block=block,
-                           summary=actions.summary_of(block))
+                           summary=session_summary(block))

@@ -54,6 +54,7 @@ class Screen:
     saved_searches: list[SavedSearch] = field(default_factory=list)
     gap_companies: list[tuple[int, str]] = field(default_factory=list)
     message: str | None = None  # what just happened (logged, skipped...), for the status line
+    error: str | None = None  # why the last action was refused
 
     @property
     def pending(self) -> list[QueueItem]:
@@ -132,16 +133,21 @@ def gap_companies(user: User, now: datetime, current: Company | None) -> list[tu
 
 
 def build_screen(user: User, now: datetime, form: CallForm | None = None,
-                 message: str | None = None) -> Screen:
-    """The whole screen for this user now; `form` is a posted call form to show again."""
+                 item: QueueItem | None = None, message: str | None = None,
+                 error: str | None = None) -> Screen:
+    """The whole screen for this user now.
+
+    `item` is the target to show (by default the one the user holds), `form` a posted call form
+    to show again as typed, `message` and `error` what just happened.
+    """
     items, facts, total = queue_listing(
         user, [QueueStatus.PENDING, QueueStatus.CLAIMED, QueueStatus.SNOOZED], now)
     session = current_session(user, now)
     screen = Screen(open_items=items, facts=facts, total=total, session=session,
                     summary=session_summary(session) if session is not None else None,
-                    done=done_this_block(user, session), message=message)
-    held = held_item_id(user)
-    item = load_item(held, user) if held is not None else None
+                    done=done_this_block(user, session), message=message, error=error)
+    shown = item.id if item is not None else held_item_id(user)
+    item = load_item(shown, user) if shown is not None else None
     if item is not None:
         card = build_card(item, now)
         screen.target = card
