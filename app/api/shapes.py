@@ -93,3 +93,6 @@ TOUCHPOINT = Shape(
     _read_only(TOUCHPOINT_FIELDS, TOUCHPOINT_WRITABLE),
     schema="TouchpointCreate",
 )
+
+PHONE_TREE_STEP = Shape(frozenset({"digits", "wait_seconds", "label"}), schema="PhoneTreeStepInput")
+PHONE_TREE = Shape(frozenset({"steps"}), lists={"steps": PHONE_TREE_STEP}, schema="PhoneTreeUpdate")
