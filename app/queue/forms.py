@@ -14,9 +14,9 @@ SKIP_REASONS = [
     ("3", "Number looks wrong"),
     ("4", "A teammate is working this company"),
 ]
-# The snooze dialog's choices: the key, the value sent, the label.
-SNOOZE_CHOICES = [("h", "1h", "1 hour"), ("t", "tomorrow", "Tomorrow 9:00"),
-                  ("w", "next_week", "Next week (Monday 9:00)")]
+# The snooze choices (keys 1-3 in that order): the value sent, the label.
+SNOOZE_CHOICES = [("1h", "An hour"), ("tomorrow", "Tomorrow 9:00"),
+                  ("next_week", "Next week (Monday 9:00)")]
 BUILD_SOURCES = ("follow_ups", "gaps", "saved_search")
 MAX_BULK = 200  # people added at once from search results
 
@@ -31,7 +31,7 @@ class SkipForm(FlaskForm):
 
 
 class SnoozeForm(FlaskForm):
-    when = StringField("Snooze", validators=[Optional(), AnyOf([c[1] for c in SNOOZE_CHOICES])])
+    when = StringField("Snooze", validators=[Optional(), AnyOf([c[0] for c in SNOOZE_CHOICES])])
     until = WindowedDateTimeField("Until", validators=[Optional()])
 
 

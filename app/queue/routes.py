@@ -25,13 +25,26 @@ from app.errors import DomainError, PermissionDenied
 from app.extensions import db
 from app.models import OPEN_STATUSES, CallingSession, QueueItem, now_utc
 from app.queue import actions
-from app.queue.forms import AddForm, BuildForm, EmptyForm, SkipForm, SnoozeForm
+from app.queue.forms import (
+    SKIP_REASONS,
+    SNOOZE_CHOICES,
+    AddForm,
+    BuildForm,
+    EmptyForm,
+    SkipForm,
+    SnoozeForm,
+)
 from app.queue.screen import build_screen
 from app.queue.service import extend_claim, release_item, skip_item, take_next
 from app.queue.sessions import session_summary
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 FRAGMENT_HEADER = "X-Switchboard-Screen"
+
+
+@bp.context_processor
+def _choices():
+    return {"skip_reasons": SKIP_REASONS, "snooze_choices": SNOOZE_CHOICES}
 
 
 def _fragment_wanted() -> bool:
@@ -54,8 +67,11 @@ def _screen(message: str | None = None, *, error: str | None = None, form: CallF
         return redirect(url_for("queue.index"))
     screen = build_screen(current_user, now_utc(), form=form, item=item, message=message,
                           error=error)
-    template = "queue/_workspace.html" if _fragment_wanted() else "queue/index.html"
-    return render_template(template, screen=screen), status
+    if _fragment_wanted():
+        # The header tells the script this is the screen, not an error page from elsewhere.
+        return render_template("queue/_workspace.html", screen=screen), status, {
+            "X-Switchboard-Fragment": "1", "Cache-Control": "no-store"}
+    return render_template("queue/index.html", screen=screen), status
 
 
 @bp.get("")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import url_for
 from sqlalchemy import func, select
 
 from app.calls.forms import CallForm, local_now_for_input
@@ -40,6 +41,7 @@ RECENT_COMPANIES = 30
 class Screen:
     """The calling screen's parts; `target` is None when nothing is held."""
 
+    user_id: int
     open_items: list[QueueItem]
     facts: dict[int, ItemFacts]
     total: int
@@ -53,6 +55,9 @@ class Screen:
     quick_times: list[QuickTime] = field(default_factory=list)
     saved_searches: list[SavedSearch] = field(default_factory=list)
     gap_companies: list[tuple[int, str]] = field(default_factory=list)
+    calling: bool = False  # calling through Twilio is set up (the page loads the dialer script)
+    sdk_url: str | None = None  # the Voice SDK, when browser calling is on
+    form_refused: bool = False  # the form is a posted one that saved nothing
     message: str | None = None  # what just happened (logged, skipped...), for the status line
     error: str | None = None  # why the last action was refused
 
@@ -60,6 +65,18 @@ class Screen:
     def pending(self) -> list[QueueItem]:
         return [i for i in self.open_items if i.status != QueueStatus.SNOOZED
                 and (self.target is None or i.id != self.target.item.id)]
+
+    def held_by_teammate(self, item: QueueItem) -> str | None:
+        """The teammate holding this item's line right now, by name, or None."""
+        fact = self.facts.get(item.id)
+        if fact is None or fact.holder_id in (None, self.user_id):
+            return None
+        return fact.holder_name
+
+    @property
+    def waiting(self) -> list[QueueItem]:
+        """Pending items `next` could take now (not held by a teammate)."""
+        return [i for i in self.pending if self.held_by_teammate(i) is None]
 
     @property
     def snoozed(self) -> list[QueueItem]:
@@ -143,18 +160,22 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
     items, facts, total = queue_listing(
         user, [QueueStatus.PENDING, QueueStatus.CLAIMED, QueueStatus.SNOOZED], now)
     session = current_session(user, now)
-    screen = Screen(open_items=items, facts=facts, total=total, session=session,
+    screen = Screen(user_id=user.id, open_items=items, facts=facts, total=total, session=session,
                     summary=session_summary(session) if session is not None else None,
                     done=done_this_block(user, session), message=message, error=error)
+    screen.calling = settings.browser_calling_enabled() or settings.bridge_calling_enabled()
+    if settings.browser_calling_enabled():
+        screen.sdk_url = url_for("static", filename=settings.VOICE_SDK_STATIC_PATH)
     shown = item.id if item is not None else held_item_id(user)
     item = load_item(shown, user) if shown is not None else None
     if item is not None:
         card = build_card(item, now)
         screen.target = card
         screen.form = bind_form(card, user, form)
+        screen.form_refused = form is not None
         screen.form_context = form_context(screen.form)
         screen.quick_times = quick_follow_ups(card.company, user, now)
-        if settings.browser_calling_enabled() or settings.bridge_calling_enabled():
+        if screen.calling:
             screen.dialer = build_dialer(card.company, card.person, card.dial_number)
     screen.saved_searches = list(db.session.scalars(
         select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.name)))

@@ -1,10 +1,15 @@
 // The dialer beside the call form: places the call (Twilio Voice SDK in the browser, or a bridge
 // call to the recruiter's phone), shows its state and timer, and binds the form to the call so the
 // notes and names typed while talking land on the same call-log entry that Twilio's callbacks fill.
+// The calling screen swaps in a new panel per target: SwitchboardDialer.init(panel) tears the old
+// one down (its call, device and key listener) first.
 (function () {
   "use strict";
-  var panel = document.getElementById("dialer");
-  if (!panel) return;
+  var teardownCurrent = null;  // ends the live panel's call, device and key listener
+
+  function init(panel) {
+  if (!panel || panel.dataset.ready) return null;
+  panel.dataset.ready = "1";
   var form = document.getElementById("call-form");
   var $ = function (id) { return document.getElementById(id); };
   var stateEl = $("dial-state"), timerEl = $("dial-timer"), logEl = $("dial-log");
@@ -265,7 +270,7 @@
   if ($("dial-save-keys")) $("dial-save-keys").addEventListener("click", function () { saveKeys(false); });
   // Keypad from the keyboard, unless the sourcer is typing in a field; "]" sends the next step
   // (not a digit, nor a key the call form uses; AltGr+"]" on layouts that need it).
-  document.addEventListener("keydown", function (e) {
+  function onKey(e) {
     if (!call || panel.dataset.phase !== "in-call") return;
     var tag = (e.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select") return;
@@ -278,7 +283,28 @@
     }
     if (e.ctrlKey || e.altKey || e.metaKey) return;
     if (/^[0-9*#]$/.test(e.key)) sendTones(e.key);
-  });
+  }
+  document.addEventListener("keydown", onKey);
   if (stateEl.textContent === "Ready" && (panel.dataset.browser || panel.dataset.bridge)) setState("Ready", "ready");
-  window.addEventListener("pagehide", function () { if (device) device.destroy(); });
+  function teardown() {
+    document.removeEventListener("keydown", onKey);
+    if (timer) clearInterval(timer);
+    if (call) call.disconnect();
+    if (device) device.destroy();
+    device = call = null;
+  }
+  window.addEventListener("pagehide", teardown);
+  return teardown;
+  }
+
+  var currentPanel = null;
+  window.SwitchboardDialer = {
+    init: function (panel) {
+      if (panel && panel === currentPanel) return;
+      if (teardownCurrent) teardownCurrent();
+      teardownCurrent = init(panel);
+      currentPanel = panel;
+    },
+  };
+  window.SwitchboardDialer.init(document.getElementById("dialer"));
 })();
