@@ -240,3 +240,22 @@ def test_simultaneous_first_takes_start_one_block(app, user):
     assert len(set(results)) == 1
     _db.session.expire_all()
     assert _db.session.scalar(select(func.count(CallingSession.id))) == 1
+
+
+def test_metrics_page_shows_calling_blocks_for_the_team_and_a_recruiter(block, user, logged_in):
+    bob = factories.UserFactory(name="Bob Caller")
+    period = {"period": "custom", "from": "2026-03-01", "to": "2026-03-03"}
+    html = logged_in.get("/metrics", query_string=period).get_data(as_text=True)
+    assert "Calling blocks" in html
+    assert 'id="blocks-count">1<' in html and 'id="blocks-dials">6<' in html
+    assert 'id="blocks-phone">20:00<' in html  # 1,200 seconds on calls
+    assert 'id="blocks-between">6:40<' in html  # 2,400 seconds off the phone over 6 dials
+    assert "3 connects · 2 gatekeepers" in html and "1 empty box filled" in html
+    table = html.split('id="blocks-per-recruiter"')[1].split("</table>")[0]
+    assert "Rita Recruiter" in table and "Bob Caller" not in table
+    html = logged_in.get("/metrics", query_string={**period, "recruiter": bob.id}).get_data(
+        as_text=True)
+    assert 'id="blocks-count">0<' in html and "No calling blocks in this period." in html
+    later = {"period": "custom", "from": "2026-03-03", "to": "2026-03-05"}
+    html = logged_in.get("/metrics", query_string=later).get_data(as_text=True)
+    assert 'id="blocks-count">0<' in html
