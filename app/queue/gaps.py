@@ -1,14 +1,26 @@
 """Org-chart gaps: empty boxes and thinly covered departments, each with who to ask.
 
-PLACEHOLDER (to be replaced): only empty boxes, always through the main line.
+The company's people are read in one query of plain values (the org chart's loading) and the
+tree is walked in Python; the few people a gap names are then loaded as rows in a second query.
+Only callable people are suggested (see `is_callable`); a gap nobody callable can answer goes
+through the main line, and is left out when the company has no main line to call.
 """
 
+from __future__ import annotations
+
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.companies.orgchart import ChartPerson, load_chart_people
 from app.extensions import db
-from app.models import Company, Person
+from app.models import Company, Person, PersonRole, PersonStatus
+
+# Titles of people who keep someone's calendar: they know the name of whoever they support.
+ASSISTANT = re.compile(
+    r"\b(?:assistant|coordinator|secretary|chief of staff|(?-i:EA|PA))\b", re.IGNORECASE)
 
 
 @dataclass
@@ -21,14 +33,193 @@ class Gap:
     why: str  # one sentence a recruiter reads before dialling
     next_step: str  # what to say / do on the call
     box: Person | None = None  # the empty box this gap is about, when there is one
+    kind: str = "box"  # "box", "department" or "company" (nobody named yet)
+    department: str | None = None  # the thin department, for kind "department"
+
+
+@dataclass
+class _Plan:
+    """A gap before its people are loaded as rows: ids only."""
+
+    person_id: int | None
+    ask_for: str
+    why: str
+    next_step: str
+    box_id: int | None = None
+    kind: str = "box"
+    department: str | None = None
+
+
+def is_callable(person: ChartPerson, company: Company) -> bool:
+    """May the queue suggest calling this person: named, still there, not do-not-call, a number.
+
+    An extension counts only when the company has a main line to dial it through.
+    """
+    if company.off_limits or person.placeholder or not person.full_name:
+        return False
+    if person.left_at is not None or person.status == PersonStatus.DO_NOT_CALL:
+        return False
+    return bool(person.direct_phone or person.mobile_phone
+                or (person.extension and company.main_phone))
 
 
 def find_gaps(company: Company) -> list[Gap]:
-    """Every gap at the company with who to ask, most useful first."""
-    boxes = db.session.scalars(select(Person).where(
-        Person.company_id == company.id, Person.placeholder.is_(True),
-        Person.left_at.is_(None)).order_by(Person.id)).all()
-    return [Gap(company=company, person=None, ask_for=f"the {box.title or 'unknown position'}",
-                why=f"Empty box: {box.title or 'a position'} has no name yet.",
-                next_step=f"Ask the switchboard for the {box.title}.", box=box)
-            for box in boxes]
+    """Every gap at the company with who to ask, most useful first.
+
+    Order: "nobody named yet" first, then empty boxes from the top of the chart down, then thin
+    departments by name. An off-limits company has no gaps: nobody there may be called.
+    """
+    if company.off_limits:
+        return []
+    everyone = load_chart_people(company.id)
+    plans = _Planner(company, [p for p in everyone if p.left_at is None], everyone).plans()
+    if not company.main_phone:  # nothing to dial for a main-line gap
+        plans = [p for p in plans if p.person_id is not None]
+    ids = {i for p in plans for i in (p.person_id, p.box_id) if i is not None}
+    rows = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))} \
+        if ids else {}
+    return [Gap(company=company, person=rows.get(p.person_id) if p.person_id else None,
+                ask_for=p.ask_for, why=p.why, next_step=p.next_step,
+                box=rows.get(p.box_id) if p.box_id else None, kind=p.kind,
+                department=p.department) for p in plans]
+
+
+def _first_name(person: ChartPerson) -> str:
+    return (person.full_name or "").split()[0] if person.full_name else "them"
+
+
+def _rank(person: ChartPerson) -> tuple:
+    """Within one kind of suggestion: a direct line before an extension, keen people first."""
+    return (person.status == PersonStatus.NOT_INTERESTED,
+            not (person.direct_phone or person.mobile_phone), person.full_name or "", person.id)
+
+
+class _Planner:
+    """Works out the gaps of one company from its people, in memory."""
+
+    def __init__(self, company: Company, live: list[ChartPerson],
+                 everyone: list[ChartPerson]) -> None:
+        self.company = company
+        self.live = {p.id: p for p in live}
+        self.by_id = {p.id: p for p in everyone}
+        self.under: dict[int | None, list[ChartPerson]] = defaultdict(list)
+        for person in live:
+            self.under[person.reports_to_id].append(person)
+        self._depths: dict[int, int] = {}
+
+    def plans(self) -> list[_Plan]:
+        named = [p for p in self.live.values() if not p.placeholder]
+        out: list[_Plan] = []
+        if not named:
+            out.append(self._nobody_named())
+        boxes = sorted((p for p in self.live.values() if p.placeholder),
+                       key=lambda b: (self.depth(b), b.title or "", b.id))
+        out.extend(self._box(box) for box in boxes)
+        out.extend(self._departments(named, out))
+        return out
+
+    def manager(self, person: ChartPerson) -> ChartPerson | None:
+        """The nearest manager still at the company (past those who left); None at the top."""
+        seen, manager_id = {person.id}, person.reports_to_id
+        while manager_id is not None and manager_id not in seen:
+            seen.add(manager_id)
+            if manager_id in self.live:
+                return self.live[manager_id]
+            gone = self.by_id.get(manager_id)
+            manager_id = gone.reports_to_id if gone else None
+        return None
+
+    def depth(self, person: ChartPerson) -> int:
+        """Managers still there above this person (a loop of managers counts once)."""
+        chain, seen, current = [], set(), person
+        while current is not None and current.id not in self._depths and current.id not in seen:
+            seen.add(current.id)
+            chain.append(current)
+            current = self.manager(current)
+        depth = self._depths.get(current.id, -1) if current is not None else -1
+        for node in reversed(chain):
+            depth += 1
+            self._depths[node.id] = depth
+        return self._depths[person.id]
+
+    def callable(self, people) -> list[ChartPerson]:
+        return sorted((p for p in people if is_callable(p, self.company)), key=_rank)
+
+    def _box(self, box: ChartPerson) -> _Plan:
+        title = box.title or "unnamed position"
+        manager = self.manager(box)
+        where = (f"under {manager.display_name}{', ' + manager.title if manager.title else ''}"
+                 if manager else "top of the chart")
+        lead = f"Empty box: {title} ({where})."
+        reports = [p for p in self.under[box.id] if not p.placeholder]
+        assistants = [p for p in reports
+                      if p.role == PersonRole.GATEKEEPER or ASSISTANT.search(p.title or "")]
+        peers = ([p for p in self.under[box.reports_to_id]
+                  if not p.placeholder and p.id != box.id] if box.reports_to_id else [])
+        ask = f"the {title}'s name"
+        choices = (
+            (assistants, "{name} assists that box.",
+             "Ask {first} the name of the {title} they support"),
+            ([p for p in reports if p not in assistants], "{name} reports to that box.",
+             "Ask {first} who they report to now"),
+            (peers, "{name} sits beside it, under the same manager.",
+             "Ask {first} who the new {title} is"),
+            ([manager] if manager else [],
+             "{name} manages that box.", "Ask {first} who their {title} is"),
+        )
+        for people, why, step in choices:
+            found = self.callable(people)
+            if found:
+                who = found[0]
+                fill = {"name": who.full_name, "first": _first_name(who), "title": title}
+                return _Plan(who.id, ask, f"{lead} {why.format(**fill)}",
+                             step.format(**fill), box_id=box.id)
+        return _Plan(None, f"the {title}", f"{lead} Nobody callable around it: ask the "
+                     "switchboard.", f"Ask the switchboard for the {title} and note the name",
+                     box_id=box.id)
+
+    def _departments(self, named: list[ChartPerson], box_plans: list[_Plan]) -> list[_Plan]:
+        """Departments with exactly one named person, who is asked for the rest of the team.
+
+        Matched case-insensitively. A department of gatekeepers only (a front desk) is no
+        sourcing target and is skipped. A department known only from empty boxes is covered by
+        those boxes' gaps; and when a box gap in the department already sends the recruiter to
+        the same person or the same main line, one call covers both, so it is skipped too.
+        """
+        groups: dict[str, list[ChartPerson]] = defaultdict(list)
+        for person in named:
+            if person.department and person.department.strip():
+                groups[person.department.strip().casefold()].append(person)
+        box_targets: dict[str, set[int | None]] = defaultdict(set)
+        for plan in box_plans:
+            box = self.live.get(plan.box_id) if plan.box_id else None
+            if box is not None and box.department:
+                box_targets[box.department.strip().casefold()].add(plan.person_id)
+        out = []
+        for key in sorted(groups):
+            if len(groups[key]) != 1 or groups[key][0].role == PersonRole.GATEKEEPER:
+                continue
+            only = groups[key][0]
+            dept = only.department.strip()
+            who = only if is_callable(only, self.company) else None
+            if (who.id if who else None) in box_targets[key]:
+                continue
+            lead = f"Thin department: {only.display_name} is the only name in {dept}."
+            if who is not None:
+                out.append(_Plan(who.id, f"who else is on the {dept} team",
+                                 f"{lead} Ask them for the rest of the team.",
+                                 f"Ask {_first_name(who)} who else is on the {dept} team",
+                                 kind="department", department=dept))
+            else:
+                out.append(_Plan(None, f"the {dept} team", f"{lead} They cannot be called: "
+                                 "ask the switchboard.", f"Ask the switchboard for {dept} and "
+                                 "note who answers", kind="department", department=dept))
+        return out
+
+    def _nobody_named(self) -> _Plan:
+        # No field says which function a company is sourced for, and the industry describes
+        # what it sells, not a team: the leadership's names open every department at once.
+        return _Plan(None, "the leadership team's names",
+                     f"Nobody at {self.company.name} is named yet.",
+                     "Ask the switchboard who runs each department and note names and titles",
+                     kind="company")
