@@ -36,7 +36,7 @@ from app.queue.forms import (
 )
 from app.queue.screen import build_screen
 from app.queue.service import extend_claim, release_item, skip_item, take_next
-from app.queue.sessions import session_summary
+from app.queue.session_stats import session_summary
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 FRAGMENT_HEADER = "X-Switchboard-Screen"
@@ -72,6 +72,13 @@ def _screen(message: str | None = None, *, error: str | None = None, form: CallF
         return render_template("queue/_workspace.html", screen=screen), status, {
             "X-Switchboard-Fragment": "1", "Cache-Control": "no-store"}
     return render_template("queue/index.html", screen=screen), status
+
+
+def _back(target: str | None) -> str:
+    """Where an "Add to queue" button returns: the page it was on (same site), else the queue."""
+    if not target and request.referrer and request.referrer.startswith(request.host_url):
+        target = "/" + request.referrer[len(request.host_url):]
+    return safe_next(target) if target else url_for("queue.index")
 
 
 @bp.get("")
@@ -163,7 +170,7 @@ def extend(item_id: int):
 def add():
     """Add a person, a main line with someone to ask for, or the people ticked in a list."""
     form = AddForm()
-    back = safe_next(form.next.data or request.args.get("next"))
+    back = _back(form.next.data)
     if not form.validate_on_submit():
         flash(actions.first_error(form), "error")
         return redirect(back, 303)

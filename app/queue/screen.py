@@ -29,7 +29,8 @@ from app.phones import format_national
 from app.queue.card import TargetCard, build_card, load_item
 from app.queue.order import ItemFacts, queue_listing
 from app.queue.quick_times import QuickTime, quick_follow_ups
-from app.queue.sessions import current_session, session_summary
+from app.queue.session_stats import session_summary
+from app.queue.sessions import current_session
 from app.telephony import settings
 from app.telephony.dialer import Dialer, build_dialer
 
