@@ -45,10 +45,18 @@ def logged_message(call: Call) -> str:
         f" with {names} {'person' if names == 1 else 'people'} linked." if names else ".")
 
 
+# Service fields whose messages ("This field is required.") need their name to make sense.
+FIELD_NAMES = {"reason": "Reason to skip", "until": "Snooze until", "ask_for": "Ask for",
+               "source": "Source", "saved_search_id": "Saved search"}
+
+
 def refusal(exc: Exception) -> str:
-    """A service's refusal as one sentence."""
+    """A service's refusal as one sentence, naming the field where the message does not."""
     if isinstance(exc, DomainError):
-        return " ".join(dict.fromkeys(exc.fields.values()))
+        return " ".join(dict.fromkeys(
+            f"{FIELD_NAMES[path]}: {text}" if path in FIELD_NAMES and not text.startswith(
+                FIELD_NAMES[path].split()[0]) else text
+            for path, text in exc.fields.items()))
     return str(exc) or "You may not change this item."
 
 

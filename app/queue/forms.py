@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, Length, Optional
 
+from app.choices import as_choices
 from app.dates import WindowedDateTimeField
 from app.validation import parse_id
 
@@ -53,7 +54,7 @@ class AddForm(FlaskForm):
 
 
 class BuildForm(FlaskForm):
-    source = SelectField("Source", choices=[(s, s) for s in BUILD_SOURCES])
+    source = SelectField("Source", choices=as_choices((s, s) for s in BUILD_SOURCES))
     company_id = StringField("Company", validators=[Optional()])
     saved_search_id = StringField("Saved search", validators=[Optional()])
 
