@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import url_for
 from sqlalchemy import func, select
 
-from app.calls.forms import CallForm, local_now_for_input
+from app.calls.forms import CallForm
 from app.calls.prefill import form_context, prefill
 from app.extensions import db
 from app.models import (
@@ -121,7 +121,9 @@ def bind_form(card: TargetCard, user: User, form: CallForm | None = None) -> Cal
     form.queue_item_id.data = str(item.id)
     # One draft per item: notes typed during a call survive a crash and come back for it.
     form.draft_key.data = f"queue:{item.id}"
-    form.started_at.data = local_now_for_input(user)
+    # Left blank, the call is stamped when saved: the dial comes after the target loads, and a
+    # minute-rounded time from now could fall before the calling block it belongs to began.
+    form.started_at.data = None
     return form
 
 

@@ -133,6 +133,12 @@
       // e.code: Option+S types "ß" on a Mac, but the key is still KeyS.
       if (e.code === "KeyS" && heldItem()) { e.preventDefault(); toggle("skip-panel"); return; }
       if (e.code === "KeyZ" && heldItem()) { e.preventDefault(); toggle("snooze-panel"); return; }
+      // The outcome sits above the notes: jump to it (arrows then pick) without tabbing back.
+      if (e.code === "KeyO" && form) {
+        var outcome = form.querySelector('input[name="outcome"]:checked') || form.querySelector('input[name="outcome"]');
+        if (outcome) { e.preventDefault(); outcome.focus(); }
+        return;
+      }
       var digit = /^Digit([1-9])$/.exec(e.code);
       if (digit && form) {
         var quick = form.querySelector('.quick-time[data-key="' + digit[1] + '"]');
