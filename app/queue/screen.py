@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.calls.forms import CallForm
 from app.calls.prefill import form_context, prefill
@@ -134,6 +135,7 @@ def done_this_block(user: User, session: CallingSession | None) -> list[QueueIte
     return list(db.session.scalars(
         select(QueueItem).where(QueueItem.user_id == user.id, QueueItem.session_id == session.id,
                                 QueueItem.status.in_([QueueStatus.DONE, QueueStatus.SKIPPED]))
+        .options(selectinload(QueueItem.person), selectinload(QueueItem.company))
         .order_by(QueueItem.updated_at.desc()).limit(100)))
 
 
