@@ -12,6 +12,7 @@ from app.models import (
     QueueReason,
     QueueStatus,
 )
+from app.queue import claims
 from app.queue import service as queue
 from tests import factories
 
@@ -245,6 +246,24 @@ def test_nothing_to_claim_when_a_teammate_holds_the_only_line(user, teammate, co
     queue.add_to_queue(user, company=company, ask_for="the CTO")
     assert queue.take_next(teammate, NOW) is not None
     assert queue.take_next(user, NOW + timedelta(minutes=2)) is None
+
+
+def test_a_claim_the_index_refuses_is_lost_quietly_and_the_transaction_goes_on(
+        user, teammate, company, db):
+    shared = _person(company)
+    queue.add_to_queue(teammate, person=shared)
+    mine, _ = queue.add_to_queue(user, person=shared)
+    queue.take_next(teammate, NOW)
+    # As if the teammate's claim landed between our read of the holders and our claim.
+    assert claims._claim(mine, user, NOW, expired_holder=None) is False
+    db.session.commit()
+    assert db.session.get(QueueItem, mine.id).status == QueueStatus.PENDING
+
+
+def test_the_current_item_is_the_one_held(user, company):
+    assert queue.current_item(user) is None
+    item, _ = queue.add_to_queue(user, person=_person(company))
+    assert queue.take_next(user, NOW) == queue.current_item(user) == item
 
 
 def test_an_expired_claim_is_taken_over(user, teammate, company):
