@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.calls.service import save_call
 from app.errors import DomainError, PermissionDenied
 from app.models import (
     Outcome,
@@ -372,3 +373,18 @@ def test_release_brings_back_a_skipped_item_unless_the_target_is_queued_again(us
     with pytest.raises(DomainError) as caught:
         queue.release_item(user, item)
     assert "already in your queue" in caught.value.fields["status"]
+
+
+# --- the call that works an item -------------------------------------------------------------
+
+def test_a_call_saved_with_the_item_id_as_form_text_marks_it_done_in_the_block(user, company,
+                                                                              db):
+    person = _person(company)
+    item, _ = queue.add_to_queue(user, person=person)
+    taken = queue.take_next(user)
+    call = save_call(user, {"company_id": str(company.id), "person_id": str(person.id),
+                            "outcome": "no_answer", "queue_item_id": str(item.id)})
+    item = db.session.get(QueueItem, item.id)
+    assert item.status == QueueStatus.DONE and item.call_id == call.id
+    assert item.session_id == taken.session_id is not None
+    assert queue.current_item(user) is None
