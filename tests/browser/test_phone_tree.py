@@ -89,7 +89,7 @@ def test_the_dialer_sends_the_steps_and_saves_the_keys_sent_as_the_path(page, us
     page.goto(f"/calls/new?person_id={person.id}&dial=1")
     tree = page.locator("#dial-tree")
     expect(tree.locator("li")).to_have_count(3)
-    send_first = tree.get_by_role("button", name="Send").first
+    send_first = tree.get_by_role("button", name="Send step 1")
     expect(send_first).to_be_disabled()  # no call yet
 
     page.get_by_role("button", name="Call from browser").click()
