@@ -258,3 +258,13 @@ def test_the_phone_tree_needs_a_token(client, company, method):
     response = getattr(client, method)(_url(company.id), json={"steps": []})
     assert response.status_code == 401
     assert steps_of(company) == []
+
+
+def test_the_documented_step_fields_are_exactly_the_accepted_ones(app):
+    from app.api import shapes
+    from app.api.openapi import openapi_document
+
+    schemas = openapi_document()["components"]["schemas"]
+    assert set(schemas["PhoneTreeStepInput"]["properties"]) == shapes.PHONE_TREE_STEP.writable
+    assert set(schemas["PhoneTreeStep"]["properties"]) == set(PATH[0])
+    assert set(schemas["PhoneTreeUpdate"]["properties"]) == shapes.PHONE_TREE.writable
