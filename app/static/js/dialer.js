@@ -17,7 +17,8 @@
   // Keys sent during the call with their time since it was answered, which can be saved as the
   // company's phone tree; and the phone-tree step "]" sends next.
   var sentKeys = [], answeredAt = null, nextStep = 0;
-  var steps = panel.querySelectorAll(".phone-tree-steps li");
+  // Read afresh each time: a page may swap the path shown inside the panel.
+  function steps() { return panel.querySelectorAll(".phone-tree-steps li"); }
 
   function setState(text, phase) {
     stateEl.textContent = text;
@@ -31,7 +32,7 @@
     if ($("dial-ext")) $("dial-ext").disabled = !inCall || !call;
     Array.prototype.forEach.call(panel.querySelectorAll("[data-digit]"), function (b) { b.disabled = !inCall || !call; });
     Array.prototype.forEach.call(panel.querySelectorAll("[data-send-step]"), function (b) {
-      b.disabled = !inCall || !call || stepDigits(steps[b.dataset.sendStep]) === null;
+      b.disabled = !inCall || !call || stepDigits(steps()[b.dataset.sendStep]) === null;
     });
   }
 
@@ -60,13 +61,13 @@
   }
 
   function sendStep(i) {
-    var step = steps[i];
+    var step = steps()[i];
     if (!step || !call) return;
     var digits = stepDigits(step), label = step.querySelector(".step-label");
     if (digits === null) log("Step " + (i + 1) + " needs the extension, and none is on file: dial it by hand.");
     else if (digits) { call.sendDigits(digits); record(step.dataset.digits); log("Sent step " + (i + 1) + ": " + digits); }
     else log("Step " + (i + 1) + " is yours to do: " + (label ? label.textContent : "wait"));
-    Array.prototype.forEach.call(steps, function (s) { s.removeAttribute("aria-current"); });
+    Array.prototype.forEach.call(steps(), function (s) { s.removeAttribute("aria-current"); });
     step.classList.add("sent");
     step.setAttribute("aria-current", "step");
     nextStep = i + 1;
@@ -168,7 +169,7 @@
         answeredAt = Date.now();  // a new call: its own keys, the path from its first step
         sentKeys = [];
         nextStep = 0;
-        Array.prototype.forEach.call(steps, function (st) { st.classList.remove("sent"); st.removeAttribute("aria-current"); });
+        Array.prototype.forEach.call(steps(), function (st) { st.classList.remove("sent"); st.removeAttribute("aria-current"); });
         setState("In call", "in-call");
         startTimer();
       });
@@ -264,8 +265,9 @@
   Array.prototype.forEach.call(panel.querySelectorAll("[data-digit]"), function (button) {
     button.addEventListener("click", function () { sendTones(button.dataset.digit); });
   });
-  Array.prototype.forEach.call(panel.querySelectorAll("[data-send-step]"), function (button) {
-    button.addEventListener("click", function () { sendStep(parseInt(button.dataset.sendStep, 10)); });
+  panel.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-send-step]");
+    if (button && !button.disabled) sendStep(parseInt(button.dataset.sendStep, 10));
   });
   if ($("dial-save-keys")) $("dial-save-keys").addEventListener("click", function () { saveKeys(false); });
   // Keypad from the keyboard, unless the sourcer is typing in a field; "]" sends the next step
@@ -277,8 +279,9 @@
     var altGr = e.getModifierState && e.getModifierState("AltGraph");
     if (e.key === "]" && (altGr || !(e.ctrlKey || e.altKey || e.metaKey))) {
       e.preventDefault();
-      if (nextStep < steps.length) sendStep(nextStep);
-      else log(steps.length ? "That was the last phone-tree step." : "No phone tree saved for this line.");
+      var count = steps().length;
+      if (nextStep < count) sendStep(nextStep);
+      else log(count ? "That was the last phone-tree step." : "No phone tree saved for this line.");
       return;
     }
     if (e.ctrlKey || e.altKey || e.metaKey) return;
