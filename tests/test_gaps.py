@@ -138,6 +138,7 @@ def test_thin_department_asks_its_one_person_for_the_team(app):
     _db.session.commit()
     gaps = {g.department: g for g in find_gaps(company) if g.kind == "department"}
     assert gaps["Sales"].person is None and gaps["Sales"].ask_for == "the Sales team"
+    assert "They asked not to be called: ask the switchboard." in gaps["Sales"].why
 
 
 def test_company_with_nobody_named_asks_the_switchboard_for_its_leaders(app):
@@ -199,3 +200,15 @@ def test_twelve_thousand_people_take_two_queries(app):
     assert len([g for g in gaps if g.kind == "box"]) == 24
     assert all(g.person is not None for g in gaps)
     assert len(statements) <= 2, statements
+
+
+def test_an_assistant_among_peers_is_asked_before_a_director(app):
+    company = factories.CompanyFactory()
+    cto = person(company, "Dana Ortiz", "CTO")
+    box(company, "Director of Security", cto)
+    person(company, "Aaron Patel", "Director of Platform", cto)
+    ruth = person(company, "Ruth Adeyemi", "Engineering Operations Coordinator", cto,
+                  direct_phone=None, extension="4402")
+    (gap,) = box_gaps(company)
+    assert gap.person.id == ruth.id
+    assert gap.why.endswith("Ruth Adeyemi sits beside it, under the same manager.")

@@ -88,10 +88,22 @@ def _first_name(person: ChartPerson) -> str:
     return (person.full_name or "").split()[0] if person.full_name else "them"
 
 
+def is_assistant(person: ChartPerson) -> bool:
+    """A gatekeeper, or a title that keeps someone's calendar (assistant, EA, coordinator)."""
+    return person.role == PersonRole.GATEKEEPER or bool(ASSISTANT.search(person.title or ""))
+
+
 def _rank(person: ChartPerson) -> tuple:
-    """Within one kind of suggestion: a direct line before an extension, keen people first."""
-    return (person.status == PersonStatus.NOT_INTERESTED,
+    """Within one kind of suggestion: assistants (answering calls is their job), then a direct
+    line before an extension; someone not interested in a move comes last."""
+    return (person.status == PersonStatus.NOT_INTERESTED, not is_assistant(person),
             not (person.direct_phone or person.mobile_phone), person.full_name or "", person.id)
+
+
+def _cannot_call(person: ChartPerson) -> str:
+    if person.status == PersonStatus.DO_NOT_CALL:
+        return "They asked not to be called"
+    return "No number on file for them"
 
 
 class _Planner:
@@ -152,8 +164,7 @@ class _Planner:
                  if manager else "top of the chart")
         lead = f"Empty box: {title} ({where})."
         reports = [p for p in self.under[box.id] if not p.placeholder]
-        assistants = [p for p in reports
-                      if p.role == PersonRole.GATEKEEPER or ASSISTANT.search(p.title or "")]
+        assistants = [p for p in reports if is_assistant(p)]
         peers = ([p for p in self.under[box.reports_to_id]
                   if not p.placeholder and p.id != box.id] if box.reports_to_id else [])
         ask = f"the {title}'s name"
@@ -211,9 +222,10 @@ class _Planner:
                                  f"Ask {_first_name(who)} who else is on the {dept} team",
                                  kind="department", department=dept))
             else:
-                out.append(_Plan(None, f"the {dept} team", f"{lead} They cannot be called: "
-                                 "ask the switchboard.", f"Ask the switchboard for {dept} and "
-                                 "note who answers", kind="department", department=dept))
+                out.append(_Plan(None, f"the {dept} team",
+                                 f"{lead} {_cannot_call(only)}: ask the switchboard.",
+                                 f"Ask the switchboard for {dept} and note who answers",
+                                 kind="department", department=dept))
         return out
 
     def _nobody_named(self) -> _Plan:
