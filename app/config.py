@@ -71,3 +71,5 @@ class Config:
     )
     TWILIO_MACHINE_DETECTION = _bool("TWILIO_MACHINE_DETECTION")
     CALLING_HOURS = os.environ.get("CALLING_HOURS", "8-21")  # local hours at the called company
+    # How long taking a queue item holds its person or main line against teammates' queues.
+    QUEUE_CLAIM_MINUTES = _number("QUEUE_CLAIM_MINUTES", "10")

@@ -44,6 +44,7 @@ CALL_WRITABLE = frozenset(
         "people",
         "new_company",
         "new_gatekeeper",
+        "queue_item_id",
     }
 )
 CALL_DATETIMES = ("started_at", "follow_up_at")
@@ -93,3 +94,9 @@ TOUCHPOINT = Shape(
     _read_only(TOUCHPOINT_FIELDS, TOUCHPOINT_WRITABLE),
     schema="TouchpointCreate",
 )
+
+QUEUE_ADD = Shape(frozenset({"person_id", "company_id", "ask_for", "next_step"}),
+                  schema="QueueAdd")
+QUEUE_BUILD = Shape(frozenset({"source", "company_id", "saved_search_id"}), schema="QueueBuild")
+QUEUE_SKIP = Shape(frozenset({"reason"}), schema="QueueSkip")
+QUEUE_SNOOZE = Shape(frozenset({"until"}), schema="QueueSnooze")
