@@ -3,7 +3,7 @@
 from sqlalchemy import event, insert
 
 from app.extensions import db as _db
-from app.models import Person, PersonRole, PersonStatus, now_utc
+from app.models import Outcome, Person, PersonRole, PersonStatus, now_utc
 from app.models.person import person_name_key
 from app.queue.gaps import find_gaps
 from tests import factories
@@ -138,15 +138,16 @@ def test_thin_department_asks_its_one_person_for_the_team(app):
     _db.session.commit()
     gaps = {g.department: g for g in find_gaps(company) if g.kind == "department"}
     assert gaps["Sales"].person is None and gaps["Sales"].ask_for == "the Sales team"
+    assert "They asked not to be called: ask the switchboard." in gaps["Sales"].why
 
 
 def test_company_with_nobody_named_asks_the_switchboard_for_its_leaders(app):
     company = factories.CompanyFactory(name="Quiet Co")
     box(company, "CTO")
     gaps = find_gaps(company)
-    assert [g.kind for g in gaps] == ["company", "box"]
-    assert gaps[0].person is None and gaps[0].why == "Nobody at Quiet Co is named yet."
-    assert gaps[1].ask_for == "the CTO" and gaps[1].why.startswith("Empty box: CTO (top of")
+    assert [g.kind for g in gaps] == ["box", "company"]
+    assert gaps[1].person is None and gaps[1].why == "Nobody at Quiet Co is named yet."
+    assert gaps[0].ask_for == "the CTO" and gaps[0].why.startswith("Empty box: CTO (top of")
 
 
 def test_box_under_a_manager_who_left_hangs_under_the_next_one_up(app):
@@ -171,7 +172,7 @@ def test_a_reporting_loop_does_not_hang_the_search(app):
     assert gap.box.id == vp.id and gap.person is not None
 
 
-def test_twelve_thousand_people_take_two_queries(app):
+def test_twelve_thousand_people_take_three_queries(app):
     company = factories.CompanyFactory()
     ceo = person(company, "Robin Chief", "CEO")
     rows, now = [], now_utc()
@@ -198,4 +199,41 @@ def test_twelve_thousand_people_take_two_queries(app):
         event.remove(_db.engine, "before_cursor_execute", record)
     assert len([g for g in gaps if g.kind == "box"]) == 24
     assert all(g.person is not None for g in gaps)
-    assert len(statements) <= 2, statements
+    # The people as plain values, their numbers against the call log, the suggested rows.
+    assert len(statements) == 3, statements
+
+
+def test_an_assistant_among_peers_is_asked_before_a_director(app):
+    company = factories.CompanyFactory()
+    cto = person(company, "Dana Ortiz", "CTO")
+    box(company, "Director of Security", cto)
+    person(company, "Aaron Patel", "Director of Platform", cto)
+    ruth = person(company, "Ruth Adeyemi", "Engineering Operations Coordinator", cto,
+                  direct_phone=None, extension="4402")
+    (gap,) = box_gaps(company)
+    assert gap.person.id == ruth.id
+    assert gap.why.endswith("Ruth Adeyemi sits beside it, under the same manager.")
+
+
+def test_a_suggestion_whose_numbers_proved_dead_gives_way_to_the_next(app):
+    company = factories.CompanyFactory()
+    p = chart(company)
+    p["ava"].role, p["ava"].title = PersonRole.OTHER, "Engineer"
+    p["ava"].extension = None
+    _db.session.commit()
+    assert box_gaps(company)[0].person is p["sam"]
+    factories.CallFactory(company=company, person=p["sam"], to_number=p["sam"].direct_phone,
+                          outcome=Outcome.BAD_NUMBER)
+    p["pat"].direct_phone = "+12125550177"
+    _db.session.commit()
+    # Sam's and Dana's lines are the same dead number here: Pat, the peer, is next.
+    (gap,) = box_gaps(company)
+    assert gap.person is p["pat"]
+
+
+def test_a_dead_main_line_asks_nobody_through_it(app):
+    company = factories.CompanyFactory()
+    box(company, "CTO")
+    factories.CallFactory(company=company, to_number=company.main_phone,
+                          outcome=Outcome.WRONG_NUMBER)
+    assert find_gaps(company) == []

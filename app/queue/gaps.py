@@ -1,9 +1,10 @@
 """Org-chart gaps: empty boxes and thinly covered departments, each with who to ask.
 
 The company's people are read in one query of plain values (the org chart's loading) and the
-tree is walked in Python; the few people a gap names are then loaded as rows in a second query.
+tree is walked in Python; one more query checks the suggested people's numbers against the call
+log (app.queue.targets.bad_numbers), and a third loads the few people the gaps name as rows.
 Only callable people are suggested (see `is_callable`); a gap nobody callable can answer goes
-through the main line, and is left out when the company has no main line to call.
+through the main line, and is left out when the company has no usable main line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from app.companies.orgchart import ChartPerson, load_chart_people
 from app.extensions import db
 from app.models import Company, Person, PersonRole, PersonStatus
+from app.queue.targets import bad_numbers, company_refusal
 
 # Titles of people who keep someone's calendar: they know the name of whoever they support.
 ASSISTANT = re.compile(
@@ -50,30 +52,50 @@ class _Plan:
     department: str | None = None
 
 
-def is_callable(person: ChartPerson, company: Company) -> bool:
-    """May the queue suggest calling this person: named, still there, not do-not-call, a number.
-
-    An extension counts only when the company has a main line to dial it through.
-    """
-    if company.off_limits or person.placeholder or not person.full_name:
+def is_callable(person: ChartPerson, company: Company, bad: set[str] | frozenset = frozenset()
+                ) -> bool:
+    """May a gap suggest calling this person: the queue's rules (app.queue.targets: not
+    off limits, do-not-call, gone or an empty box), and a way to reach them that is not `bad`:
+    their own number, or an extension through a main line."""
+    if company_refusal(company) or person.placeholder or not person.full_name:
         return False
     if person.left_at is not None or person.status == PersonStatus.DO_NOT_CALL:
         return False
-    return bool(person.direct_phone or person.mobile_phone
-                or (person.extension and company.main_phone))
+    own = [n for n in (person.direct_phone, person.mobile_phone) if n and n not in bad]
+    return bool(own or (person.extension and company.main_phone
+                        and company.main_phone not in bad))
+
+
+def _numbers(person: ChartPerson, company: Company) -> set[str]:
+    return {n for n in (person.direct_phone, person.mobile_phone, company.main_phone) if n}
 
 
 def find_gaps(company: Company) -> list[Gap]:
     """Every gap at the company with who to ask, most useful first.
 
-    Order: "nobody named yet" first, then empty boxes from the top of the chart down, then thin
-    departments by name. An off-limits company has no gaps: nobody there may be called.
+    Order: empty boxes from the top of the chart down, then thin departments by name, then
+    "nobody named yet". An off-limits company has no gaps: nobody there may be called.
     """
     if company.off_limits:
         return []
     everyone = load_chart_people(company.id)
-    plans = _Planner(company, [p for p in everyone if p.left_at is None], everyone).plans()
-    if not company.main_phone:  # nothing to dial for a main-line gap
+    planner = _Planner(company, [p for p in everyone if p.left_at is None], everyone)
+    plans, checked = planner.plans(), set()
+    # A suggestion whose numbers the call log shows are dead gives way to the next best (whose
+    # numbers are checked in turn, a few rounds at most: a dead number is rare).
+    for _ in range(3):
+        suggested = {p.person_id for p in plans if p.person_id is not None}
+        unchecked = {n for pid in suggested for n in _numbers(planner.live[pid], company)}
+        unchecked |= {company.main_phone} if company.main_phone else set()
+        unchecked -= checked
+        if not unchecked:
+            break
+        checked |= unchecked
+        planner.bad |= bad_numbers(unchecked)
+        if all(is_callable(planner.live[pid], company, planner.bad) for pid in suggested):
+            break
+        plans = planner.plans()
+    if not company.main_phone or company.main_phone in planner.bad:  # no line to ask through
         plans = [p for p in plans if p.person_id is not None]
     ids = {i for p in plans for i in (p.person_id, p.box_id) if i is not None}
     rows = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))} \
@@ -88,10 +110,22 @@ def _first_name(person: ChartPerson) -> str:
     return (person.full_name or "").split()[0] if person.full_name else "them"
 
 
+def is_assistant(person: ChartPerson) -> bool:
+    """A gatekeeper, or a title that keeps someone's calendar (assistant, EA, coordinator)."""
+    return person.role == PersonRole.GATEKEEPER or bool(ASSISTANT.search(person.title or ""))
+
+
 def _rank(person: ChartPerson) -> tuple:
-    """Within one kind of suggestion: a direct line before an extension, keen people first."""
-    return (person.status == PersonStatus.NOT_INTERESTED,
+    """Within one kind of suggestion: assistants (answering calls is their job), then a direct
+    line before an extension; someone not interested in a move comes last."""
+    return (person.status == PersonStatus.NOT_INTERESTED, not is_assistant(person),
             not (person.direct_phone or person.mobile_phone), person.full_name or "", person.id)
+
+
+def _cannot_call(person: ChartPerson) -> str:
+    if person.status == PersonStatus.DO_NOT_CALL:
+        return "They asked not to be called"
+    return "No number on file for them"
 
 
 class _Planner:
@@ -106,16 +140,16 @@ class _Planner:
         for person in live:
             self.under[person.reports_to_id].append(person)
         self._depths: dict[int, int] = {}
+        self.bad: set[str] = set()  # numbers the call log shows are dead
 
     def plans(self) -> list[_Plan]:
         named = [p for p in self.live.values() if not p.placeholder]
-        out: list[_Plan] = []
-        if not named:
-            out.append(self._nobody_named())
         boxes = sorted((p for p in self.live.values() if p.placeholder),
                        key=lambda b: (self.depth(b), b.title or "", b.id))
-        out.extend(self._box(box) for box in boxes)
+        out = [self._box(box) for box in boxes]
         out.extend(self._departments(named, out))
+        if not named:  # after any box: "the CTO" is a sharper question than "the leaders"
+            out.append(self._nobody_named())
         return out
 
     def manager(self, person: ChartPerson) -> ChartPerson | None:
@@ -143,7 +177,7 @@ class _Planner:
         return self._depths[person.id]
 
     def callable(self, people) -> list[ChartPerson]:
-        return sorted((p for p in people if is_callable(p, self.company)), key=_rank)
+        return sorted((p for p in people if is_callable(p, self.company, self.bad)), key=_rank)
 
     def _box(self, box: ChartPerson) -> _Plan:
         title = box.title or "unnamed position"
@@ -152,8 +186,7 @@ class _Planner:
                  if manager else "top of the chart")
         lead = f"Empty box: {title} ({where})."
         reports = [p for p in self.under[box.id] if not p.placeholder]
-        assistants = [p for p in reports
-                      if p.role == PersonRole.GATEKEEPER or ASSISTANT.search(p.title or "")]
+        assistants = [p for p in reports if is_assistant(p)]
         peers = ([p for p in self.under[box.reports_to_id]
                   if not p.placeholder and p.id != box.id] if box.reports_to_id else [])
         ask = f"the {title}'s name"
@@ -201,7 +234,7 @@ class _Planner:
                 continue
             only = groups[key][0]
             dept = only.department.strip()
-            who = only if is_callable(only, self.company) else None
+            who = only if is_callable(only, self.company, self.bad) else None
             if (who.id if who else None) in box_targets[key]:
                 continue
             lead = f"Thin department: {only.display_name} is the only name in {dept}."
@@ -211,9 +244,10 @@ class _Planner:
                                  f"Ask {_first_name(who)} who else is on the {dept} team",
                                  kind="department", department=dept))
             else:
-                out.append(_Plan(None, f"the {dept} team", f"{lead} They cannot be called: "
-                                 "ask the switchboard.", f"Ask the switchboard for {dept} and "
-                                 "note who answers", kind="department", department=dept))
+                out.append(_Plan(None, f"the {dept} team",
+                                 f"{lead} {_cannot_call(only)}: ask the switchboard.",
+                                 f"Ask the switchboard for {dept} and note who answers",
+                                 kind="department", department=dept))
         return out
 
     def _nobody_named(self) -> _Plan:
