@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, CallingSession, Company, Person, QueueItem, User
+from app.queue.claims import current_item
 from app.queue.forms import MAX_BULK, AddForm, BuildForm
 from app.queue.quick_times import quick_follow_ups
 from app.queue.service import add_to_queue, build_queue, release_item, snooze_item
@@ -158,11 +159,9 @@ def build(user: User, form: BuildForm) -> tuple[str, str]:
 
 def end_block(user: User, now: datetime) -> CallingSession | None:
     """End the running block; the target held goes back to the queue for teammates."""
-    from app.queue.screen import held_item_id
-
-    held = held_item_id(user)
+    held = current_item(user)
     if held is not None:
-        release_item(user, db.session.get(QueueItem, held))
+        release_item(user, held)
     if current_session(user, now) is None:
         return None
     return end_session(user, now)

@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.phones import format_national
 from app.queue.card import TargetCard, build_card, load_item
+from app.queue.claims import current_item
 from app.queue.order import ItemFacts, queue_listing
 from app.queue.quick_times import QuickTime, quick_follow_ups
 from app.queue.session_stats import session_summary
@@ -91,15 +92,6 @@ class Screen:
             return 0
         end = self.session.ended_at or self.session.last_activity_at
         return max(0, int((end - self.session.started_at).total_seconds() // 60))
-
-
-def held_item_id(user: User) -> int | None:
-    """The item this user holds (the latest claimed), if any."""
-    return db.session.scalar(
-        select(QueueItem.id).where(QueueItem.user_id == user.id,
-                                   QueueItem.status == QueueStatus.CLAIMED,
-                                   QueueItem.claimed_by_id == user.id)
-        .order_by(QueueItem.claimed_at.desc(), QueueItem.id.desc()).limit(1))
 
 
 def bind_form(card: TargetCard, user: User, form: CallForm | None = None) -> CallForm:
@@ -171,8 +163,9 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
     screen.calling = settings.browser_calling_enabled() or settings.bridge_calling_enabled()
     if settings.browser_calling_enabled():
         screen.sdk_url = url_for("static", filename=settings.VOICE_SDK_STATIC_PATH)
-    shown = item.id if item is not None else held_item_id(user)
-    item = load_item(shown, user) if shown is not None else None
+    if item is None:
+        item = current_item(user)
+    item = load_item(item.id, user) if item is not None else None
     if item is not None:
         card = build_card(item, now)
         screen.target = card
