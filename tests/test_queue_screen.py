@@ -231,6 +231,25 @@ def test_snooze_for_an_hour_or_until_a_typed_time(logged_in, db, queued, user):
     assert fresh(db, second).status == QueueStatus.CLAIMED  # more than 90 days: refused
 
 
+def test_snooze_until_the_next_working_day_uses_the_company_s_morning(logged_in, db, queued,
+                                                                     user, acme):
+    from app.queue.quick_times import quick_follow_ups
+
+    first = held(logged_in.post("/queue/next", headers=SCREEN).get_data(as_text=True))
+    expected = quick_follow_ups(acme["company"], user, datetime.now(UTC))[0].at
+    logged_in.post(f"/queue/{first}/snooze", headers=SCREEN, data={"when": "tomorrow"})
+    assert fresh(db, first).snoozed_until == expected
+
+
+def test_the_bound_form_offers_the_quick_follow_up_times(logged_in, queued, user, acme):
+    from app.queue.quick_times import quick_follow_ups
+
+    page = logged_in.post("/queue/next", headers=SCREEN).get_data(as_text=True)
+    choices = quick_follow_ups(acme["company"], user, datetime.now(UTC))
+    buttons = re.findall(r'class="quick-time" data-value="([^"]+)" data-key="(\d)"', page)
+    assert buttons == [(q.user_local, q.key) for q in choices]
+
+
 def test_put_back_leaves_nothing_held(logged_in, db, queued):
     first = held(logged_in.post("/queue/next", headers=SCREEN).get_data(as_text=True))
     page = logged_in.post(f"/queue/{first}/release", headers=SCREEN).get_data(as_text=True)

@@ -16,8 +16,8 @@ SKIP_REASONS = [
     ("4", "A teammate is working this company"),
 ]
 # The snooze choices (keys 1-3 in that order): the value sent, the label.
-SNOOZE_CHOICES = [("1h", "An hour"), ("tomorrow", "Tomorrow 9:00"),
-                  ("next_week", "Next week (Monday 9:00)")]
+SNOOZE_CHOICES = [("1h", "An hour"), ("tomorrow", "Next working day, 9:00"),
+                  ("next_week", "Next Monday, 9:00")]
 BUILD_SOURCES = ("follow_ups", "gaps", "saved_search")
 MAX_BULK = 200  # people added at once from search results
 

@@ -57,6 +57,11 @@ def test_a_block_of_five_is_worked_with_the_keyboard_alone(page, user, block, db
         seen.append(title)
         expect(page.locator("#announce")).to_contain_text(f"Now calling {title}")
         page.keyboard.type(f"Reception put me through to {title}'s team.")
+        if n == 0:  # a quick follow-up time by key fills "Follow up on"
+            page.keyboard.press("Alt+1")
+            expect(page.locator("#follow_up_at")).to_have_value(
+                page.locator('.quick-time[data-key="1"]').get_attribute("data-value"))
+            expect(page.locator("#notes")).to_be_focused()
         page.keyboard.press("Alt+o")  # to the outcome; the arrow picks "Gatekeeper"
         expect(page.locator('input[name="outcome"]').first).to_be_focused()
         page.keyboard.press("ArrowRight")
@@ -85,6 +90,8 @@ def test_a_block_of_five_is_worked_with_the_keyboard_alone(page, user, block, db
         target = item.person.full_name
         assert call.person_id == item.person_id and call.outcome == Outcome.GATEKEEPER
         assert call.notes == f"Reception put me through to {target}'s team."
+        # Only the first target's call got the Alt+1 follow-up.
+        assert (call.follow_up_at is not None) == (target == seen[0])
         assert len(names) == 2 and target in names
         (found,) = names - {target}
         assert re.fullmatch(r"Nina Name \d", found)
