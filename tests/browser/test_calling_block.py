@@ -170,3 +170,42 @@ def test_the_screen_fits_a_phone_and_a_desktop(new_page, user, block):
             assert card["y"] + card["height"] <= form["y"]
         else:  # side by side
             assert card["x"] + card["width"] <= form["x"]
+
+
+def test_the_dialer_follows_each_new_target(page, user, block, db, app):
+    """With browser calling on, each swapped-in dialer dials its own target, once."""
+    from tests.browser.test_dialer import FAKE_SDK, SID, TOKEN, wait_until
+
+    app.config.update(
+        TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN=TOKEN, TWILIO_API_KEY_SID="SK" + "4" * 32,
+        TWILIO_API_KEY_SECRET="s" * 32, TWILIO_TWIML_APP_SID="AP" + "5" * 32,
+        TWILIO_CALLER_ID="+14155550100", PUBLIC_BASE_URL="https://switchboard.example.com")
+    page.route(re.compile(r".*/static/vendor/twilio-voice-sdk-[^/]+/twilio\.min\.js$"),
+               lambda route: route.fulfill(body=FAKE_SDK, content_type="text/javascript"))
+    sign_in(page)
+    page.goto("/queue")
+    numbers = []
+    for n in range(2):
+        before = loaded(page)
+        if n == 0:
+            page.locator("body").press("n")
+        else:
+            page.keyboard.press("Control+Enter")
+        wait_for_swap(page, before)
+        dialer = page.locator("#dialer")
+        expect(dialer).to_have_attribute("data-phase", "ready")  # the new panel is wired
+        numbers.append(dialer.get_attribute("data-number"))
+        page.get_by_role("button", name="Call from browser").click()
+        wait_until(page, f"window.__sb.connects.length === {n + 1}")
+        assert page.evaluate(f"window.__sb.connects[{n}].To") == numbers[n]
+        page.evaluate("window.__sb.call.emit('accept', window.__sb.call)")
+        expect(page.locator("#dial-state")).to_have_text("In call")
+        page.locator("#dial-hangup").focus()
+        page.keyboard.press("5")  # one tone from the keypad listener of this panel only
+        assert page.evaluate("window.__sb.digits") == "5" * (n + 1)
+        page.locator("#dial-hangup").click()
+        expect(page.locator("#dial-state")).to_have_text("Ended")
+        expect(page.locator("#notes")).to_be_focused()
+        page.keyboard.press("Alt+o")
+        page.keyboard.press("ArrowRight")
+    assert numbers[0] != numbers[1]
