@@ -66,6 +66,8 @@
       window.SwitchboardDrafts.clear(posted);  // saved: the draft has done its job
     }
     workspace.innerHTML = html;
+    // Messages from the page's last load (e.g. "Added 12 from due follow-ups") are old news now.
+    Array.prototype.forEach.call(document.querySelectorAll("main > .flash"), function (f) { f.remove(); });
     settle(status);
   }
 
