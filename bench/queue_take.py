@@ -8,7 +8,8 @@ days, then times, N runs each after warm-up:
 - `queue_listing` (GET /api/v1/queue's work),
 - "log and next": `save_call` with `queue_item_id` (marks the item done) then `take_next`,
 and prints median / p95 with the number of SQL statements and their time per run. Target:
-take next and log-and-next p95 < 100 ms. Queue rows it writes stay (rerun empties them).
+take next and log-and-next p95 < 100 ms. What it writes stays: queue rows (a rerun empties
+them), the calls it logs and the follow-ups those close (so each run queues a few fewer).
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_teamyear \\
         .venv/bin/python bench/queue_take.py --runs 30

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.extensions import db
-from app.models import QueueItem, QueueStatus, User
+from app.models import Person, QueueItem, QueueStatus, User
 from app.queue.service import add_to_queue, take_next
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
@@ -35,8 +35,13 @@ WAITING = text(
 )
 
 
-def _race(app, user_ids: list[int]) -> list:
-    """take_next for each user id (repeats allowed), all released at the same moment."""
+def _take(user_id: int):
+    item = take_next(db.session.get(User, user_id))
+    return (item.id, item.user_id, item.line_key) if item else None
+
+
+def _race(app, user_ids: list[int], work=_take) -> list:
+    """work(user id) for each user id (repeats allowed), all released at the same moment."""
     results: list = [None] * len(user_ids)
     barrier = threading.Barrier(len(user_ids))
 
@@ -44,8 +49,7 @@ def _race(app, user_ids: list[int]) -> list:
         with app.app_context():
             barrier.wait()
             try:
-                item = take_next(db.session.get(User, user_ids[i]))
-                results[i] = (item.id, item.user_id, item.line_key) if item else None
+                results[i] = work(user_ids[i])
             except Exception as exc:  # noqa: BLE001  (asserted on by the test)
                 results[i] = exc
                 db.session.rollback()
@@ -117,3 +121,18 @@ def test_one_recruiter_pressing_next_four_times_at_once_holds_one_item(app, db):
     held = db.session.scalar(select(func.count(QueueItem.id)).where(
         QueueItem.user_id == user.id, QueueItem.status == QueueStatus.CLAIMED))
     assert held == 1
+
+
+def test_simultaneous_adds_of_one_target_make_one_item(app, db):
+    user = factories.UserFactory()
+    person_id = factories.PersonFactory(direct_phone="+12125550199").id
+
+    def add(user_id: int):
+        item, created = add_to_queue(db.session.get(User, user_id),
+                                     person=db.session.get(Person, person_id))
+        return item.id, created
+
+    results = _race(app, [user.id] * 4, add)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len({item_id for item_id, _ in results}) == 1
+    assert [created for _, created in results].count(True) == 1

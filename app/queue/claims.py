@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import DomainError, PermissionDenied
 from app.extensions import db
 from app.models import QueueItem, QueueStatus, User, now_utc
-from app.queue.order import is_live, item_facts, line_holders, load_items, ordered
+from app.queue.order import is_live, line_holders, ordered_rows, pending_rows
 from app.queue.sessions import touch_session
 from app.queue.targets import check_target
 
@@ -105,14 +105,16 @@ def take_next(user: User, now: datetime | None = None) -> QueueItem | None:
     lock_queue(user)
     _release_own_claims(user, now)
     wake_snoozed(user, now)
-    db.session.expire_all()  # the bulk updates above bypassed the loaded objects
-    items = load_items(user, [QueueStatus.PENDING])
-    holders = line_holders(i.line_key for i in items)
-    facts = item_facts(items, user, now, holders)
-    for item in ordered(items, facts):
-        holder = holders.get(item.line_key)
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, QueueItem):
+            db.session.expire(obj)  # the bulk updates above bypassed the loaded items
+    rows = ordered_rows(pending_rows(user), now)
+    holders = line_holders(row.line_key for row in rows)
+    for row in rows:
+        holder = holders.get(row.line_key)
         if holder is not None and holder.user_id != user.id and is_live(holder, now):
             continue  # a teammate is on this line; their claim says who
+        item = db.session.get(QueueItem, row.id)
         reach = check_target(item.company, item.person)
         if not reach.callable:
             item.status, item.skip_reason = QueueStatus.SKIPPED, (reach.refusal or "")[:300]

@@ -3,7 +3,8 @@
 Order: inside the company's calling hours now first, then reason priority (a due follow-up
 first), then the longest since the last attempt (never called first), then age. A queue is
 hundreds of items, not millions, so the order is computed in Python, over rows read in a fixed
-number of queries (no query per item).
+number of queries (no query per item). Taking next orders plain rows (`pending_rows`), not
+loaded items: building hundreds of ORM objects would cost more than the queries.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import OPEN_STATUSES, Call, QueueItem, QueueStatus, User
+from app.models import OPEN_STATUSES, Call, Company, QueueItem, QueueReason, QueueStatus, User
 from app.queue.targets import (
     bad_numbers,
     dial_number,
@@ -25,6 +26,8 @@ from app.queue.targets import (
     quick_refusal,
     within_calling_hours,
 )
+from app.telephony.settings import calling_hours
+from app.timezones import to_local
 
 # At most this many items in one listing (open ones first); `total` still counts them all.
 LIST_LIMIT = 500
@@ -52,15 +55,26 @@ class Holder:
     until: datetime | None
 
 
-def load_items(user: User, statuses: Iterable[QueueStatus], limit: int | None = None,
-               ids: Iterable[int] | None = None) -> list[QueueItem]:
+@dataclass
+class Row:
+    """The columns of a pending item that its place in the queue depends on."""
+
+    id: int
+    reason: QueueReason
+    created_at: datetime
+    line_key: str
+    person_id: int | None
+    company_id: int
+    timezone: str | None
+
+
+def load_items(user: User, statuses: Iterable[QueueStatus], limit: int | None = None
+               ) -> list[QueueItem]:
     """The user's items in these statuses, with company, person and claimer loaded."""
     query = (select(QueueItem)
              .where(QueueItem.user_id == user.id, QueueItem.status.in_(list(statuses)))
              .options(selectinload(QueueItem.company), selectinload(QueueItem.person),
                       selectinload(QueueItem.claimed_by)))
-    if ids is not None:
-        query = query.where(QueueItem.id.in_(list(ids)))
     # Open items are all read (they are ordered in Python); closed ones newest first.
     open_first = case((QueueItem.status.in_(OPEN_STATUSES), 0), else_=1)
     query = query.order_by(open_first, QueueItem.updated_at.desc(), QueueItem.id.desc())
@@ -69,10 +83,18 @@ def load_items(user: User, statuses: Iterable[QueueStatus], limit: int | None = 
     return list(db.session.scalars(query))
 
 
-def last_attempts(items: list[QueueItem]) -> dict[str, datetime]:
+def pending_rows(user: User) -> list[Row]:
+    """The user's pending items as plain rows (one query, no ORM objects)."""
+    query = (select(QueueItem.id, QueueItem.reason, QueueItem.created_at, QueueItem.line_key,
+                    QueueItem.person_id, QueueItem.company_id, Company.timezone)
+             .join(Company, Company.id == QueueItem.company_id)
+             .where(QueueItem.user_id == user.id, QueueItem.status == QueueStatus.PENDING))
+    return [Row(*row) for row in db.session.execute(query)]
+
+
+def last_attempts(person_ids: Iterable[int], company_ids: Iterable[int]) -> dict[str, datetime]:
     """line_key -> the latest call to it: to the person, or to the company with no person."""
-    person_ids = {i.person_id for i in items if i.person_id is not None}
-    company_ids = {i.company_id for i in items if i.person_id is None}
+    person_ids, company_ids = sorted(set(person_ids)), sorted(set(company_ids))
     found: dict[str, datetime] = {}
     if person_ids:
         rows = db.session.execute(select(Call.person_id, func.max(Call.started_at))
@@ -88,8 +110,8 @@ def last_attempts(items: list[QueueItem]) -> dict[str, datetime]:
     return found
 
 
-def _aware(value: datetime) -> datetime:
-    # max() over the column skips the UTC type's conversion: SQLite hands back naive text.
+def _aware(value: datetime | str) -> datetime:
+    # max() may come back without the column type's conversion: SQLite hands back naive text.
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -113,11 +135,16 @@ def is_live(holder: Holder, now: datetime) -> bool:
     return holder.until is not None and holder.until > now
 
 
+def _attempts_of(items) -> dict[str, datetime]:
+    return last_attempts((i.person_id for i in items if i.person_id is not None),
+                         (i.company_id for i in items if i.person_id is None))
+
+
 def item_facts(items: list[QueueItem], user: User, now: datetime,
                holders: dict[str, Holder] | None = None) -> dict[int, ItemFacts]:
     """Facts per item id: dial number, local time, calling hours, last attempt, line holder."""
     bad = bad_numbers(n for i in items for n in numbers_of(i.company, i.person))
-    attempts = last_attempts(items)
+    attempts = _attempts_of(items)
     if holders is None:
         holders = line_holders(i.line_key for i in items)
     facts: dict[int, ItemFacts] = {}
@@ -136,17 +163,32 @@ def item_facts(items: list[QueueItem], user: User, now: datetime,
     return facts
 
 
-def sort_key(item: QueueItem, fact: ItemFacts) -> tuple:
+def sort_key(reason: QueueReason, within_hours: bool, last_attempt: datetime | None,
+             created_at: datetime, ident: int) -> tuple:
     """Inside calling hours first, then priority, then longest since the last attempt."""
-    return (not fact.within_hours, item.reason.priority, fact.last_attempt or NEVER,
-            item.created_at, item.id)
+    return (not within_hours, reason.priority, last_attempt or NEVER, created_at, ident)
 
 
 def ordered(items: list[QueueItem], facts: dict[int, ItemFacts]) -> list[QueueItem]:
     """Open items in queue order, then the closed ones as loaded (newest first)."""
     open_items = [i for i in items if i.status in OPEN_STATUSES]
     closed = [i for i in items if i.status not in OPEN_STATUSES]
-    return sorted(open_items, key=lambda i: sort_key(i, facts[i.id])) + closed
+    return sorted(open_items, key=lambda i: sort_key(
+        i.reason, facts[i.id].within_hours, facts[i.id].last_attempt, i.created_at, i.id)
+    ) + closed
+
+
+def ordered_rows(rows: list[Row], now: datetime) -> list[Row]:
+    """Pending rows in the order take_next tries them."""
+    attempts = _attempts_of(rows)
+    start, end = calling_hours()
+    inside: dict[str | None, bool] = {}  # per time zone: one conversion each
+    for row in rows:
+        if row.timezone not in inside:
+            inside[row.timezone] = not row.timezone or start <= to_local(
+                now, row.timezone).hour < end
+    return sorted(rows, key=lambda r: sort_key(r.reason, inside[r.timezone],
+                                               attempts.get(r.line_key), r.created_at, r.id))
 
 
 def queue_listing(user: User, statuses: Iterable[QueueStatus], now: datetime | None = None

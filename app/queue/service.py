@@ -39,7 +39,6 @@ from app.queue.targets import check_target, item_key
 from app.validation import FieldErrors, clean_text, get_by_id
 
 MAX_SNOOZE = timedelta(days=90)
-SKIP_REASON_MAX = 300
 
 
 def add_to_queue(user: User, *, person: Person | None = None, company: Company | None = None,
@@ -136,7 +135,7 @@ def check_call_item(author: User, value: Any, company: Company | None,
         return None
     item = get_by_id(QueueItem, value)
     if item is None or item.user_id != author.id:
-        errors.add("queue_item_id", f"No item with id {value} in your queue.")
+        errors.add("queue_item_id", f"No item with id {str(value)[:20]} in your queue.")
         return None
     if item.status not in OPEN_STATUSES:
         errors.add("queue_item_id", f"This queue item is already {item.status.value}.")
