@@ -8,17 +8,16 @@ bound to it, and the running block's numbers. Each part is read in a fixed numbe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.calls.forms import CallForm
 from app.calls.prefill import form_context, prefill
 from app.extensions import db
 from app.models import (
-    Call,
     CallingSession,
     Company,
     QueueItem,
@@ -36,7 +35,6 @@ from app.queue.sessions import current_session
 from app.telephony import settings
 from app.telephony.dialer import Dialer, build_dialer
 
-RECENT_COMPANY_DAYS = 30
 RECENT_COMPANIES = 30
 
 
@@ -131,19 +129,14 @@ def done_this_block(user: User, session: CallingSession | None) -> list[QueueIte
         .order_by(QueueItem.updated_at.desc()).limit(100)))
 
 
-def gap_companies(user: User, now: datetime, current: Company | None) -> list[tuple[int, str]]:
-    """Companies to build gap items for: the target's, then those called lately by this user."""
-    since = now - timedelta(days=RECENT_COMPANY_DAYS)
-    rows = db.session.execute(
-        select(Company.id, Company.name).join(Call, Call.company_id == Company.id)
-        .where(Call.user_id == user.id, Call.started_at >= since,
-               Company.off_limits.is_(False))
-        .group_by(Company.id, Company.name)
-        .order_by(func.max(Call.started_at).desc()).limit(RECENT_COMPANIES)).all()
-    found = [(cid, name) for cid, name in rows]
-    if current is not None and all(cid != current.id for cid, _ in found):
-        found.insert(0, (current.id, current.name))
-    return found
+def gap_companies(items: list[QueueItem], current: Company | None) -> list[tuple[int, str]]:
+    """Companies to build gap items for: the target's, then those in the queue (no query)."""
+    found: dict[int, str] = {}
+    for company in ([current] if current is not None else []) + [i.company for i in items]:
+        if len(found) >= RECENT_COMPANIES:
+            break
+        found.setdefault(company.id, company.name)
+    return list(found.items())
 
 
 def build_screen(user: User, now: datetime, form: CallForm | None = None,
@@ -177,5 +170,5 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
             screen.dialer = build_dialer(card.company, card.person, card.dial_number)
     screen.saved_searches = list(db.session.scalars(
         select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.name)))
-    screen.gap_companies = gap_companies(user, now, item.company if item else None)
+    screen.gap_companies = gap_companies(items, item.company if item else None)
     return screen
