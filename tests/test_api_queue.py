@@ -256,3 +256,11 @@ def test_a_bad_number_logged_from_the_queue_keeps_the_target_out(api, user, comp
                                "queue_item_id": item["id"]})
     refused = api.post("/api/v1/queue", {"person_id": person.id})
     assert refused.status_code == 422 and "bad or wrong" in refused.get_json()["message"]
+
+
+def test_a_call_creating_a_new_company_cannot_work_another_companys_item(api, person):
+    item = _queued(api, person)
+    response = api.post("/api/v1/calls", {"new_company": {"name": "Brand New Co"},
+                                          "outcome": "busy", "queue_item_id": item["id"]})
+    assert response.status_code == 422
+    assert "Acme" in response.get_json()["fields"]["queue_item_id"]

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.calls.service import save_call
 from app.errors import DomainError, PermissionDenied
 from app.models import (
     Outcome,
@@ -12,6 +13,7 @@ from app.models import (
     QueueReason,
     QueueStatus,
 )
+from app.queue import claims
 from app.queue import service as queue
 from tests import factories
 
@@ -247,6 +249,24 @@ def test_nothing_to_claim_when_a_teammate_holds_the_only_line(user, teammate, co
     assert queue.take_next(user, NOW + timedelta(minutes=2)) is None
 
 
+def test_a_claim_the_index_refuses_is_lost_quietly_and_the_transaction_goes_on(
+        user, teammate, company, db):
+    shared = _person(company)
+    queue.add_to_queue(teammate, person=shared)
+    mine, _ = queue.add_to_queue(user, person=shared)
+    queue.take_next(teammate, NOW)
+    # As if the teammate's claim landed between our read of the holders and our claim.
+    assert claims._claim(mine, user, NOW, expired_holder=None) is False
+    db.session.commit()
+    assert db.session.get(QueueItem, mine.id).status == QueueStatus.PENDING
+
+
+def test_the_current_item_is_the_one_held(user, company):
+    assert queue.current_item(user) is None
+    item, _ = queue.add_to_queue(user, person=_person(company))
+    assert queue.take_next(user, NOW) == queue.current_item(user) == item
+
+
 def test_an_expired_claim_is_taken_over(user, teammate, company):
     shared = _person(company)
     theirs, _ = queue.add_to_queue(teammate, person=shared)
@@ -353,3 +373,18 @@ def test_release_brings_back_a_skipped_item_unless_the_target_is_queued_again(us
     with pytest.raises(DomainError) as caught:
         queue.release_item(user, item)
     assert "already in your queue" in caught.value.fields["status"]
+
+
+# --- the call that works an item -------------------------------------------------------------
+
+def test_a_call_saved_with_the_item_id_as_form_text_marks_it_done_in_the_block(user, company,
+                                                                              db):
+    person = _person(company)
+    item, _ = queue.add_to_queue(user, person=person)
+    taken = queue.take_next(user)
+    call = save_call(user, {"company_id": str(company.id), "person_id": str(person.id),
+                            "outcome": "no_answer", "queue_item_id": str(item.id)})
+    item = db.session.get(QueueItem, item.id)
+    assert item.status == QueueStatus.DONE and item.call_id == call.id
+    assert item.session_id == taken.session_id is not None
+    assert queue.current_item(user) is None

@@ -107,7 +107,7 @@ def take_next(user: User, now: datetime | None = None) -> QueueItem | None:
     wake_snoozed(user, now)
     db.session.expire_all()  # the bulk updates above bypassed the loaded objects
     items = load_items(user, [QueueStatus.PENDING])
-    holders = line_holders((i.line_key for i in items), now)
+    holders = line_holders(i.line_key for i in items)
     facts = item_facts(items, user, now, holders)
     for item in ordered(items, facts):
         holder = holders.get(item.line_key)
@@ -125,6 +125,13 @@ def take_next(user: User, now: datetime | None = None) -> QueueItem | None:
             return item
     db.session.commit()
     return None
+
+
+def current_item(user: User) -> QueueItem | None:
+    """The item the user holds now (the one being worked), if any."""
+    return db.session.scalars(select(QueueItem).where(
+        QueueItem.user_id == user.id, QueueItem.status == QueueStatus.CLAIMED)
+        .order_by(QueueItem.claimed_at.desc()).limit(1)).first()
 
 
 def own_item(user: User, item: QueueItem) -> QueueItem:

@@ -95,7 +95,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def line_holders(line_keys: Iterable[str], now: datetime) -> dict[str, Holder]:
+def line_holders(line_keys: Iterable[str]) -> dict[str, Holder]:
     """line_key -> its claim across the team (live or expired; the caller decides)."""
     keys = sorted(set(line_keys))
     if not keys:
@@ -119,7 +119,7 @@ def item_facts(items: list[QueueItem], user: User, now: datetime,
     bad = bad_numbers(n for i in items for n in numbers_of(i.company, i.person))
     attempts = last_attempts(items)
     if holders is None:
-        holders = line_holders((i.line_key for i in items), now)
+        holders = line_holders(i.line_key for i in items)
     facts: dict[int, ItemFacts] = {}
     for item in items:
         fact = ItemFacts(dial_number=dial_number(item.company, item.person, bad),

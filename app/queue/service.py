@@ -25,7 +25,13 @@ from app.models import (
     now_utc,
 )
 from app.queue.build import build_queue  # noqa: F401
-from app.queue.claims import extend_claim, own_item, release_item, take_next  # noqa: F401
+from app.queue.claims import (  # noqa: F401
+    current_item,
+    extend_claim,
+    own_item,
+    release_item,
+    take_next,
+)
 from app.queue.items import insert_item, new_item, open_item
 from app.queue.order import ItemFacts, item_facts, queue_items, queue_listing  # noqa: F401
 from app.queue.sessions import touch_session
@@ -135,7 +141,7 @@ def check_call_item(author: User, value: Any, company: Company | None,
     if item.status not in OPEN_STATUSES:
         errors.add("queue_item_id", f"This queue item is already {item.status.value}.")
         return None
-    if company is not None and company.id is not None and company.id != item.company_id:
+    if company is not None and company.id != item.company_id:  # a new company's id is None
         errors.add("queue_item_id", f"This queue item is for {item.company.name}.")
         return None
     return item

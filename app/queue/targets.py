@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, literal, select, union_all
 
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonStatus
@@ -52,22 +52,29 @@ def numbers_of(company: Company, person: Person | None) -> list[str]:
     return unique
 
 
+def _latest_outcome(number: str):
+    """The outcome of the latest logged call to the number (one index probe, newest first)."""
+    return (select(Call.outcome).where(Call.to_number == number, Call.outcome.is_not(None))
+            .order_by(Call.started_at.desc(), Call.id.desc()).limit(1).scalar_subquery())
+
+
 def bad_numbers(numbers: Iterable[str]) -> set[str]:
-    """Numbers whose latest logged call ended "bad number" or "wrong number" (one query)."""
+    """Numbers whose latest logged call ended "bad number" or "wrong number".
+
+    One statement per 100 numbers: a top-1 probe per number on (to_number, started_at), where a
+    window over every call to a busy main line would read its whole history.
+    """
     wanted = sorted(set(numbers))
-    if not wanted:
-        return set()
-    latest = (
-        select(Call.to_number, Call.outcome,
-               func.row_number().over(partition_by=Call.to_number,
-                                      order_by=(Call.started_at.desc(), Call.id.desc()))
-               .label("rank"))
-        .where(Call.to_number.in_(wanted), Call.outcome.is_not(None))
-        .subquery()
-    )
-    rows = db.session.execute(select(latest.c.to_number, latest.c.outcome)
-                              .where(latest.c.rank == 1)).all()
-    return {number for number, outcome in rows if outcome in BAD_OUTCOMES}
+    bad: set[str] = set()
+    bad_values = {o.value for o in BAD_OUTCOMES}
+    for start in range(0, len(wanted), 100):
+        parts = [select(literal(n, String).label("number"), _latest_outcome(n).label("outcome"))
+                 for n in wanted[start:start + 100]]
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        for number, outcome in db.session.execute(query):
+            if getattr(outcome, "value", outcome) in bad_values:
+                bad.add(number)
+    return bad
 
 
 def dial_number(company: Company, person: Person | None, bad: set[str] | None = None) -> str | None:
