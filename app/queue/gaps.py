@@ -1,8 +1,9 @@
 """Org-chart gaps: empty boxes and thinly covered departments, each with who to ask.
 
 The company's people are read in one query of plain values (the org chart's loading) and the
-tree is walked in Python; one more query checks the suggested people's numbers against the call
-log (app.queue.targets.bad_numbers), and a third loads the few people the gaps name as rows.
+tree is walked in Python; one more query (per hundred numbers) checks the suggested people's
+numbers against the call log (app.queue.targets.bad_numbers), and a third loads the few people
+the gaps name as rows.
 Only callable people are suggested (see `is_callable`); a gap nobody callable can answer goes
 through the main line, and is left out when the company has no usable main line.
 """

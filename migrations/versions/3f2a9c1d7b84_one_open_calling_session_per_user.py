@@ -1,7 +1,7 @@
 """one open calling session per user
 
 Revision ID: 3f2a9c1d7b84
-Revises: dcd82e9214e3
+Revises: 117f5afb0c32
 Create Date: 2026-12-01 15:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f2a9c1d7b84'
-down_revision = 'dcd82e9214e3'
+down_revision = '117f5afb0c32'
 branch_labels = None
 depends_on = None
 
