@@ -28,9 +28,15 @@ SCRIPT_BLUEPRINTS = {"telephony"}
 
 
 def _real_ids():
+    from app.extensions import db
+    from app.models import CallingSession
+
     call = factories.CallFactory(person=factories.PersonFactory())
+    block = CallingSession(user_id=call.user_id)
+    db.session.add(block)
+    db.session.commit()
     return {"company_id": call.company_id, "person_id": call.person_id, "call_id": call.id,
-            "sid": "CA" + "0" * 32}
+            "sid": "CA" + "0" * 32, "session_id": block.id}
 
 
 def _location(response) -> str:
