@@ -28,9 +28,9 @@ from app.models import (
 from app.phones import format_national
 from app.queue.card import TargetCard, build_card, load_item
 from app.queue.claims import current_item
-from app.queue.order import ItemFacts, queue_listing
+from app.queue.listing import QueueView, queue_view
 from app.queue.quick_times import QuickTime, quick_follow_ups
-from app.queue.session_stats import session_summary
+from app.queue.session_stats import SessionSummary, session_summary
 from app.queue.sessions import current_session
 from app.telephony import settings
 from app.telephony.dialer import Dialer, build_dialer
@@ -42,12 +42,9 @@ RECENT_COMPANIES = 30
 class Screen:
     """The calling screen's parts; `target` is None when nothing is held."""
 
-    user_id: int
-    open_items: list[QueueItem]
-    facts: dict[int, ItemFacts]
-    total: int
+    queue: QueueView
     session: CallingSession | None = None
-    summary: object | None = None  # app.queue.sessions.SessionSummary
+    summary: SessionSummary | None = None
     done: list[QueueItem] = field(default_factory=list)
     target: TargetCard | None = None
     form: CallForm | None = None
@@ -61,28 +58,6 @@ class Screen:
     form_refused: bool = False  # the form is a posted one that saved nothing
     message: str | None = None  # what just happened (logged, skipped...), for the status line
     error: str | None = None  # why the last action was refused
-
-    @property
-    def pending(self) -> list[QueueItem]:
-        return [i for i in self.open_items if i.status != QueueStatus.SNOOZED
-                and (self.target is None or i.id != self.target.item.id)]
-
-    def held_by_teammate(self, item: QueueItem) -> str | None:
-        """The teammate holding this item's line right now, by name, or None."""
-        fact = self.facts.get(item.id)
-        if fact is None or fact.holder_id in (None, self.user_id):
-            return None
-        return fact.holder_name
-
-    @property
-    def waiting(self) -> list[QueueItem]:
-        """Pending items `next` could take now (not held by a teammate)."""
-        return [i for i in self.pending if self.held_by_teammate(i) is None]
-
-    @property
-    def snoozed(self) -> list[QueueItem]:
-        return sorted((i for i in self.open_items if i.status == QueueStatus.SNOOZED),
-                      key=lambda i: i.snoozed_until or i.updated_at)
 
     @property
     def minutes_in_block(self) -> int:
@@ -147,10 +122,8 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
     `item` is the target to show (by default the one the user holds), `form` a posted call form
     to show again as typed, `message` and `error` what just happened.
     """
-    items, facts, total = queue_listing(
-        user, [QueueStatus.PENDING, QueueStatus.CLAIMED, QueueStatus.SNOOZED], now)
     session = current_session(user, now)
-    screen = Screen(user_id=user.id, open_items=items, facts=facts, total=total, session=session,
+    screen = Screen(queue=queue_view(user, now), session=session,
                     summary=session_summary(session) if session is not None else None,
                     done=done_this_block(user, session), message=message, error=error)
     screen.calling = settings.browser_calling_enabled() or settings.bridge_calling_enabled()
@@ -170,5 +143,6 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
             screen.dialer = build_dialer(card.company, card.person, card.dial_number)
     screen.saved_searches = list(db.session.scalars(
         select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.name)))
-    screen.gap_companies = gap_companies(items, item.company if item else None)
+    screen.gap_companies = gap_companies([entry.item for entry in screen.queue.pending],
+                                         item.company if item else None)
     return screen
