@@ -101,6 +101,20 @@ def test_save_and_next_logs_the_call_with_its_name_marks_done_and_takes_the_next
     assert fresh(db, second).status == QueueStatus.CLAIMED
 
 
+def test_after_a_swap_the_list_and_block_numbers_follow_in_a_second_request(
+        logged_in, queued, acme):
+    page = logged_in.post("/queue/next", headers=SCREEN).get_data(as_text=True)
+    assert '<div class="block-strip" id="block-strip" data-later></div>' in page
+    assert 'aria-label="My queue" data-later>' in page and "queue-item" not in page
+    side = logged_in.get("/queue/side", headers=SCREEN)
+    assert side.headers["X-Switchboard-Fragment"] == "1"
+    html = side.get_data(as_text=True)
+    assert 'id="stat-dials">0<' in html
+    assert html.count('<li class="queue-item') == 2  # the two not taken, in take order
+    assert html.index("Target 1") < html.index("Target 2")
+    assert f'<option value="{acme["company"].id}" selected>' in html
+
+
 def test_a_refused_log_answers_422_with_everything_typed_and_keeps_the_target(
         logged_in, db, queued, acme):
     first = held(logged_in.post("/queue/next", headers=SCREEN).get_data(as_text=True))

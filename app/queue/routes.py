@@ -25,6 +25,7 @@ from app.errors import DomainError, PermissionDenied
 from app.extensions import db
 from app.models import OPEN_STATUSES, CallingSession, QueueItem, now_utc
 from app.queue import actions
+from app.queue.claims import current_item
 from app.queue.forms import (
     SKIP_REASONS,
     SNOOZE_CHOICES,
@@ -34,7 +35,7 @@ from app.queue.forms import (
     SkipForm,
     SnoozeForm,
 )
-from app.queue.screen import build_screen
+from app.queue.screen import build_screen, build_side
 from app.queue.service import extend_claim, release_item, skip_item, take_next
 from app.queue.session_stats import session_summary
 
@@ -65,9 +66,10 @@ def _screen(message: str | None = None, *, error: str | None = None, form: CallF
         if message:
             flash(message, "success")
         return redirect(url_for("queue.index"))
+    fragment = _fragment_wanted()
     screen = build_screen(current_user, now_utc(), form=form, item=item, message=message,
-                          error=error)
-    if _fragment_wanted():
+                          error=error, side=not fragment)
+    if fragment:
         # The header tells the script this is the screen, not an error page from elsewhere.
         return render_template("queue/_workspace.html", screen=screen), status, {
             "X-Switchboard-Fragment": "1", "Cache-Control": "no-store"}
@@ -85,6 +87,15 @@ def _back(target: str | None) -> str:
 def index():
     """The calling screen: my queue, the target I hold, its card, the dialer and the call form."""
     return render_template("queue/index.html", screen=build_screen(current_user, now_utc()))
+
+
+@bp.get("/side")
+def side():
+    """The block's numbers and the queue list alone: the script asks for them after a swap."""
+    held = current_item(current_user)
+    parts = build_side(current_user, now_utc(), held.company if held is not None else None)
+    return render_template("queue/_side.html", side=parts), 200, {
+        "X-Switchboard-Fragment": "1", "Cache-Control": "no-store"}
 
 
 @bp.post("/next")

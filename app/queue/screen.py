@@ -39,25 +39,16 @@ RECENT_COMPANIES = 30
 
 
 @dataclass
-class Screen:
-    """The calling screen's parts; `target` is None when nothing is held."""
+class Side:
+    """The block's numbers and the queue list: sent after the next target when the screen swaps."""
 
     queue: QueueView
     session: CallingSession | None = None
     summary: SessionSummary | None = None
     done: list[QueueItem] = field(default_factory=list)
-    target: TargetCard | None = None
-    form: CallForm | None = None
-    form_context: dict = field(default_factory=dict)
-    dialer: Dialer | None = None
-    quick_times: list[QuickTime] = field(default_factory=list)
     saved_searches: list[SavedSearch] = field(default_factory=list)
     gap_companies: list[tuple[int, str]] = field(default_factory=list)
-    calling: bool = False  # calling through Twilio is set up (the page loads the dialer script)
-    sdk_url: str | None = None  # the Voice SDK, when browser calling is on
-    form_refused: bool = False  # the form is a posted one that saved nothing
-    message: str | None = None  # what just happened (logged, skipped...), for the status line
-    error: str | None = None  # why the last action was refused
+    current_company_id: int | None = None  # the target's, preselected for "Add gaps"
 
     @property
     def minutes_in_block(self) -> int:
@@ -65,6 +56,24 @@ class Screen:
             return 0
         end = self.session.ended_at or self.session.last_activity_at
         return max(0, int((end - self.session.started_at).total_seconds() // 60))
+
+
+@dataclass
+class Screen:
+    """The calling screen's parts; `target` is None when nothing is held, `side` None when it
+    follows in a second request (the screen's script fetches it after showing the target)."""
+
+    side: Side | None = None
+    target: TargetCard | None = None
+    form: CallForm | None = None
+    form_context: dict = field(default_factory=dict)
+    dialer: Dialer | None = None
+    quick_times: list[QuickTime] = field(default_factory=list)
+    calling: bool = False  # calling through Twilio is set up (the page loads the dialer script)
+    sdk_url: str | None = None  # the Voice SDK, when browser calling is on
+    form_refused: bool = False  # the form is a posted one that saved nothing
+    message: str | None = None  # what just happened (logged, skipped...), for the status line
+    error: str | None = None  # why the last action was refused
 
 
 def bind_form(card: TargetCard, user: User, form: CallForm | None = None) -> CallForm:
@@ -114,18 +123,30 @@ def gap_companies(items: list[QueueItem], current: Company | None) -> list[tuple
     return list(found.items())
 
 
+def build_side(user: User, now: datetime, current: Company | None = None) -> Side:
+    """The block's numbers, the queue list, and what the "fill the queue" forms offer."""
+    session = current_session(user, now)
+    side = Side(queue=queue_view(user, now), session=session,
+                summary=session_summary(session) if session is not None else None,
+                done=done_this_block(user, session),
+                current_company_id=current.id if current is not None else None)
+    side.saved_searches = list(db.session.scalars(
+        select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.name)))
+    side.gap_companies = gap_companies([entry.item for entry in side.queue.pending], current)
+    return side
+
+
 def build_screen(user: User, now: datetime, form: CallForm | None = None,
                  item: QueueItem | None = None, message: str | None = None,
-                 error: str | None = None) -> Screen:
+                 error: str | None = None, side: bool = True) -> Screen:
     """The whole screen for this user now.
 
     `item` is the target to show (by default the one the user holds), `form` a posted call form
-    to show again as typed, `message` and `error` what just happened.
+    to show again as typed, `message` and `error` what just happened. With `side` False the
+    block's numbers and the list are left for a second request, unless no target is held (the
+    empty screen explains itself from the list).
     """
-    session = current_session(user, now)
-    screen = Screen(queue=queue_view(user, now), session=session,
-                    summary=session_summary(session) if session is not None else None,
-                    done=done_this_block(user, session), message=message, error=error)
+    screen = Screen(message=message, error=error)
     screen.calling = settings.browser_calling_enabled() or settings.bridge_calling_enabled()
     if settings.browser_calling_enabled():
         screen.sdk_url = url_for("static", filename=settings.VOICE_SDK_STATIC_PATH)
@@ -141,8 +162,6 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
         screen.quick_times = quick_follow_ups(card.company, user, now)
         if screen.calling:
             screen.dialer = build_dialer(card.company, card.person, card.dial_number)
-    screen.saved_searches = list(db.session.scalars(
-        select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.name)))
-    screen.gap_companies = gap_companies([entry.item for entry in screen.queue.pending],
-                                         item.company if item else None)
+    if side or item is None:
+        screen.side = build_side(user, now, item.company if item is not None else None)
     return screen

@@ -61,11 +61,41 @@
     scheduleExtend();
   }
 
+  // The block's numbers and the list come after the target (data-later): until they arrive,
+  // the previous ones stay on screen.
+  function refreshSide() {
+    fetch("/queue/side", {credentials: "same-origin", headers: {"X-Switchboard-Screen": "1"}})
+      .then(function (r) {
+        if (!r.ok || r.headers.get("X-Switchboard-Fragment") !== "1") return null;
+        return r.text();
+      })
+      .then(function (html) {
+        if (!html) return;
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        ["#block-strip", ".queue-side"].forEach(function (sel) {
+          var fresh = holder.querySelector(sel), old = workspace.querySelector(sel);
+          if (fresh && old) old.replaceWith(fresh);
+        });
+        page.dataset.sides = String(parseInt(page.dataset.sides || "0", 10) + 1);
+      })
+      .catch(function () { /* the list is a convenience: the next swap brings it again */ });
+  }
+
   function swap(html, status, posted) {
     if (posted && posted.id === "call-form" && status === 200 && window.SwitchboardDrafts) {
       window.SwitchboardDrafts.clear(posted);  // saved: the draft has done its job
     }
+    var previous = {strip: workspace.querySelector("#block-strip"), side: workspace.querySelector(".queue-side")};
     workspace.innerHTML = html;
+    var later = false;
+    [["#block-strip", previous.strip], [".queue-side", previous.side]].forEach(function (pair) {
+      var slot = workspace.querySelector(pair[0] + "[data-later]");
+      if (!slot) return;
+      later = true;
+      if (pair[1] && !pair[1].hasAttribute("data-later")) slot.replaceWith(pair[1]);
+    });
+    if (later) refreshSide();
     // Messages from the page's last load (e.g. "Added 12 from due follow-ups") are old news now.
     Array.prototype.forEach.call(document.querySelectorAll("main > .flash"), function (f) { f.remove(); });
     settle(status);
