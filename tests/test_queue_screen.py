@@ -7,7 +7,15 @@ import pytest
 from flask import g, request_started
 from sqlalchemy import select
 
-from app.models import Call, Outcome, PersonStatus, QueueItem, QueueReason, QueueStatus
+from app.models import (
+    Call,
+    Outcome,
+    Person,
+    PersonStatus,
+    QueueItem,
+    QueueReason,
+    QueueStatus,
+)
 from app.queue.service import add_to_queue, take_next
 from tests import factories
 from tests.conftest import PASSWORD, app_on_empty_schema
@@ -113,6 +121,23 @@ def test_after_a_swap_the_list_and_block_numbers_follow_in_a_second_request(
     assert html.count('<li class="queue-item') == 2  # the two not taken, in take order
     assert html.index("Target 1") < html.index("Target 2")
     assert f'<option value="{acme["company"].id}" selected>' in html
+
+
+def test_a_big_company_s_people_are_fetched_by_the_form_not_sent_with_it(logged_in, db, user,
+                                                                        acme):
+    from app.calls.prefill import SERVER_OPTIONS
+
+    db.session.add_all(Person(company_id=acme["company"].id, full_name=f"Staff {n:03d}")
+                       for n in range(SERVER_OPTIONS))
+    db.session.commit()
+    add_to_queue(user, person=acme["people"][0])
+    page = logged_in.post("/queue/next", headers=SCREEN).get_data(as_text=True)
+    assert 'data-people-lazy="1"' in page
+    assert "Staff 000" not in page  # neither in the pickers nor in the people list
+    assert f'<option selected value="{acme["people"][0].id}">' in page
+    assert 'data-people-lazy="1"' in logged_in.get("/queue").get_data(as_text=True)
+    people = logged_in.get(f"/calls/company-people/{acme['company'].id}").get_json()["people"]
+    assert len(people) == SERVER_OPTIONS + 3
 
 
 def test_a_refused_log_answers_422_with_everything_typed_and_keeps_the_target(

@@ -78,7 +78,24 @@ def _picked(form, people: list[Person]) -> list[Person]:
     return [p for p in people if str(p.id) in chosen]
 
 
-def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
+def _company_people(form, company: Company | None, lazy: bool) -> list[Person]:
+    """The company's people; with `lazy`, a big company's picked ones only (the script fetches
+    the rest from calls.company_people once the form is on screen)."""
+    if company is None:
+        return []
+    form.people_lazy = False
+    query = select(Person).where(Person.company_id == company.id).order_by(Person.full_name)
+    if lazy and (db.session.scalar(select(func.count(Person.id)).where(
+            Person.company_id == company.id)) or 0) > SERVER_OPTIONS:
+        form.people_lazy = True
+        picked = {form.person_id.data, form.answered_by.data,
+                  *(entry.form.reports_to.data for entry in form.people)}
+        query = query.where(Person.id.in_([int(i) for i in picked if (i or "").isdigit()]))
+    return list(db.session.scalars(query))
+
+
+def choices_for(form, company: Company | None, blank_row=None, lazy: bool = False
+                ) -> list[Person]:
     """Fill every picker: companies, and the chosen company's people; returns those people."""
     total = db.session.scalar(select(func.count(Company.id))) or 0
     query = select(Company.id, Company.name).order_by(Company.name)
@@ -89,11 +106,11 @@ def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
     form.company_id.choices = as_choices([("", "— pick a company —")] +
                                          [(str(i), n) for i, n in companies])
     form.company_lookup = total > SERVER_COMPANIES
-    people = db.session.scalars(select(Person).where(Person.company_id == company.id)
-                                .order_by(Person.full_name)).all() if company else []
+    people = _company_people(form, company, lazy)
     # A big company's people would be thousands of <option>s in every picker: the script fills
     # the pickers from the page's people list instead, so only picks already made are rendered.
-    shown = people if len(people) <= SERVER_OPTIONS else _picked(form, people)
+    shown = people if len(people) <= SERVER_OPTIONS and not getattr(
+        form, "people_lazy", False) else _picked(form, people)
     options = [(str(p.id), p.display_name + (f" ({p.title})" if p.full_name and p.title else ""))
                for p in shown]
     form.person_id.choices = as_choices([("", "— nobody in particular —")] + options)
@@ -112,11 +129,15 @@ def choices_for(form, company: Company | None, blank_row=None) -> list[Person]:
     return people
 
 
-def form_context(form) -> dict:
-    """What calls/_form.html needs besides the form: pickers, the row template, matches."""
+def form_context(form, lazy_people: bool = False) -> dict:
+    """What calls/_form.html needs besides the form: pickers, the row template, matches.
+
+    `lazy_people`: a big company's people are not sent with the form but fetched by its script
+    (the calling screen, where the next form should arrive in milliseconds).
+    """
     company = get_by_id(Company, form.company_id.data)
     blank_row = PersonRowForm(prefix="people-__i__-")
-    people = choices_for(form, company, blank_row)
+    people = choices_for(form, company, blank_row, lazy=lazy_people)
     matches = {path: db.session.get(Person, ids[0])
                for path, ids in getattr(form, "row_matches", {}).items()}
     return {"form": form, "company": company, "blank_row": blank_row, "matches": matches,

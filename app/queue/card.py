@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Call, Company, Person, QueueItem, QueueReason, User
@@ -92,8 +92,8 @@ def extension_for(person: Person | None, number: str | None) -> str | None:
 
 def recent_calls(item: QueueItem, limit: int = RECENT_CALLS) -> list[Call]:
     """The last calls to this person (aimed at or answered by them), or to this main line."""
-    query = select(Call).options(selectinload(Call.user), selectinload(Call.answered_by),
-                                 selectinload(Call.person))
+    query = select(Call).options(joinedload(Call.user), joinedload(Call.answered_by),
+                                 joinedload(Call.person))
     if item.person_id is not None:
         query = query.where(or_(Call.person_id == item.person_id,
                                 Call.answered_by_id == item.person_id))

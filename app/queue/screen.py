@@ -76,14 +76,18 @@ class Screen:
     error: str | None = None  # why the last action was refused
 
 
-def bind_form(card: TargetCard, user: User, form: CallForm | None = None) -> CallForm:
+def bind_form(card: TargetCard, user: User, form: CallForm | None = None,
+              blank_rows: int | None = None) -> CallForm:
     """The call form for this target: company, person, number, follow-up and item filled in.
 
-    A form posted back with errors is kept exactly as typed; only a new one is filled.
+    A form posted back with errors is kept exactly as typed; only a new one is filled, with
+    `blank_rows` empty name rows when given (the script adds more with Alt+R).
     """
     if form is not None:
         return form
     form = CallForm(formdata=None)
+    while blank_rows is not None and len(form.people.entries) > blank_rows:
+        form.people.pop_entry()
     item = card.item
     prefill(form, {"company_id": item.company_id, "person_id": item.person_id or ""}, user=user)
     if card.dial_number:
@@ -156,9 +160,10 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
     if item is not None:
         card = build_card(item, now)
         screen.target = card
-        screen.form = bind_form(card, user, form)
+        # A swapped-in form is always scripted: one blank row, and Alt+R for more.
+        screen.form = bind_form(card, user, form, blank_rows=None if side else 1)
         screen.form_refused = form is not None
-        screen.form_context = form_context(screen.form)
+        screen.form_context = form_context(screen.form, lazy_people=True)
         screen.quick_times = quick_follow_ups(card.company, user, now)
         if screen.calling:
             screen.dialer = build_dialer(card.company, card.person, card.dial_number)

@@ -209,3 +209,27 @@ def test_the_dialer_follows_each_new_target(page, user, block, db, app):
         page.keyboard.press("Alt+o")
         page.keyboard.press("ArrowRight")
     assert numbers[0] != numbers[1]
+
+
+def test_a_big_company_s_pickers_fill_after_the_target_shows(page, user, db):
+    """Above SERVER_OPTIONS people the form comes without them and its script fetches them."""
+    from app.calls.prefill import SERVER_OPTIONS
+    from app.models import Person
+
+    company = factories.CompanyFactory(name="Big Corp", main_phone="+12125550100")
+    target = factories.PersonFactory(company=company, full_name="Target Big",
+                                     direct_phone="+12125550111")
+    db.session.add_all(Person(company_id=company.id, full_name=f"Staff {n:03d}")
+                       for n in range(SERVER_OPTIONS))
+    db.session.commit()
+    add_to_queue(user, person=target)
+    target_id = target.id
+    db.session.remove()
+    sign_in(page)
+    page.goto("/queue")
+    before = loaded(page)
+    page.locator("body").press("n")
+    wait_for_swap(page, before)
+    picker = page.locator("#person_id option")
+    expect(picker).to_have_count(SERVER_OPTIONS + 2)  # everyone, and "nobody in particular"
+    expect(page.locator("#person_id")).to_have_value(str(target_id))

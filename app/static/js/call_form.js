@@ -173,7 +173,12 @@
     if (e.key === "r" && e.altKey) { e.preventDefault(); addRow(true); }
   });
   refreshPickers();
+  // A big company's people were left out of the page (only the picks came): fetch them now,
+  // then put back any draft's picks among them.
+  var restored = null;
+  if (form.dataset.peopleLazy) loadCompany(true).then(function () { if (restored) reapplySelects(restored); });
   window.SwitchboardDrafts.attach(form, function (values) {
+    restored = values;
     // A draft may belong to another company than the page was opened with.
     if (values.company_id && values.company_id !== company.value) {
       company.value = values.company_id;
