@@ -119,6 +119,7 @@ def server_part(args: argparse.Namespace) -> list[tuple]:
     counter = {"n": 0}
     with app.app_context():
         user = db.session.scalars(select(User).where(User.email == USERS[0][0])).one()
+        user_id = user.id
         print(f"Server part: {args.database_url} as {user.email}; filling the queue…")
         size = fill_queue(user, args.queue, rng)
         people = db.session.scalar(select(func.count(Person.id)))
@@ -149,6 +150,23 @@ def server_part(args: argparse.Namespace) -> list[tuple]:
     def health(_i: int) -> None:
         assert client.get("/healthz").status_code == 200
 
+    def side(_i: int) -> None:
+        assert client.get("/queue/side", headers=SCREEN).status_code == 200
+
+    def target_part(_i: int) -> None:
+        """The screen's own share of save and next: the held target's card and bound form."""
+        from flask import render_template
+        from flask_login import login_user
+
+        from app.models import now_utc
+        from app.queue.screen import build_screen
+
+        with app.test_request_context("/queue", headers=SCREEN):
+            login_user(db.session.get(User, user_id))
+            screen = build_screen(db.session.get(User, user_id), now_utc(), side=False)
+            render_template("queue/_workspace.html", screen=screen)
+            db.session.remove()
+
     with app.app_context():
         company = db.session.scalars(select(Person).where(
             Person.placeholder.is_(False)).order_by(Person.id).limit(1)).one()
@@ -167,7 +185,9 @@ def server_part(args: argparse.Namespace) -> list[tuple]:
     rows = []
     for label, send in [("GET  /healthz (baseline)", health),
                         ("POST /calls/new, 3 names (baseline)", submit),
-                        ("POST /queue/<id>/log (save and next)", save_and_next)]:
+                        ("POST /queue/<id>/log (save and next)", save_and_next),
+                        ("  of which the next card + form", target_part),
+                        ("GET  /queue/side (list, after the swap)", side)]:
         times, queries = timed(send, args.runs, args.warmup, counter)
         rows.append((label, statistics.median(times), p95(times), queries))
     return rows
@@ -292,6 +312,7 @@ def main() -> None:
             print(f"{label:40} {median:7.1f} {worst:7.1f} {queries:8.0f} {worst / health:12.1f} "
                   f"{worst / submit:11.2f}")
         worst = rows[2][2]
+        print("(the card + form row is measured in-process on the target held after the runs)")
         print(f"save and next p95 {worst:.1f} ms; target < {SERVER_TARGET_MS} ms: "
               f"{'ok' if worst < SERVER_TARGET_MS else 'MISSED'}")
 

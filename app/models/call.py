@@ -126,6 +126,11 @@ class Call(db.Model):
         Index("ix_call_open_follow_up_company", "company_id", "follow_up_at",
               postgresql_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL"),
               sqlite_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL")),
+        # Who answers a company's calls (its gatekeeper card, read with every main-line target):
+        # without it PostgreSQL intersects the company's calls with every answered call.
+        Index("ix_call_company_answered", "company_id", "answered_by_id",
+              postgresql_where=text("answered_by_id IS NOT NULL"),
+              sqlite_where=text("answered_by_id IS NOT NULL")),
         # The queue's reads: the latest logged call to a number (is it bad?), and to a
         # company's main line with nobody named (how long since the last attempt), from the
         # index alone rather than a big company's whole history.
