@@ -18,6 +18,7 @@ from schemathesis.config import SchemathesisConfig
 
 from app.api.openapi import openapi_document
 from app.auth.service import issue_token
+from app.queue.service import add_to_queue
 from tests import factories
 
 pytestmark = pytest.mark.schemathesis
@@ -119,6 +120,9 @@ def token(app, http) -> str:
     boss = factories.PersonFactory(company=company, full_name="Bea Boss")
     factories.PersonFactory(company=company, reports_to=boss, full_name="Carl Clerk")
     factories.CallFactory(company=company, user=user, person=boss)
+    # Queue items 1 and 2 are the recruiter's, so the item actions reach past "not found".
+    add_to_queue(user, person=boss)
+    add_to_queue(user, company=company, ask_for="the CFO")
     CURRENT.token = issue_token(user)
     yield CURRENT.token
     CURRENT.app = CURRENT.token = None

@@ -9,7 +9,8 @@ from app.search.query import MAX_QUERY
 ERRORS = {
     "400": ("BadRequest", "Malformed JSON, or a body that is not an object."),
     "401": ("Unauthorized", "Missing, unknown or revoked token (WWW-Authenticate: Bearer)."),
-    "403": ("Forbidden", "Only the call's author or an admin may change it."),
+    "403": ("Forbidden", "Only the call's author or an admin may change it; only the owner of a "
+            "queue item may work it."),
     "404": ("NotFound", "No record with that id."),
     "409": ("Conflict", "Already on file; `matches` lists the existing ids."),
     "413": ("TooLarge", "The body is larger than the server accepts."),
@@ -171,6 +172,8 @@ def _phone_paths() -> dict[str, Schema]:
 
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
+    from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
+
     id_filter = ident()
     return {
         "openapi": "3.1.0",
@@ -300,6 +303,7 @@ def openapi_document() -> Schema:
                 "Log a call with the people it uncovered (one transaction)",
             ),
             "/api/v1/calls/{call_id}": _item("calls", "Call", "call_id", ("403", *UPDATE_ERRORS)),
+            **queue_paths(),
         },
         "components": {
             "securitySchemes": {

@@ -232,6 +232,12 @@ CALL_INPUT: dict[str, Schema] = {
         **obj(PERSON_DETAILS, required=["full_name"], additionalProperties=False),
         "description": "Create the person who answered (role gatekeeper).",
     },
+    "queue_item_id": {
+        **ident("An open item of your calling queue (at this company) that this call worked: "
+                "it is marked done, and a follow-up item's follow-up is carried out.",
+                nullable=True),
+        "writeOnly": True,
+    },
 }
 CALL: Schema = obj(
     {
@@ -240,7 +246,7 @@ CALL: Schema = obj(
         **{
             k: v
             for k, v in CALL_INPUT.items()
-            if k not in {"people", "new_company", "new_gatekeeper"}
+            if k not in {"people", "new_company", "new_gatekeeper", "queue_item_id"}
         },
         "company_id": ident(),
         "to_number": phone_out(Call, "to_number"),
@@ -500,3 +506,8 @@ SCHEMAS: dict[str, Schema] = {
                           description="Most calls first, then the latest call."),
     "Error": ERROR,
 }
+
+# The calling queue's schemas build on the helpers above (hence the import down here).
+from app.api.queue_schemas import QUEUE_SCHEMAS  # noqa: E402
+
+SCHEMAS.update(QUEUE_SCHEMAS)

@@ -4,7 +4,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from app.models import Call, Company, Person, Touchpoint, TwilioEvent, User
+from app.models import Call, Company, Person, QueueItem, Touchpoint, TwilioEvent, User
+from app.queue.order import ItemFacts
 
 COMPANY_FIELDS = (
     "id",
@@ -129,3 +130,28 @@ def me_json(user: User) -> dict[str, Any]:
 
 def page_json(items: list[dict[str, Any]], page: int, per_page: int, total: int) -> dict[str, Any]:
     return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+# The contract's fields first, then what the calling screen also reads.
+QUEUE_ITEM_FIELDS = (
+    "id", "person_id", "company_id", "reason", "status", "ask_for", "dial_number", "claimed_by",
+    "claimed_by_name", "claimed_until", "local_time", "within_calling_hours", "next_step",
+    "company_name", "person_name", "why", "snoozed_until", "skip_reason", "call_id", "created_at",
+)
+
+
+def queue_item_json(item: QueueItem, fact: ItemFacts) -> dict[str, Any]:
+    """A queue item; `claimed_*` name whoever holds its line now (null when nobody does)."""
+    return {
+        **_columns(item, ("id", "person_id", "company_id", "reason", "status", "ask_for")),
+        "dial_number": fact.dial_number,
+        "claimed_by": fact.holder_id,
+        "claimed_by_name": fact.holder_name,
+        "claimed_until": _json_value(fact.holder_until),
+        "local_time": fact.local_time.isoformat(timespec="seconds"),
+        "within_calling_hours": fact.within_hours,
+        "next_step": item.next_step,
+        "company_name": item.company.name,
+        "person_name": item.person.display_name if item.person else None,
+        **_columns(item, ("why", "snoozed_until", "skip_reason", "call_id", "created_at")),
+    }

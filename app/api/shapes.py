@@ -44,6 +44,7 @@ CALL_WRITABLE = frozenset(
         "people",
         "new_company",
         "new_gatekeeper",
+        "queue_item_id",
     }
 )
 CALL_DATETIMES = ("started_at", "follow_up_at")
@@ -96,3 +97,8 @@ TOUCHPOINT = Shape(
 
 PHONE_TREE_STEP = Shape(frozenset({"digits", "wait_seconds", "label"}), schema="PhoneTreeStepInput")
 PHONE_TREE = Shape(frozenset({"steps"}), lists={"steps": PHONE_TREE_STEP}, schema="PhoneTreeUpdate")
+QUEUE_ADD = Shape(frozenset({"person_id", "company_id", "ask_for", "next_step"}),
+                  schema="QueueAdd")
+QUEUE_BUILD = Shape(frozenset({"source", "company_id", "saved_search_id"}), schema="QueueBuild")
+QUEUE_SKIP = Shape(frozenset({"reason"}), schema="QueueSkip")
+QUEUE_SNOOZE = Shape(frozenset({"until"}), schema="QueueSnooze")

@@ -32,6 +32,7 @@ from app.people.service import (
     manager_problem,
     set_manager,
 )
+from app.queue.service import check_call_item, mark_done_by_call
 from app.validation import FieldErrors, clean_choice, clean_phone, clean_text
 
 MAX_DURATION = 24 * 3600
@@ -137,7 +138,12 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
         "answered_by_id" in data or data.get("new_gatekeeper"))
     answered = call.answered_by if keeps_answerer else get_or_error(
         Person, data.get("answered_by_id"), errors, "answered_by_id", "person")
+    queue_item = check_call_item(author, data.get("queue_item_id"), company, errors)
     previous = get_or_error(Call, data.get("previous_call_id"), errors, "previous_call_id", "call")
+    if previous is None and data.get("previous_call_id") in (None, "") and (
+        queue_item is not None and queue_item.source_call is not None
+    ):  # a follow-up item's call carries out that follow-up
+        previous = queue_item.source_call
     if previous is not None and call is not None and previous.id == call.id:
         errors.add("previous_call_id", "A call cannot carry out its own follow-up.")
     elif previous is not None and not previous.editable_by(author):
@@ -167,13 +173,14 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
         raise (AlreadyOnFileError if only_duplicates else DomainError)(errors, matches)
     try:
         return _write(author, call, company, values, target, answered, previous, rows,
-                      gatekeeper_values)
+                      gatekeeper_values, queue_item)
     except (SQLAlchemyError, DomainError):
         db.session.rollback()
         raise
 
 
-def _write(author, call, company, values, target, answered, previous, rows, gatekeeper_values):
+def _write(author, call, company, values, target, answered, previous, rows, gatekeeper_values,
+           queue_item=None):
     named = named_people(rows, target, answered)  # ids read before the lock expires them
     if rows:
         # Rows may set who reports to whom. The lock comes after the checks, so two calls
@@ -246,6 +253,8 @@ def _write(author, call, company, values, target, answered, previous, rows, gate
         PersonStatus.UNCOVERED, PersonStatus.VERIFIED
     ):
         target.status = PersonStatus.CONTACTED
+    if queue_item is not None:
+        mark_done_by_call(queue_item, call, author)
     db.session.commit()
     return call
 

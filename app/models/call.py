@@ -126,6 +126,12 @@ class Call(db.Model):
         Index("ix_call_open_follow_up_company", "company_id", "follow_up_at",
               postgresql_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL"),
               sqlite_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL")),
+        # The queue's reads: the latest call to a number (is it bad?), and to a company's main
+        # line with nobody named (how long since the last attempt), without reading a big
+        # company's whole history.
+        Index("ix_call_to_number_started_at", "to_number", "started_at"),
+        Index("ix_call_line_started_at", "company_id", "started_at",
+              postgresql_where=text("person_id IS NULL"), sqlite_where=text("person_id IS NULL")),
     )
 
     user: Mapped[User] = relationship()

@@ -78,9 +78,10 @@ class Person(db.Model):
     title: Mapped[str | None] = mapped_column(String(200))
     department: Mapped[str | None] = mapped_column(String(120))
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
-    direct_phone: Mapped[str | None] = mapped_column(String(20))
+    # Indexed: who owns a number (do-not-call, off limits) is asked before every dial.
+    direct_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     extension: Mapped[str | None] = mapped_column(String(10))
-    mobile_phone: Mapped[str | None] = mapped_column(String(20))
+    mobile_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
     linkedin_url: Mapped[str | None] = mapped_column(String(300))
     role: Mapped[PersonRole] = mapped_column(_enum(PersonRole), default=PersonRole.OTHER)

@@ -17,6 +17,7 @@ from app.people.reporting import (
     lock_people_going,
     lock_reporting_lines,
 )
+from app.queue.people import drop_queue_items, move_queue_items
 from app.search.index import reindex
 
 FILLABLE = ("title", "department", "direct_phone", "extension", "mobile_phone", "email",
@@ -105,6 +106,7 @@ def merge_people(keep: Person, duplicate: Person) -> Person | None:
                                                    ReportingLink.manager_id == keep.id))
     db.session.execute(update(Touchpoint).where(Touchpoint.person_id == ids["old"])
                        .values(person_id=keep.id))
+    move_queue_items(ids["old"], keep.id)
     db.session.expire_all()
     db.session.delete(db.session.get(Person, ids["old"]))
     db.session.flush()
@@ -153,6 +155,7 @@ def erase_person(person: Person) -> None:
     db.session.execute(update(ReportingLink).where(ReportingLink.told_by_id == person_id)
                        .values(told_by_id=None))
     db.session.execute(delete(Touchpoint).where(Touchpoint.person_id == person_id))
+    drop_queue_items(person_id)
     db.session.expire_all()
     db.session.delete(db.session.get(Person, person_id))
     db.session.flush()
