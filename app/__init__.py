@@ -111,7 +111,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.api import queue_routes  # noqa: F401  (adds the queue's views to api_bp)
+    from app.api import (
+        phone_routes,  # noqa: F401  (its views join the api blueprint)
+        queue_routes,  # noqa: F401  (adds the queue's views to api_bp)
+    )
     from app.api.routes import bp as api_bp
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp

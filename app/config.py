@@ -37,6 +37,8 @@ class Config:
     LOGIN_RATE_LIMIT_PER_ADDRESS = _number("LOGIN_RATE_LIMIT_PER_ADDRESS", "50")
     LOGIN_RATE_WINDOW_SECONDS = _number("LOGIN_RATE_WINDOW_SECONDS", "900")
     PAGE_SIZE = _number("PAGE_SIZE", "25")
+    # A calling block ends after this many quiet minutes (no item taken, call placed or saved).
+    QUEUE_SESSION_IDLE_MINUTES = _number("QUEUE_SESSION_IDLE_MINUTES", "20")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")

@@ -9,6 +9,7 @@ from app.models import (
     Company,
     Outcome,
     Person,
+    PersonRole,
     PersonStatus,
     ReportingLink,
     Role,
@@ -142,3 +143,97 @@ def test_seed_demo_has_a_manager_reported_two_ways(runner, db, client):
     assert f"Also reported under {other.manager_name}" in page
     assert "Left the company (1)" in page
     assert "name unknown" in page
+
+
+# The calling block
+
+
+def _queue(db, email):
+    from app.models import OPEN_STATUSES, QueueItem
+
+    user = db.session.scalars(select(User).where(User.email == email)).one()
+    items = db.session.scalars(select(QueueItem).where(
+        QueueItem.user_id == user.id, QueueItem.status.in_(OPEN_STATUSES))).all()
+    return user, items
+
+
+def test_seed_demo_leaves_a_queue_worth_working_through(runner, db):
+    from app.models import QueueReason
+    from app.queue.claims import take_next
+    from app.queue.targets import check_target
+
+    runner.invoke(args=["seed-demo"])
+    for email in ("admin@switchboard.test", "sam@switchboard.test", "jo@switchboard.test"):
+        user, items = _queue(db, email)
+        assert items, email
+        assert all(check_target(i.company, i.person).callable for i in items)
+    admin, items = _queue(db, "admin@switchboard.test")
+    assert len(items) >= 8
+    reasons = {i.reason for i in items}
+    assert {QueueReason.FOLLOW_UP, QueueReason.GAP} <= reasons
+    asking = [i for i in items if i.reason == QueueReason.GAP and i.person is not None]
+    assert len({i.company_id for i in asking}) >= 3
+    for item in asking:  # who to ask, and why, in words
+        assert item.person.full_name in item.why and item.next_step.startswith("Ask ")
+    assert any(i.box is not None and i.box.placeholder for i in asking)
+    assert take_next(admin) is not None
+
+
+def test_seed_demo_has_gatekeepers_who_put_calls_through(runner, db):
+    runner.invoke(args=["seed-demo"])
+    calls = db.session.scalars(select(Call).where(Call.answered_by_id.is_not(None))).all()
+    through: dict[Person, list[bool]] = {}
+    for call in calls:
+        if call.answered_by.role == PersonRole.GATEKEEPER:
+            through.setdefault(call.answered_by, []).append(
+                call.outcome in (Outcome.CONNECTED, Outcome.REFERRAL, Outcome.NOT_INTERESTED))
+    regulars = [p for p, ends in through.items() if len(ends) >= 2]
+    assert len(regulars) >= 4
+    assert sum(any(ends) for ends in through.values()) >= 4
+    assert any(not all(ends) and any(ends) for ends in through.values())
+
+
+def test_seed_demo_saves_phone_tree_paths_on_main_lines(runner, db):
+    from app.models import PhoneTreeStep
+
+    runner.invoke(args=["seed-demo"])
+    steps = db.session.scalars(select(PhoneTreeStep).order_by(
+        PhoneTreeStep.company_id, PhoneTreeStep.position)).all()
+    by_company: dict[int, list[int]] = {}
+    for step in steps:
+        by_company.setdefault(step.company_id, []).append(step.position)
+        assert step.digits or step.label
+    assert len(by_company) >= 2
+    assert all(positions == list(range(len(positions))) for positions in by_company.values())
+
+
+def test_demo_main_lines_straddle_calling_hours_at_every_hour(runner, db):
+    from datetime import UTC, datetime, timedelta
+
+    from app.queue.targets import within_calling_hours
+
+    runner.invoke(args=["seed-demo"])
+    companies = db.session.scalars(select(Company).where(Company.off_limits.is_(False))).all()
+    assert len({c.timezone for c in companies}) >= 5
+    for day in (datetime(2026, 1, 14, tzinfo=UTC), datetime(2026, 7, 15, tzinfo=UTC)):
+        for hour in range(24):
+            now = day + timedelta(hours=hour)
+            inside = [within_calling_hours(c, now) for c in companies]
+            assert any(inside) and not all(inside), now
+
+
+def test_seed_demo_has_past_calling_blocks_for_the_metrics_page(runner, db, client):
+    from datetime import timedelta
+
+    from app.models import CallingSession
+    from app.queue.sessions import sessions_between
+
+    runner.invoke(args=["seed-demo"])
+    sessions = db.session.scalars(select(CallingSession)).all()
+    assert sessions and all(s.ended_at is not None for s in sessions)
+    stats = sessions_between(now_utc() - timedelta(days=40), now_utc())
+    assert stats.team.dials == count(db, Call)  # every demo call falls in one block
+    assert len(stats.per_user) == 3
+    client.post("/login", data={"email": "sam@switchboard.test", "password": "switchboard-demo"})
+    page = client.get("/metrics?period=30").get_data(as_text=True)
+    assert "Calling blocks" in page and 'id="blocks-count">0<' not in page

@@ -2,6 +2,7 @@
 
 from app.api.parsing import MAX_INT, MAX_JSON_DEPTH, MAX_PER_PAGE
 from app.api.schemas import DATETIME_NOTE, NOT_BLANK, SCHEMAS, Schema, enum, ident, ref
+from app.companies.gatekeepers import PUT_THROUGH_NOTE
 from app.models import Outcome, PersonStatus
 from app.search.query import MAX_QUERY
 
@@ -132,6 +133,43 @@ def _touchpoints() -> Schema:
     }
 
 
+def _phone_paths() -> dict[str, Schema]:
+    """A company's phone-tree path and the gatekeepers met on its line."""
+    path_param = {"name": "company_id", "in": "path", "required": True, "schema": ident()}
+    return {
+        "/api/v1/companies/{company_id}/phone-tree": {
+            "parameters": [path_param],
+            "get": {
+                "operationId": "get_phone_tree",
+                "summary": "The saved path through the company's phone menu, in order",
+                "tags": ["companies"],
+                "responses": {**_ok("200", "PhoneTree", "The steps ([] when none is saved)."),
+                              **_errors("401", "404", "422")},
+            },
+            "put": {
+                "operationId": "put_phone_tree",
+                "summary": "Replace the whole path (one transaction)",
+                "tags": ["companies"],
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": ref("PhoneTreeUpdate")}}},
+                "responses": {**_ok("200", "PhoneTree", "Saved; the steps as stored."),
+                              **_errors("400", "401", "404", "413", "415", "422")},
+            },
+        },
+        "/api/v1/companies/{company_id}/gatekeepers": {
+            "parameters": [path_param],
+            "get": {
+                "operationId": "list_gatekeepers",
+                "summary": "Who answers the company's calls, and how calls through them ended",
+                "description": PUT_THROUGH_NOTE,
+                "tags": ["companies"],
+                "responses": {**_ok("200", "GatekeeperList", "Most calls first."),
+                              **_errors("401", "404", "422")},
+            },
+        },
+    }
+
+
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
     from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
@@ -188,6 +226,7 @@ def openapi_document() -> Schema:
                     },
                 }
             },
+            **_phone_paths(),
             "/api/v1/calls/dial": {
                 "post": {
                     "operationId": "dial",

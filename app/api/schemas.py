@@ -6,6 +6,8 @@ from app.api import shapes
 from app.api.parsing import MAX_INT, MAX_PER_PAGE
 from app.calls.rows import MAX_ROWS
 from app.calls.service import MAX_DURATION
+from app.companies.gatekeepers import NOTES_SHOWN, PUT_THROUGH_NOTE
+from app.companies.phone_tree import DIGITS_HELP, DIGITS_PATTERN, MAX_DIGITS, MAX_STEPS, MAX_WAIT
 from app.models import (
     Call,
     Company,
@@ -13,6 +15,7 @@ from app.models import (
     Person,
     PersonRole,
     PersonStatus,
+    PhoneTreeStep,
     TouchpointKind,
     User,
 )
@@ -412,6 +415,47 @@ QUERY_ERROR: Schema = obj(
     required=["error", "position"],
 )
 
+PHONE_TREE_INPUT: dict[str, Schema] = {
+    "digits": {"type": "string", "maxLength": MAX_DIGITS, "pattern": DIGITS_PATTERN,
+               "description": "Keys for the Voice SDK's sendDigits. " + DIGITS_HELP
+               + " Empty: nothing is sent (a wait, or what the label says, done by hand).",
+               "x-pattern-message": DIGITS_HELP},
+    "wait_seconds": {"type": "integer", "minimum": 0, "maximum": MAX_WAIT,
+                     "default": 0, "description": "How long the menu talks before the next step."},
+    "label": text(PhoneTreeStep, "label",
+                  description='What the step is, e.g. "Main menu: press 2 for sales".'),
+}
+PHONE_TREE_STEP: Schema = obj(PHONE_TREE_INPUT, required=["digits", "wait_seconds", "label"])
+PHONE_TREE_UPDATE: Schema = obj(
+    {"steps": {"type": "array", "maxItems": MAX_STEPS, "items": ref("PhoneTreeStepInput")}},
+    required=["steps"], additionalProperties=False,
+    description="The whole path, replacing the saved one ([] clears it).",
+)
+GATEKEEPER: Schema = obj(
+    {
+        "person_id": ident(),
+        "full_name": text(Person, "full_name"),
+        "title": text(Person, "title"),
+        "calls": {"type": "integer", "minimum": 0, "description": "Calls they answered."},
+        "put_through": {"type": "integer", "minimum": 0, "description": PUT_THROUGH_NOTE},
+        "put_through_rate": {"type": "number", "minimum": 0, "maximum": 1,
+                             "description": "put_through / calls (0 without calls)."},
+        "outcomes": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                     "description": "Outcome -> calls through them (not_logged: no outcome yet)."},
+        "last_call_at": stamp(nullable=True),
+        "last_notes": {"type": ["string", "null"], "maxLength": NOTES_SHOWN + 1,
+                       "description": "The latest notes of a call through them, trimmed."},
+        "answers_when": {"type": ["string", "null"], "description":
+                         'When they answer, in the company\'s local time: "usually mornings '
+                         '(8–11)" (hours 8:00 to 11:59).'},
+    },
+    required=["person_id", "full_name", "title", "calls", "put_through", "put_through_rate",
+              "outcomes", "last_call_at", "last_notes", "answers_when"],
+    description="Someone who answered calls to the company (a call aimed at themselves aside), "
+                "or a person there marked gatekeeper.",
+)
+
+
 def request(properties: dict[str, Schema], shape: shapes.Shape, **extra: Any) -> Schema:
     """A request body: its writable properties, the read-only ones it ignores, nothing else."""
     if shape.read_only:
@@ -450,6 +494,16 @@ SCHEMAS: dict[str, Schema] = {
     "Touchpoint": TOUCHPOINT,
     "TouchpointCreate": request(TOUCHPOINT_INPUT, shapes.TOUCHPOINT, required=["kind"]),
     "TouchpointList": page_of("Touchpoint"),
+    "PhoneTree": obj({"steps": {"type": "array", "items": ref("PhoneTreeStep")}},
+                     required=["steps"]),
+    "PhoneTreeStep": PHONE_TREE_STEP,
+    "PhoneTreeUpdate": PHONE_TREE_UPDATE,
+    "PhoneTreeStepInput": request(PHONE_TREE_INPUT, shapes.PHONE_TREE_STEP,
+                                  description="A step needs keys, a wait or a label."),
+    "Gatekeeper": GATEKEEPER,
+    "GatekeeperList": obj({"gatekeepers": {"type": "array", "items": ref("Gatekeeper")}},
+                          required=["gatekeepers"],
+                          description="Most calls first, then the latest call."),
     "Error": ERROR,
 }
 

@@ -95,6 +95,8 @@ TOUCHPOINT = Shape(
     schema="TouchpointCreate",
 )
 
+PHONE_TREE_STEP = Shape(frozenset({"digits", "wait_seconds", "label"}), schema="PhoneTreeStepInput")
+PHONE_TREE = Shape(frozenset({"steps"}), lists={"steps": PHONE_TREE_STEP}, schema="PhoneTreeUpdate")
 QUEUE_ADD = Shape(frozenset({"person_id", "company_id", "ask_for", "next_step"}),
                   schema="QueueAdd")
 QUEUE_BUILD = Shape(frozenset({"source", "company_id", "saved_search_id"}), schema="QueueBuild")

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.models import Call, Company, Outcome, Person, PersonStatus, ReportingLink
+from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, ReportingLink
 from app.people.reporting import find_cycles
 
 # Statuses that mean a conversation with this person has happened.
@@ -47,6 +47,8 @@ class ChartPerson:
     email: str | None
     reports_to_id: int | None
     left_at: datetime | None
+    role: PersonRole
+    mobile_phone: str | None
 
     display_name = Person.display_name  # the same wording as everywhere else
 
@@ -167,14 +169,20 @@ def _other_managers(company_id: int, current: dict[int, int | None],
 # The columns the chart shows; notes and the like stay in the database.
 CHART_COLUMNS = (Person.id, Person.company_id, Person.full_name, Person.title, Person.department,
                  Person.status, Person.placeholder, Person.direct_phone, Person.extension,
-                 Person.email, Person.reports_to_id, Person.left_at)
+                 Person.email, Person.reports_to_id, Person.left_at, Person.role,
+                 Person.mobile_phone)
+
+
+def load_chart_people(company_id: int) -> list[ChartPerson]:
+    """Everyone at the company (left included), by name, in one query of plain values."""
+    return [ChartPerson(*row) for row in db.session.execute(
+        select(*CHART_COLUMNS).where(Person.company_id == company_id).order_by(Person.full_name)
+    )]
 
 
 def build_org_chart(company: Company) -> OrgChart:
     """The live chart: managers above reports, departments gathering the unplaced."""
-    everyone = [ChartPerson(*row) for row in db.session.execute(
-        select(*CHART_COLUMNS).where(Person.company_id == company.id).order_by(Person.full_name)
-    )]
+    everyone = load_chart_people(company.id)
     live = {p.id: p for p in everyone if p.left_at is None}
     by_id = {p.id: p for p in everyone}
     last = _last_calls(company.id)

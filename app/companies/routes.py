@@ -5,6 +5,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -19,8 +20,18 @@ from app.calls.queries import open_follow_ups_for_company
 from app.companies import service
 from app.companies.chart_html import ChartRenderer
 from app.companies.export import org_chart_to_csv
-from app.companies.forms import CompanyForm
+from app.companies.forms import CompanyForm, PhoneTreeForm, PhoneTreeStepForm
+from app.companies.gatekeepers import gatekeepers_of
 from app.companies.orgchart import build_org_chart
+from app.companies.phone_tree import (
+    MAX_STEPS,
+    key_parts,
+    keys_from_text,
+    save_steps,
+    step_dict,
+    steps_from_keys,
+    steps_of,
+)
 from app.errors import DomainError
 from app.extensions import db
 from app.form_errors import attach_errors
@@ -37,6 +48,7 @@ PEOPLE_COUNT = (select(func.count(Person.id)).where(Person.company_id == Company
 LAST_CALL = (select(func.max(Call.started_at)).where(Call.company_id == Company.id)
              .correlate(Company).scalar_subquery())
 PEOPLE_SHOWN = 100
+BLANK_STEPS = 3  # empty rows of the phone-tree editor without JavaScript
 
 SORTS = {
     "name": Company.name.asc(),
@@ -93,7 +105,8 @@ def detail(company_id: int):
                                .order_by(Call.started_at.desc()).limit(100)).all()
     return render_template("companies/detail.html", company=company, calls=calls, people=people,
                            people_total=people_total,
-                           follow_ups=open_follow_ups_for_company(company.id))
+                           follow_ups=open_follow_ups_for_company(company.id),
+                           phone_tree=steps_of(company), gatekeepers=gatekeepers_of(company))
 
 
 @bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
@@ -132,3 +145,44 @@ def org_chart_csv(company_id: int):
     filename = secure_filename(f"{company.name}-org-chart.csv") or "org-chart.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.app_template_filter("phone_tree_keys")
+def phone_tree_keys(digits: str, extension: str | None = None) -> list[str]:
+    return key_parts(digits, extension)
+
+
+@bp.route("/<int:company_id>/phone-tree", methods=["GET", "POST"])
+def phone_tree(company_id: int):
+    """Edit the path through the company's phone menu: keys, wait and label per step."""
+    company = db.get_or_404(Company, company_id)
+    data = None
+    if request.method == "GET":
+        steps = [step_dict(s) for s in steps_of(company)]
+        data = {"steps": steps + [{}] * min(BLANK_STEPS, MAX_STEPS - len(steps))}
+    form = PhoneTreeForm(data=data)
+    if form.validate_on_submit():
+        try:
+            saved = save_steps(company, form.step_data())
+            flash(f"Saved the phone tree ({len(saved)} steps)." if saved else
+                  "Cleared the phone tree.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id) + "#phone-tree")
+        except DomainError as exc:
+            attach_errors(form, form.entry_paths(exc.fields))
+    return render_template("companies/phone_tree.html", form=form, company=company,
+                           max_steps=MAX_STEPS, blank_row=PhoneTreeStepForm(prefix="steps-__i__-")
+                           ), 422 if request.method == "POST" else 200
+
+
+@bp.post("/<int:company_id>/phone-tree/from-keys")
+def phone_tree_from_keys(company_id: int):
+    """Save the keys sent during a call as the path (the dialer posts them; JSON answer)."""
+    company = db.get_or_404(Company, company_id)
+    try:
+        steps = steps_from_keys(keys_from_text(request.form.get("keys")))
+        saved = save_steps(company, steps, replace=request.form.get("replace") == "1")
+    except DomainError as exc:
+        return jsonify(error="invalid", message="; ".join(exc.fields.values()),
+                       fields=exc.fields), exc.status
+    return jsonify(steps=[step_dict(s) for s in saved],
+                   message=f"Saved as the phone tree: {len(saved)} steps.")

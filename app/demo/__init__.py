@@ -9,10 +9,11 @@ from sqlalchemy import and_, func, or_, select, update
 from app.auth.service import create_user, update_profile
 from app.calls.service import save_call
 from app.companies.service import create_company
+from app.demo.block import BLOCK_CALLS, seed_past_blocks, seed_phone_trees, seed_queues
 from app.demo.data import ADMIN_EMAIL, COMPANIES, KNOWN, PASSWORD, USERS
 from app.demo.script import CALLS
 from app.extensions import db
-from app.models import Call, Company, Person, PersonRole, ReportingLink, User
+from app.models import Call, Company, Person, PersonRole, QueueItem, ReportingLink, User
 from app.people.service import create_person, mark_left, update_person
 
 PERSON_FIELDS = ("full_name", "title", "department", "extension", "role", "status", "notes")
@@ -53,7 +54,8 @@ def summary() -> str:
     return (
         f"Seeded {count(User)} users, {count(Company)} companies, {count(Person)} people "
         f"({boxes} empty boxes, {left or 0} who left), "
-        f"{count(Call)} calls ({outcomes} outcomes), {open_follow_ups} open follow-ups. "
+        f"{count(Call)} calls ({outcomes} outcomes), {open_follow_ups} open follow-ups, "
+        f"{count(QueueItem)} queued targets. "
         f"Sign in as {ADMIN_EMAIL} / {PASSWORD}."
     )
 
@@ -95,7 +97,7 @@ class _Seeder:
             user = create_user(email, PASSWORD, admin=admin, name=name, timezone=tz)
             self.users[key] = update_profile(user, name, phone, tz)
         first_caller = {}
-        for spec in CALLS:
+        for spec in CALLS + BLOCK_CALLS:
             first_caller.setdefault(spec["company"], spec["who"])
         for key, spec in COMPANIES.items():
             data = {k: v for k, v in spec.items() if k != "dial_prefix"}
@@ -105,8 +107,11 @@ class _Seeder:
             for spec in people:
                 row = self.person_row(key, spec, {})
                 create_person(self.companies[key], row, self.users["admin"])
-        for spec in CALLS:
+        for spec in CALLS + BLOCK_CALLS:
             self.log(spec)
+        seed_phone_trees(self.companies)
+        seed_past_blocks()
+        seed_queues(self.users, self.companies)
 
     def person(self, company_key: str, name: str) -> Person:
         """Someone at the company by name, or an empty box by its title."""

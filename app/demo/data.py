@@ -1,7 +1,7 @@
 """The demo team, target companies and the names already on the call sheet before dialling.
 
-All phone numbers are in ranges set aside for fiction (US 555-01xx, UK 020 7946 0xxx) and all
-domains end in .example, so no demo row can reach a real person.
+All phone numbers are in ranges set aside for fiction (US 555-01xx, UK 020 7946 0xxx, Australia
+02 5550 xxxx) and all domains end in .example, so no demo row can reach a real person.
 """
 
 PASSWORD = "switchboard-demo"
@@ -45,6 +45,21 @@ COMPANIES = {
         industry="Payments / fintech", email_pattern="{first}.{last}@fenwicklane.example",
         notes="Card issuing and open-banking APIs. Call 9-11am London (4-6am Eastern).",
     ),
+    "wattle": dict(
+        name="Wattle & Finch Robotics", domain="wattlefinch.example",
+        main_phone="+61 2 5550 0100", dial_prefix="+61 2 5550 01", country="AU",
+        location="Sydney, NSW, Australia", timezone="Australia/Sydney",
+        industry="Warehouse robotics", email_pattern="{first}.{last}@wattlefinch.example",
+        notes="Reception 8:30am-5pm Sydney time (evening on the US east coast). Menu: 3 for the "
+              "staff directory.",
+    ),
+    "larkspur": dict(
+        name="Larkspur Outdoor Co.", domain="larkspur.example",
+        main_phone="+1 303 555 0100", dial_prefix="+1 303 555 01", country="US",
+        location="Denver, CO", timezone="America/Denver",
+        industry="Outdoor retail e-commerce", email_pattern="{f}{last}@larkspur.example",
+        notes="Front desk transfers to any extension; e-commerce engineering on site.",
+    ),
     "cobalt": dict(
         name="Cobalt Peak Software", domain="cobaltpeak.example",
         main_phone="+1 206 555 0100", dial_prefix="+1 206 555 01", country="US",
@@ -70,6 +85,8 @@ KNOWN = {
     "brightwater": [P("Elaine Park", "CEO & Co-founder", "Executive", status="verified")],
     "harbor": [P("Margaret Doyle", "President & CEO", "Executive", status="verified")],
     "fenwick": [P("Oliver Hughes", "Chief Executive", "Executive", status="verified")],
+    "wattle": [P("Matilda Brooks", "Managing Director", "Executive", status="verified")],
+    "larkspur": [P("Owen Gallagher", "Chief Executive Officer", "Executive", status="verified")],
     "cobalt": [
         P("Janet Morrow", "Head of Talent", "People", dial="12", status="do_not_call",
           notes="Our client contact. Cobalt Peak is off limits: never a sourcing target."),

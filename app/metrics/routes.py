@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.metrics.export import COLUMNS, to_csv
 from app.metrics.filters import FUNNEL_SCOPES, GROUPINGS, PERIODS, parse_filters
-from app.metrics.service import compute_metrics
+from app.metrics.service import calling_blocks, compute_metrics
 from app.metrics.svg import bar_chart, funnel_chart, rate_chart
 from app.models import User, now_utc
 
@@ -22,6 +22,7 @@ def index():
     return render_template(
         "metrics/index.html",
         m=metrics,
+        blocks=calling_blocks(flt),
         f=flt,
         columns=COLUMNS,
         recruiters=recruiters,

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.metrics import queries
 from app.metrics.filters import Bucket, MetricsFilter
 from app.models import PersonStatus, TouchpointKind, User
+from app.queue.session_stats import PeriodSessions, sessions_between
 
 ADDITIVE = (
     "dials",
@@ -162,3 +163,8 @@ def compute_metrics(flt: MetricsFilter, now: datetime) -> Metrics:
             metrics.team[b].companies = n.companies
         metrics.total.companies = metrics.per_user.get(flt.user_id, Numbers()).companies
     return metrics
+
+
+def calling_blocks(flt: MetricsFilter) -> PeriodSessions:
+    """The calling blocks started in the filter's period, for its recruiter or the whole team."""
+    return sessions_between(flt.start, flt.end, [flt.user_id] if flt.user_id else None)

@@ -136,6 +136,13 @@ class CallingSession(db.Model):
     user: Mapped[User] = relationship()
     items: Mapped[list[QueueItem]] = relationship(back_populates="session")
 
+    # One open block per user: two requests starting a block at once cannot both insert one.
+    # (A block left idle is closed, ended_at = its last activity, when the next one starts.)
+    __table_args__ = (
+        Index("uq_calling_session_open", "user_id", unique=True,
+              postgresql_where=text("ended_at IS NULL"), sqlite_where=text("ended_at IS NULL")),
+    )
+
 
 class PhoneTreeStep(db.Model):
     """One step through a company's phone menu: keys to send, then how long to wait."""

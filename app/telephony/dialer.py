@@ -1,11 +1,12 @@
 """What the dialer panel beside the call form needs to know."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 
-from app.models import Company, Person, now_utc
+from app.companies.phone_tree import steps_of
+from app.models import Company, Person, PhoneTreeStep, now_utc
 from app.telephony import settings
 from app.telephony.rules import check_dial
 
@@ -23,6 +24,13 @@ class Dialer:
     missing: list[str]
     refusal: str | None
     warnings: list[str]
+    # The company's phone-tree path, when the number dialled is its main line.
+    phone_tree: list[PhoneTreeStep] = field(default_factory=list)
+
+    @property
+    def on_main_line(self) -> bool:
+        """Dialling the company's main line, where its phone tree applies."""
+        return bool(self.company and self.number and self.number == self.company.main_phone)
 
 
 def sdk_installed() -> bool:
@@ -37,7 +45,7 @@ def build_dialer(company: Company | None, person: Person | None, number: str | N
     dialled = check.number if check else None
     extension = person.extension if person is not None and (
         not person.direct_phone or dialled != person.direct_phone) else None
-    return Dialer(
+    dialer = Dialer(
         number=dialled,
         extension=extension,
         company=company,
@@ -50,3 +58,5 @@ def build_dialer(company: Company | None, person: Person | None, number: str | N
         refusal=check.refusal if check else "No number to dial.",
         warnings=check.warnings if check else [],
     )
+    dialer.phone_tree = steps_of(company) if company is not None and dialer.on_main_line else []
+    return dialer

@@ -9,6 +9,11 @@
   var $ = function (id) { return document.getElementById(id); };
   var stateEl = $("dial-state"), timerEl = $("dial-timer"), logEl = $("dial-log");
   var device = null, call = null, timer = null, startedAt = null, refreshTimer = null;
+  // Keys sent during the call with their time since it was answered, which can be saved as the
+  // company's phone tree; and the phone-tree step "]" sends next.
+  var sentKeys = [], answeredAt = null, nextStep = 0;
+  // Read afresh each time: a page may swap the path shown inside the panel.
+  function steps() { return panel.querySelectorAll(".phone-tree-steps li"); }
 
   function setState(text, phase) {
     stateEl.textContent = text;
@@ -21,9 +26,72 @@
     $("dial-mute").disabled = !inCall || !call;
     if ($("dial-ext")) $("dial-ext").disabled = !inCall || !call;
     Array.prototype.forEach.call(panel.querySelectorAll("[data-digit]"), function (b) { b.disabled = !inCall || !call; });
+    Array.prototype.forEach.call(panel.querySelectorAll("[data-send-step]"), function (b) {
+      b.disabled = !inCall || !call || stepDigits(steps()[b.dataset.sendStep]) === null;
+    });
   }
 
   function log(text) { logEl.textContent = text; }
+
+  function record(digits) {
+    if (answeredAt === null) return;
+    sentKeys.push({digits: digits, at_ms: Date.now() - answeredAt});
+    var save = $("dial-save-keys");
+    if (save) { save.hidden = false; save.disabled = false; save.textContent = "Save these keys as the phone tree"; }
+  }
+
+  // Tones for the call; `recorded` is what the phone tree keeps ("{ext}" for the extension).
+  function sendTones(digits, recorded) {
+    if (!call) return;
+    call.sendDigits(digits);
+    record(recorded || digits);
+    log("Sent " + digits);
+  }
+
+  // A step's tones, with {ext} as the person's extension; null when it needs one and none is known.
+  function stepDigits(step) {
+    var raw = (step && step.dataset.digits) || "";
+    if (raw.indexOf("{ext}") < 0) return raw;
+    return panel.dataset.extension ? raw.replace(/\{ext\}/g, panel.dataset.extension) : null;
+  }
+
+  function sendStep(i) {
+    var step = steps()[i];
+    if (!step || !call) return;
+    var digits = stepDigits(step), label = step.querySelector(".step-label");
+    if (digits === null) log("Step " + (i + 1) + " needs the extension, and none is on file: dial it by hand.");
+    else if (digits) { call.sendDigits(digits); record(step.dataset.digits); log("Sent step " + (i + 1) + ": " + digits); }
+    else log("Step " + (i + 1) + " is yours to do: " + (label ? label.textContent : "wait"));
+    Array.prototype.forEach.call(steps(), function (s) { s.removeAttribute("aria-current"); });
+    step.classList.add("sent");
+    step.setAttribute("aria-current", "step");
+    nextStep = i + 1;
+  }
+
+  function saveKeys(replace) {
+    var button = $("dial-save-keys");
+    var existing = parseInt(panel.dataset.treeSteps || "0", 10);
+    if (!replace && existing > 0) {
+      if (!window.confirm("Replace the saved phone tree (" + existing + " steps) with the keys you sent?")) return;
+      replace = true;
+    }
+    var body = new URLSearchParams({csrf_token: panel.dataset.csrf, keys: JSON.stringify(sentKeys), replace: replace ? "1" : ""});
+    fetch(panel.dataset.saveKeysUrl, {method: "POST", body: body, credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) {
+        return r.json().catch(function () { return {message: "Switchboard answered " + r.status + ": nothing was saved."}; })
+          .then(function (data) { return {status: r.status, data: data}; });
+      })
+      .then(function (result) {
+        // Someone saved a path since this page loaded: ask before replacing theirs.
+        if (result.status === 409 && !replace) { if (window.confirm(result.data.message)) saveKeys(true); return; }
+        if (result.status !== 200) { showError(result.data.message || "The keys were not saved."); return; }
+        panel.dataset.treeSteps = String(result.data.steps.length);
+        log(result.data.message);
+        button.textContent = "Saved as the phone tree ✓";
+        button.disabled = true;
+      })
+      .catch(function () { showError("Network error: the keys were not saved."); });
+  }
 
   // A refusal or Twilio's failure (bad credentials, rate limited, unavailable) is news for the
   // whole panel, not a note in the log: shown as an alert until the next attempt.
@@ -93,6 +161,10 @@
       c.on("ringing", function () { setState("Ringing…", "ringing"); });
       c.on("accept", function () {
         bindForm(c.parameters && c.parameters.CallSid);
+        answeredAt = Date.now();  // a new call: its own keys, the path from its first step
+        sentKeys = [];
+        nextStep = 0;
+        Array.prototype.forEach.call(steps(), function (st) { st.classList.remove("sent"); st.removeAttribute("aria-current"); });
         setState("In call", "in-call");
         startTimer();
       });
@@ -184,16 +256,31 @@
     this.setAttribute("aria-pressed", String(muted));
     this.textContent = muted ? "Unmute" : "Mute";
   });
-  if ($("dial-ext")) $("dial-ext").addEventListener("click", function () { if (call) call.sendDigits(panel.dataset.extension); });
+  if ($("dial-ext")) $("dial-ext").addEventListener("click", function () { sendTones(panel.dataset.extension, "{ext}"); });
   Array.prototype.forEach.call(panel.querySelectorAll("[data-digit]"), function (button) {
-    button.addEventListener("click", function () { if (call) { call.sendDigits(button.dataset.digit); log("Sent " + button.dataset.digit); } });
+    button.addEventListener("click", function () { sendTones(button.dataset.digit); });
   });
-  // Keypad from the keyboard, unless the sourcer is typing in a field.
+  panel.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-send-step]");
+    if (button && !button.disabled) sendStep(parseInt(button.dataset.sendStep, 10));
+  });
+  if ($("dial-save-keys")) $("dial-save-keys").addEventListener("click", function () { saveKeys(false); });
+  // Keypad from the keyboard, unless the sourcer is typing in a field; "]" sends the next step
+  // (not a digit, nor a key the call form uses; AltGr+"]" on layouts that need it).
   document.addEventListener("keydown", function (e) {
     if (!call || panel.dataset.phase !== "in-call") return;
     var tag = (e.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || e.ctrlKey || e.altKey || e.metaKey) return;
-    if (/^[0-9*#]$/.test(e.key)) { call.sendDigits(e.key); log("Sent " + e.key); }
+    if (tag === "input" || tag === "textarea" || tag === "select") return;
+    var altGr = e.getModifierState && e.getModifierState("AltGraph");
+    if (e.key === "]" && (altGr || !(e.ctrlKey || e.altKey || e.metaKey))) {
+      e.preventDefault();
+      var count = steps().length;
+      if (nextStep < count) sendStep(nextStep);
+      else log(count ? "That was the last phone-tree step." : "No phone tree saved for this line.");
+      return;
+    }
+    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    if (/^[0-9*#]$/.test(e.key)) sendTones(e.key);
   });
   if (stateEl.textContent === "Ready" && (panel.dataset.browser || panel.dataset.bridge)) setState("Ready", "ready");
   window.addEventListener("pagehide", function () { if (device) device.destroy(); });
