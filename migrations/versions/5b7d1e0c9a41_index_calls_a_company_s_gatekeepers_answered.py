@@ -1,7 +1,7 @@
 """index: the calls a company's gatekeepers answered (the calling screen's gatekeeper card)
 
 Revision ID: 5b7d1e0c9a41
-Revises: 3f2a9c1d7b84
+Revises: 5b1e0c7a9d42
 Create Date: 2026-12-01 14:10:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5b7d1e0c9a41'
-down_revision = '3f2a9c1d7b84'
+down_revision = '5b1e0c7a9d42'
 branch_labels = None
 depends_on = None
 
