@@ -102,11 +102,14 @@ def last_attempts(person_ids: Iterable[int], company_ids: Iterable[int]) -> dict
                                   .group_by(Call.person_id))
         found.update({f"person:{pid}": _aware(at) for pid, at in rows})
     if company_ids:
-        rows = db.session.execute(select(Call.company_id, func.max(Call.started_at))
-                                  .where(Call.company_id.in_(company_ids),
-                                         Call.person_id.is_(None))
-                                  .group_by(Call.company_id))
-        found.update({f"line:{cid}": _aware(at) for cid, at in rows})
+        # One max() per company through ix_call_line_started_at: grouped over an IN list,
+        # SQLite's planner walked every call without a person instead (~110 ms at team-year
+        # scale, against ~2 ms).
+        latest = (select(func.max(Call.started_at))
+                  .where(Call.company_id == Company.id, Call.person_id.is_(None))
+                  .correlate(Company).scalar_subquery())
+        rows = db.session.execute(select(Company.id, latest).where(Company.id.in_(company_ids)))
+        found.update({f"line:{cid}": _aware(at) for cid, at in rows if at is not None})
     return found
 
 
