@@ -193,8 +193,9 @@
       return;
     }
     if (isTyping(e.target)) return;
-    if ((e.key === "n" || e.key === "N" || e.key === "j" || e.key === "J") && !heldItem()) {
+    if (e.key === "n" || e.key === "N" || e.key === "j" || e.key === "J") {
       e.preventDefault();
+      if (heldItem()) { say("You hold a target: Ctrl+Enter saves and takes the next, Alt+S skips, Alt+Z snoozes."); return; }
       var take = document.getElementById("take-next");
       if (take) take.form.requestSubmit(take);
     }
