@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonStatus
@@ -53,28 +53,25 @@ def numbers_of(company: Company, person: Person | None) -> list[str]:
 
 
 def bad_numbers(numbers: Iterable[str]) -> set[str]:
-    """Numbers whose latest logged call ended "bad number" or "wrong number" (two queries).
+    """Numbers whose latest logged call ended "bad number" or "wrong number".
 
-    The latest time per number comes from the index on (to_number, started_at) of logged
-    calls alone, so a busy main line's history is read from the index, not the table.
+    One probe per number, each reading only the newest entry of the index on (to_number,
+    started_at) of logged calls: a grouped max() read a busy main line's whole history there
+    (100 ms for 22,000 calls on PostgreSQL; a probe is under 1 ms). A hundred probes per query.
     """
     wanted = sorted(set(numbers))
-    if not wanted:
-        return set()
-    logged = Call.outcome.is_not(None)
-    latest = (select(Call.to_number, func.max(Call.started_at).label("at"))
-              .where(Call.to_number.in_(wanted), logged).group_by(Call.to_number)
-              # One row per number at most: said, so PostgreSQL does not expect thousands and
-              # compile the query (JIT) for longer than it takes to run.
-              .limit(len(wanted)).subquery())
-    # A probe per number for that call's outcome (calls logged at the same instant: the later
-    # id); a join here lets PostgreSQL's planner pick a scan of every call.
-    outcome = (select(Call.outcome)
-               .where(Call.to_number == latest.c.to_number, Call.started_at == latest.c.at, logged)
-               .order_by(Call.id.desc()).limit(1).correlate(latest).scalar_subquery())
-    rows = db.session.execute(select(latest.c.to_number, outcome))
     bad_values = {o.value for o in BAD_OUTCOMES}
-    return {number for number, last in rows if getattr(last, "value", last) in bad_values}
+    bad: set[str] = set()
+    for start in range(0, len(wanted), 100):
+        chunk = wanted[start:start + 100]
+        probes = [select(Call.outcome)
+                  .where(Call.to_number == number, Call.outcome.is_not(None))
+                  .order_by(Call.started_at.desc(), Call.id.desc()).limit(1)
+                  .scalar_subquery().label(f"n{i}") for i, number in enumerate(chunk)]
+        row = db.session.execute(select(*probes)).one()
+        bad.update(number for number, last in zip(chunk, row, strict=True)
+                   if getattr(last, "value", last) in bad_values)
+    return bad
 
 
 def dial_number(company: Company, person: Person | None, bad: set[str] | None = None) -> str | None:
