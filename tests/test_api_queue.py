@@ -128,6 +128,17 @@ def test_next_puts_back_an_unlogged_claim(api, company):
     assert api.post(f"/api/v1/queue/{first['id']}/release").get_json()["status"] == "pending"
 
 
+def test_next_while_holding_an_item_offers_another_and_puts_the_held_one_back(api, company):
+    first = _queued(api, factories.PersonFactory(company=company))
+    second = _queued(api, factories.PersonFactory(company=company))
+    taken = api.post("/api/v1/queue/next").get_json()
+    again = api.post("/api/v1/queue/next").get_json()
+    assert again["id"] != taken["id"] and {taken["id"], again["id"]} == {first["id"], second["id"]}
+    listed = {i["id"]: i for i in api.get("/api/v1/queue").get_json()["items"]}
+    assert listed[taken["id"]]["status"] == "pending" and listed[taken["id"]]["claimed_by"] is None
+    assert listed[again["id"]]["status"] == "claimed"
+
+
 def test_skip_and_snooze_refuse_hostile_input(api, person):
     item = _queued(api, person)
     url = f"/api/v1/queue/{item['id']}"

@@ -6,6 +6,7 @@ import pytest
 
 from app.calls.service import save_call
 from app.errors import DomainError, PermissionDenied
+from app.extensions import db
 from app.models import (
     Outcome,
     PersonStatus,
@@ -223,10 +224,23 @@ def test_taking_next_puts_back_the_unlogged_claim(user, company):
     first, _ = queue.add_to_queue(user, person=_person(company), reason=QueueReason.FOLLOW_UP)
     second, _ = queue.add_to_queue(user, person=_person(company))
     assert queue.take_next(user, NOW).id == first.id
-    assert queue.take_next(user, NOW + timedelta(minutes=1)).id == first.id  # best one again
-    queue.skip_item(user, first, "Reached by email")
-    assert queue.take_next(user, NOW + timedelta(minutes=2)).id == second.id
-    assert [i.id for i in queue.queue_items(user, [QueueStatus.CLAIMED], NOW)] == [second.id]
+    # "Not this one now": the held item waits, pending, while the next one is offered.
+    assert queue.take_next(user, NOW + timedelta(minutes=1)).id == second.id
+    db.session.refresh(first)
+    assert first.status == QueueStatus.PENDING and first.claimed_by_id is None
+    # ... and comes round again on the next take.
+    assert queue.take_next(user, NOW + timedelta(minutes=2)).id == first.id
+    db.session.refresh(second)
+    assert second.status == QueueStatus.PENDING
+    assert [i.id for i in queue.queue_items(user, [QueueStatus.CLAIMED], NOW)] == [first.id]
+
+
+def test_taking_next_with_nothing_else_to_offer_leaves_the_put_back_item_pending(user, company):
+    only, _ = queue.add_to_queue(user, person=_person(company))
+    assert queue.take_next(user, NOW).id == only.id
+    assert queue.take_next(user, NOW + timedelta(minutes=1)) is None
+    db.session.refresh(only)
+    assert only.status == QueueStatus.PENDING
 
 
 def test_a_teammates_live_claim_is_passed_over_and_named(user, teammate, company):

@@ -70,6 +70,9 @@ def queue_paths() -> dict[str, Schema]:
             "post": {
                 "operationId": "take_next",
                 "summary": "Claim your next item (and put back the one you held unlogged)",
+                "description": "An item you hold with no call logged on it goes back to "
+                               "pending and is not the one offered: it comes round again on a "
+                               "later next.",
                 "tags": ["queue"],
                 "responses": {
                     **_ok("200", "QueueItem", "Claimed for you for QUEUE_CLAIM_MINUTES."),

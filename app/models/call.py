@@ -46,6 +46,12 @@ class Outcome(enum.StrEnum):
             Outcome.CALL_BACK,
         }
 
+    @property
+    def reached_the_target(self) -> bool:
+        """A conversation with the person called (or one who moved the search on): a connect
+        that is not a gatekeeper's pick-up. Touchpoints and calling blocks count these."""
+        return self.is_connect and self is not Outcome.GATEKEEPER
+
 
 OUTCOME_LABELS = {
     Outcome.CONNECTED: "Connected",

@@ -50,12 +50,16 @@ def _is_claim_clash(exc: IntegrityError) -> bool:
     return CLAIM_INDEX in message or "queue_item.line_key" in message
 
 
-def _release_own_claims(user: User, now: datetime) -> None:
-    db.session.execute(
-        update(QueueItem).where(QueueItem.user_id == user.id,
-                                QueueItem.status == QueueStatus.CLAIMED)
-        .values(status=QueueStatus.PENDING, updated_at=now, **NO_CLAIM)
-        .execution_options(synchronize_session=False))
+def _release_own_claims(user: User, now: datetime) -> set[int]:
+    """The user's claims go back to pending (no commit); returns their ids."""
+    held = set(db.session.scalars(select(QueueItem.id).where(
+        QueueItem.user_id == user.id, QueueItem.status == QueueStatus.CLAIMED)))
+    if held:
+        db.session.execute(
+            update(QueueItem).where(QueueItem.id.in_(held))
+            .values(status=QueueStatus.PENDING, updated_at=now, **NO_CLAIM)
+            .execution_options(synchronize_session=False))
+    return held
 
 
 def wake_snoozed(user: User, now: datetime) -> None:
@@ -96,14 +100,17 @@ def _claim(item: QueueItem, user: User, now: datetime, expired_holder: int | Non
 def take_next(user: User, now: datetime | None = None) -> QueueItem | None:
     """Claim the user's most useful item that can be called now, in one transaction (commits).
 
-    First the user's own claims on which no call was logged go back to pending, and snoozed
+    First the user's own claims on which no call was logged go back to pending (and are not
+    offered again by this call), and snoozed
     items whose time has come wake. An item whose target may no longer be called is skipped
     for good (with the reason); one whose line a teammate holds is passed over. None when
     nothing can be claimed.
     """
     now = now or now_utc()
     lock_queue(user)
-    _release_own_claims(user, now)
+    # Asking for next while holding an item means "not this one now": it waits in the queue
+    # (pending) while another is offered, and comes round again on a later next.
+    put_back = _release_own_claims(user, now)
     wake_snoozed(user, now)
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, QueueItem):
@@ -111,6 +118,8 @@ def take_next(user: User, now: datetime | None = None) -> QueueItem | None:
     rows = ordered_rows(pending_rows(user), now)
     holders = line_holders(row.line_key for row in rows)
     for row in rows:
+        if row.id in put_back:
+            continue
         holder = holders.get(row.line_key)
         if holder is not None and holder.user_id != user.id and is_live(holder, now):
             continue  # a teammate is on this line; their claim says who

@@ -31,7 +31,7 @@ from app.models import (
     QueueStatus,
 )
 
-CONNECTS = (Outcome.CONNECTED, Outcome.REFERRAL, Outcome.NOT_INTERESTED, Outcome.CALL_BACK)
+CONNECTS = tuple(o for o in Outcome if o.reached_the_target)
 
 
 @dataclass

@@ -24,7 +24,7 @@ FUTURE_SLACK = timedelta(days=1)
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 # A connect outcome on a call aimed at them, except "gatekeeper": that conversation was with
 # someone else (who is credited through answered_by instead).
-PHONE_CONNECTS = [o for o in Outcome if o.is_connect and o is not Outcome.GATEKEEPER]
+PHONE_CONNECTS = [o for o in Outcome if o.reached_the_target]
 IDS_PER_QUERY = 5000  # well under SQLite's and psycopg's bound-parameter limits
 
 
