@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import event, func, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -58,7 +58,8 @@ def held_id(html: str) -> int | None:
     return int(found.group(1)) if found and found.group(1) else None
 
 
-def fill_queue(user: User, want: int, rng: random.Random, people_query=None) -> int:
+def fill_queue(user: User, want: int, rng: random.Random, people_query=None,
+               builds: bool = True) -> int:
     """Follow-ups, gaps and people at random until the user has `want` open items; the count."""
     from app.errors import DomainError
     from app.queue.service import add_to_queue, build_queue
@@ -68,7 +69,7 @@ def fill_queue(user: User, want: int, rng: random.Random, people_query=None) -> 
             QueueItem.user_id == user.id, QueueItem.status.in_(
                 [QueueStatus.PENDING, QueueStatus.CLAIMED]))) or 0
 
-    if open_count() < want:
+    if builds and open_count() < want:
         build_queue(user, "follow_ups")
         build_queue(user, "gaps")
     query = people_query if people_query is not None else select(Person.id).where(
@@ -121,7 +122,23 @@ def server_part(args: argparse.Namespace) -> list[tuple]:
         user = db.session.scalars(select(User).where(User.email == USERS[0][0])).one()
         user_id = user.id
         print(f"Server part: {args.database_url} as {user.email}; filling the queue…")
-        size = fill_queue(user, args.queue, rng)
+        people_query = None
+        if args.largest_company:
+            # The worst case: every target at the company with the most people (and calls).
+            largest = db.session.execute(
+                select(Person.company_id, func.count(Person.id)).group_by(Person.company_id)
+                .order_by(func.count(Person.id).desc()).limit(1)).one()
+            print(f"  only the largest company's targets: #{largest[0]}, {largest[1]:,} people")
+            db.session.execute(update(QueueItem).where(
+                QueueItem.user_id == user.id, QueueItem.status.in_(
+                    [QueueStatus.PENDING, QueueStatus.CLAIMED, QueueStatus.SNOOZED]))
+                .values(status=QueueStatus.SKIPPED, skip_reason="bench: largest company run",
+                        claimed_by_id=None, claimed_at=None, claimed_until=None))
+            db.session.commit()
+            people_query = select(Person.id).where(
+                Person.company_id == largest[0], Person.placeholder.is_(False),
+                Person.left_at.is_(None)).order_by(func.random()).limit(args.queue * 3)
+        size = fill_queue(user, args.queue, rng, people_query, builds=not args.largest_company)
         people = db.session.scalar(select(func.count(Person.id)))
         print(f"  queue: {size} open items; database: {people:,} people")
         engine = db.engine
@@ -294,6 +311,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-server", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--largest-company", action="store_true",
+                        help="server part: queue only people at the company with the most people")
     args = parser.parse_args()
     if not args.skip_browser:
         spans = browser_part(args)

@@ -328,6 +328,20 @@ def test_a_line_held_by_a_teammate_is_named_in_my_queue(logged_in, user, db, acm
     assert "Nothing left to call now." in message(response.get_data(as_text=True))
 
 
+def test_the_screen_shows_which_targets_teammates_are_calling_now(logged_in, user, db, acme):
+    colleague = factories.UserFactory(name="Cole League")
+    add_to_queue(colleague, person=acme["people"][1])
+    take_next(colleague)
+    page = logged_in.get("/queue").get_data(as_text=True)
+    team = page[page.index('id="queue-team"'):page.index('id="queue-build"')]
+    assert "Cole League" in team and "Target 1" in team and "Acme Widgets" in team
+    item = db.session.scalars(select(QueueItem).where(QueueItem.user_id == colleague.id)).one()
+    item.claimed_until = datetime.now(UTC) - timedelta(seconds=1)  # the claim ran out
+    db.session.commit()
+    team = logged_in.get("/queue").get_data(as_text=True)
+    assert "Nobody else holds a target right now." in team
+
+
 def test_an_item_closed_meanwhile_still_gets_its_call_logged(logged_in, db, user, queued, acme):
     first = held(logged_in.post("/queue/next", headers=SCREEN).get_data(as_text=True))
     item = fresh(db, first)

@@ -72,3 +72,13 @@ def queue_view(user: User, now: datetime) -> QueueView:
     snoozed = sorted(_items(user, QueueStatus.SNOOZED),
                      key=lambda i: (i.snoozed_until is None, i.snoozed_until or now))
     return QueueView(pending=pending, pending_total=len(rows), snoozed=snoozed)
+
+
+def teammates_calling(user: User, now: datetime, limit: int = 20) -> list[QueueItem]:
+    """Targets teammates hold right now (live claims), newest first: who is on which line."""
+    return list(db.session.scalars(
+        select(QueueItem).where(QueueItem.status == QueueStatus.CLAIMED,
+                                QueueItem.user_id != user.id, QueueItem.claimed_until > now)
+        .options(selectinload(QueueItem.user), selectinload(QueueItem.person),
+                 selectinload(QueueItem.company))
+        .order_by(QueueItem.claimed_at.desc()).limit(limit)))

@@ -28,7 +28,7 @@ from app.models import (
 from app.phones import format_national
 from app.queue.card import TargetCard, build_card, load_item
 from app.queue.claims import current_item
-from app.queue.listing import QueueView, queue_view
+from app.queue.listing import QueueView, queue_view, teammates_calling
 from app.queue.quick_times import QuickTime, quick_follow_ups
 from app.queue.session_stats import SessionSummary, session_summary
 from app.queue.sessions import current_session
@@ -49,6 +49,7 @@ class Side:
     saved_searches: list[SavedSearch] = field(default_factory=list)
     gap_companies: list[tuple[int, str]] = field(default_factory=list)
     current_company_id: int | None = None  # the target's, preselected for "Add gaps"
+    teammates: list[QueueItem] = field(default_factory=list)  # what the team is calling now
 
     @property
     def minutes_in_block(self) -> int:
@@ -137,6 +138,7 @@ def build_side(user: User, now: datetime, current: Company | None = None) -> Sid
     side.saved_searches = list(db.session.scalars(
         select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.name)))
     side.gap_companies = gap_companies([entry.item for entry in side.queue.pending], current)
+    side.teammates = teammates_calling(user, now)
     return side
 
 
