@@ -93,12 +93,18 @@ def test_teammates_taking_next_together_never_hold_the_same_target(app, db, take
     _shared_queue(users, targets=3)
     results = _race(app, [u.id for u in users for _ in range(takers_per_user)])
     assert not [r for r in results if isinstance(r, Exception)], results
-    assert all(results), "each recruiter had a target nobody else held"
-    lines_by_user = {u.id: {r[2] for r in results if r[1] == u.id} for u in users}
-    assert not set.intersection(*lines_by_user.values())
     claims = _claims(db)
-    assert len(claims) == len(users)  # one claim each, however often they pressed next
-    assert Counter(line for _, line in claims).most_common(1)[0][1] == 1
+    assert Counter(line for _, line in claims).most_common(1)[0][1] == 1  # never one line twice
+    assert Counter(user for user, _ in claims).most_common(1)[0][1] == 1  # one item each at most
+    if takers_per_user == 1:
+        assert all(results), "each recruiter had a target nobody else held"
+        lines_by_user = {u.id: {r[2] for r in results if r[1] == u.id} for u in users}
+        assert not set.intersection(*lines_by_user.values())
+        assert len(claims) == len(users)
+    # With repeated nexts a recruiter puts each target back as they take another ("not this
+    # one now"), so a line one lets go may be a teammate's a moment later, and a next that
+    # finds every other line held answers nothing: what must hold is the unique claim index at
+    # every moment, and so the end state above.
 
 
 def test_more_takers_than_targets_leaves_the_late_ones_with_nothing(app, db):
