@@ -84,7 +84,7 @@ call_person = Table(
 
 class Call(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
     # The person the call was aimed at (or reached), if any.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
@@ -126,6 +126,9 @@ class Call(db.Model):
         Index("ix_call_metrics", "started_at", "user_id", "company_id", "outcome",
               "answered_by_id"),
         # Open follow-ups are few among a year of calls: index only those (Today, company page).
+        # A recruiter's calls in a time window (a calling block's summary, their call list):
+        # also serves every lookup by user_id alone, so it replaced ix_call_user_id.
+        Index("ix_call_user_started_at", "user_id", "started_at"),
         Index("ix_call_open_follow_up_user", "user_id", "follow_up_at",
               postgresql_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL"),
               sqlite_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL")),
