@@ -119,6 +119,10 @@ class QueueItem(db.Model):
         Index("ix_queue_item_user_status", "user_id", "status"),
     )
 
+    def drop_claim(self) -> None:
+        """Nobody holds this item any more (it left the claimed status)."""
+        self.claimed_by_id = self.claimed_at = self.claimed_until = None
+
     def __repr__(self) -> str:
         return f"<QueueItem {self.id} {self.item_key} {self.status}>"
 

@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.queue.gaps import find_gaps
 from app.queue.items import insert_item, new_item
-from app.queue.targets import check_target, item_key
+from app.queue.targets import bad_numbers, check_target, item_key, numbers_of
 from app.search.query import QueryError
 from app.search.service import run_search
 from app.timezones import to_local
@@ -162,6 +162,8 @@ def build_queue(user: User, source: Any, company_id: Any = None, saved_search_id
     now = now or now_utc()
     found = candidates(user, source, company_id, saved_search_id, now)
     recent, open_items = _recently_worked(user, now), _open_items(user)
+    # Dead numbers for every candidate in one pass, not two queries per candidate.
+    bad = bad_numbers(n for c in found for n in numbers_of(c.company, c.person))
     added: list[QueueItem] = []
     seen: set[str] = set()
     for candidate in found:
@@ -172,7 +174,7 @@ def build_queue(user: User, source: Any, company_id: Any = None, saved_search_id
         if key in open_items:
             _carry_follow_up(open_items[key], candidate)
             continue
-        if not check_target(candidate.company, candidate.person).callable:
+        if not check_target(candidate.company, candidate.person, bad).callable:
             continue
         item, created = insert_item(new_item(
             user, candidate.company, candidate.person, candidate.ask_for, candidate.reason,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Call, Company, Person, QueueItem, QueueReason, User
 from app.queue.targets import dial_number, local_now, within_calling_hours
+from app.telephony.dialer import extension_to_key
 
 RECENT_CALLS = 5
 
@@ -83,13 +84,6 @@ def local_clock(company: Company, now: datetime) -> LocalClock:
                       within_hours=within_calling_hours(company, now))
 
 
-def extension_for(person: Person | None, number: str | None) -> str | None:
-    """The extension to key in: only when the number dialled is not the person's own line."""
-    if person is None or not person.extension:
-        return None
-    return None if number in (person.direct_phone, person.mobile_phone) else person.extension
-
-
 def recent_calls(item: QueueItem, limit: int = RECENT_CALLS) -> list[Call]:
     """The last calls to this person (aimed at or answered by them), or to this main line."""
     query = select(Call).options(joinedload(Call.user), joinedload(Call.answered_by),
@@ -126,7 +120,7 @@ def build_card(item: QueueItem, now: datetime) -> TargetCard:
     number = dial_number(company, item.person)
     return TargetCard(
         item=item, company=company, person=item.person, dial_number=number,
-        extension=extension_for(item.person, number), clock=local_clock(company, now),
+        extension=extension_to_key(item.person, number), clock=local_clock(company, now),
         recent_calls=recent_calls(item),
         follow_up=item.source_call, box=item.box, gatekeepers=gatekeepers_of(company),
         phone_tree=steps_of(company))

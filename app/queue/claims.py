@@ -159,7 +159,7 @@ def release_item(user: User, item: QueueItem) -> QueueItem:
         raise DomainError({"status": "A call was logged on this item: it is done."})
     if item.status != QueueStatus.PENDING:
         item.status = QueueStatus.PENDING
-        item.claimed_by_id = item.claimed_at = item.claimed_until = None
+        item.drop_claim()
         item.snoozed_until = item.skip_reason = None
         try:
             db.session.commit()

@@ -26,8 +26,7 @@ from app.queue.targets import (
     quick_refusal,
     within_calling_hours,
 )
-from app.telephony.settings import calling_hours
-from app.timezones import to_local
+from app.telephony.rules import inside_calling_hours
 
 # At most this many items in one listing (open ones first); `total` still counts them all.
 LIST_LIMIT = 500
@@ -184,12 +183,10 @@ def ordered(items: list[QueueItem], facts: dict[int, ItemFacts]) -> list[QueueIt
 def ordered_rows(rows: list[Row], now: datetime) -> list[Row]:
     """Pending rows in the order take_next tries them."""
     attempts = _attempts_of(rows)
-    start, end = calling_hours()
     inside: dict[str | None, bool] = {}  # per time zone: one conversion each
     for row in rows:
         if row.timezone not in inside:
-            inside[row.timezone] = not row.timezone or start <= to_local(
-                now, row.timezone).hour < end
+            inside[row.timezone] = inside_calling_hours(row.timezone, now)
     return sorted(rows, key=lambda r: sort_key(r.reason, inside[r.timezone],
                                                attempts.get(r.line_key), r.created_at, r.id))
 

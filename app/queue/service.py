@@ -90,7 +90,7 @@ def skip_item(user: User, item: QueueItem, reason: Any) -> QueueItem:
         raise DomainError(errors)
     _open_or_error(item, "skipped")
     item.status, item.skip_reason, item.snoozed_until = QueueStatus.SKIPPED, text, None
-    item.claimed_by_id = item.claimed_at = item.claimed_until = None
+    item.drop_claim()
     db.session.commit()
     return item
 
@@ -123,7 +123,7 @@ def snooze_item(user: User, item: QueueItem, until: Any, now: datetime | None = 
     moment = clean_until(until, now)
     _open_or_error(item, "snoozed")
     item.status, item.snoozed_until = QueueStatus.SNOOZED, moment
-    item.claimed_by_id = item.claimed_at = item.claimed_until = None
+    item.drop_claim()
     db.session.commit()
     return item
 
@@ -152,6 +152,6 @@ def mark_done_by_call(item: QueueItem, call: Call, author: User) -> None:
         raise DomainError({"queue_item_id": "This queue item is no longer open in your queue."})
     now = now_utc()
     item.status, item.done_at, item.call = QueueStatus.DONE, now, call
-    item.claimed_by_id = item.claimed_at = item.claimed_until = None
+    item.drop_claim()
     item.snoozed_until = None
     item.session = touch_session(author, now)

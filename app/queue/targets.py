@@ -17,8 +17,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonStatus
-from app.telephony.rules import owner_refusal
-from app.telephony.settings import calling_hours
+from app.telephony.rules import (
+    do_not_call_refusal,
+    inside_calling_hours,
+    off_limits_refusal,
+    owner_refusal,
+)
 from app.timezones import to_local
 
 ASK_FOR_KEY_LENGTH = 200
@@ -87,7 +91,7 @@ def dial_number(company: Company, person: Person | None, bad: set[str] | None = 
 def person_refusal(person: Person) -> str | None:
     """Why this person may not be queued, judged on the person alone (no query)."""
     if person.status == PersonStatus.DO_NOT_CALL:
-        return f"{person.display_name} asked not to be called (do not call)."
+        return do_not_call_refusal(person)
     if person.left_at is not None:
         return f"{person.display_name} has left {person.company.name}."
     if person.placeholder:
@@ -98,10 +102,7 @@ def person_refusal(person: Person) -> str | None:
 
 def company_refusal(company: Company) -> str | None:
     """Why nobody at this company may be queued (off limits), or None."""
-    if company.off_limits:
-        return f"{company.name} is off limits" + (
-            f": {company.off_limits_reason}" if company.off_limits_reason else ".")
-    return None
+    return off_limits_refusal(company) if company.off_limits else None
 
 
 def quick_refusal(company: Company, person: Person | None) -> str | None:
@@ -121,15 +122,19 @@ class Reach:
         return self.refusal is None
 
 
-def check_target(company: Company, person: Person | None) -> Reach:
-    """May this target be queued or offered now, and on which number (a sentence if not)."""
+def check_target(company: Company, person: Person | None, bad: set[str] | None = None
+                 ) -> Reach:
+    """May this target be queued or offered now, and on which number (a sentence if not).
+
+    `bad` is bad_numbers() computed for many targets at once; without it, it is read here.
+    """
     if refusal := quick_refusal(company, person):
         return Reach(refusal=refusal)
     numbers = numbers_of(company, person)
     who = person.display_name if person is not None else f"{company.name}'s main line"
     if not numbers:
         return Reach(refusal=f"No phone number on file for {who}.")
-    bad = bad_numbers(numbers)
+    bad = bad_numbers(numbers) if bad is None else bad
     owner_problems = []
     for number in numbers:
         if number in bad:
@@ -150,8 +155,5 @@ def local_now(company: Company, now: datetime) -> datetime:
 
 
 def within_calling_hours(company: Company, now: datetime) -> bool:
-    """Is it calling time at the company now? A company without a time zone counts as yes."""
-    if not company.timezone:
-        return True
-    start, end = calling_hours()
-    return start <= local_now(company, now).hour < end
+    """Is it calling time at the company now? (the dialer's own rule; no zone counts as yes)"""
+    return inside_calling_hours(company.timezone, now)

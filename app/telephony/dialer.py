@@ -37,14 +37,21 @@ def sdk_installed() -> bool:
     return os.path.exists(os.path.join(current_app.static_folder, settings.VOICE_SDK_STATIC_PATH))
 
 
+def extension_to_key(person: Person | None, number: str | None) -> str | None:
+    """The person's extension, when the number dialled is not their own line (their direct
+    dial or mobile needs none): the dialer's button and the queue card say the same."""
+    if person is None or not person.extension:
+        return None
+    own_lines = {n for n in (person.direct_phone, person.mobile_phone) if n}
+    return None if number in own_lines else person.extension
+
+
 def build_dialer(company: Company | None, person: Person | None, number: str | None) -> Dialer:
     """The dialer for this call: which ways of calling work, and anything blocking the number."""
     check = check_dial(number, company, person, now_utc()) if number else None
     browser = settings.browser_calling_enabled()
-    # An extension is dialled through the main line; a direct dial needs none.
     dialled = check.number if check else None
-    extension = person.extension if person is not None and (
-        not person.direct_phone or dialled != person.direct_phone) else None
+    extension = extension_to_key(person, dialled)
     dialer = Dialer(
         number=dialled,
         extension=extension,

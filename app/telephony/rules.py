@@ -30,10 +30,24 @@ class DialCheck:
         return self.refusal is None
 
 
-def _off_limits(company: Company) -> str:
+def off_limits_refusal(company: Company) -> str:
+    """The sentence that refuses a call into an off-limits company (dialer and queue alike)."""
     return f"{company.name} is off limits" + (
         f": {company.off_limits_reason}" if company.off_limits_reason else "."
     )
+
+
+def do_not_call_refusal(person: Person) -> str:
+    """The sentence that refuses a call to someone marked do-not-call (dialer and queue alike)."""
+    return f"{person.display_name} asked not to be called (do not call)."
+
+
+def inside_calling_hours(timezone: str | None, now: datetime) -> bool:
+    """Is it CALLING_HOURS in this zone now? Unknown zone: yes (nothing to warn about)."""
+    if not timezone:
+        return True
+    start, end = calling_hours()
+    return start <= to_local(now, timezone).hour < end
 
 
 def owner_refusal(number: str) -> str | None:
@@ -45,13 +59,13 @@ def owner_refusal(number: str) -> str | None:
         .order_by(Person.status != PersonStatus.DO_NOT_CALL, Person.id).limit(1)
     ).first()
     if person is not None and person.status == PersonStatus.DO_NOT_CALL:
-        return f"{person.display_name} asked not to be called (do not call)."
+        return do_not_call_refusal(person)
     if person is not None:
-        return _off_limits(person.company)
+        return off_limits_refusal(person.company)
     company = db.session.scalars(select(Company).where(
         Company.main_phone == number, Company.off_limits.is_(True)).order_by(Company.id).limit(1)
     ).first()
-    return _off_limits(company) if company is not None else None
+    return off_limits_refusal(company) if company is not None else None
 
 
 def number_refusal(number: str) -> str | None:
@@ -82,17 +96,15 @@ def check_dial(raw: str | None, company: Company | None, person: Person | None,
         check.refusal = "No number to dial."
         return check
     if person is not None and person.status == PersonStatus.DO_NOT_CALL:
-        check.refusal = f"{person.display_name} asked not to be called (do not call)."
+        check.refusal = do_not_call_refusal(person)
     elif company is not None and company.off_limits:
-        check.refusal = _off_limits(company)
+        check.refusal = off_limits_refusal(company)
     else:
         check.refusal = owner_refusal(check.number) or number_refusal(check.number)
-    if check.refusal is None and company is not None and company.timezone:
+    if check.refusal is None and company is not None and not inside_calling_hours(
+            company.timezone, now):
         local = to_local(now, company.timezone)
         start, end = calling_hours()
-        if not start <= local.hour < end:
-            check.warnings.append(
-                f"It is {local:%H:%M} at {company.name} ({company.timezone}), outside "
-                f"{start}:00–{end}:00 calling hours."
-            )
+        check.warnings.append(f"It is {local:%H:%M} at {company.name} ({company.timezone}), "
+                              f"outside {start}:00–{end}:00 calling hours.")
     return check
