@@ -69,7 +69,20 @@ class Config:
     TWILIO_ALLOWED_NUMBER_TYPES = os.environ.get(
         "TWILIO_ALLOWED_NUMBER_TYPES", "FIXED_LINE,MOBILE,FIXED_LINE_OR_MOBILE,TOLL_FREE,VOIP"
     )
+    # Answering-machine detection on dialled numbers; with it, a voicemail drop waits for the beep.
     TWILIO_MACHINE_DETECTION = _bool("TWILIO_MACHINE_DETECTION")
+    # The account's numbers to show as caller ID (E.164, comma-separated): a call shows the one
+    # in the target's country and area code, else TWILIO_CALLER_ID (`flask twilio-check` lists them).
+    TWILIO_CALLER_IDS = os.environ.get("TWILIO_CALLER_IDS", "")
+    # Inbound calls nobody on file called before ring these recruiters' browsers (emails,
+    # comma-separated); empty: every active recruiter, up to Twilio's 10 at once.
+    TWILIO_RING_GROUP = os.environ.get("TWILIO_RING_GROUP", "")
+    # How long an inbound call rings before the caller is asked to leave a message.
+    TWILIO_RING_SECONDS = _number("TWILIO_RING_SECONDS", "20")
+    TWILIO_INBOUND_GREETING = os.environ.get(
+        "TWILIO_INBOUND_GREETING",
+        "Sorry we missed your call. Please leave a message after the tone and we will call you "
+        "back.")
     CALLING_HOURS = os.environ.get("CALLING_HOURS", "8-21")  # local hours at the called company
     # How long taking a queue item holds its person or main line against teammates' queues.
     QUEUE_CLAIM_MINUTES = _number("QUEUE_CLAIM_MINUTES", "10")

@@ -248,8 +248,22 @@ CALL: Schema = obj(
             for k, v in CALL_INPUT.items()
             if k not in {"people", "new_company", "new_gatekeeper", "queue_item_id"}
         },
-        "company_id": ident(),
+        "company_id": ident("null only for an inbound call from a number nobody has on file, "
+                            "until someone says whose it is.", nullable=True),
         "to_number": phone_out(Call, "to_number"),
+        "direction": {"type": "string", "enum": ["outbound", "inbound"], "readOnly": True,
+                      "description": "inbound: they called one of the team's Twilio numbers."},
+        "caller_id": {**phone_out(Call, "caller_id"), "readOnly": True,
+                      "description": "The number the other side saw: our pool number (outbound "
+                      "through Twilio) or the caller's (inbound); null for calls logged by hand."},
+        "routed_to": {**ident("Inbound: the recruiter it rang (null: the team's ring group).",
+                              nullable=True), "readOnly": True},
+        "voicemail_left": {
+            "oneOf": [obj({"id": ident(), "name": {"type": "string"}}, required=["id", "name"]),
+                      {"type": "null"}],
+            "readOnly": True,
+            "description": "The recorded message dropped into the target's voicemail box.",
+        },
         "outcome": {**enum(Outcome, nullable=True),
                     "description": "null until logged, e.g. for a call placed through Twilio."},
         "started_at": stamp(read_only=False),
@@ -279,6 +293,10 @@ CALL: Schema = obj(
         "user_id",
         "company_id",
         "started_at",
+        "direction",
+        "caller_id",
+        "routed_to",
+        "voicemail_left",
         "people",
         "created_at",
         "updated_at",
@@ -322,7 +340,8 @@ RECORDING: Schema = obj(
     required=["sid", "status", "duration_seconds"],
 )
 TWILIO_EVENT: Schema = obj(
-    {"kind": {"type": "string", "enum": ["voice", "status", "recording"]},
+    {"kind": {"type": "string", "enum": ["voice", "status", "recording", "inbound", "dial",
+                                         "gather", "amd", "message"]},
      "received_at": stamp(), "applied": {"type": "boolean"},
      "payload": {"type": "object", "additionalProperties": {"type": "string"}}},
     required=["kind", "received_at", "applied", "payload"],

@@ -62,6 +62,8 @@ CALL_FIELDS = (
     "dialed_via",
     "twilio_call_sid",
     "twilio_status",
+    "direction",
+    "caller_id",
     "created_at",
     "updated_at",
 )
@@ -99,7 +101,7 @@ def call_json(call: Call) -> dict[str, Any]:
         recording = {"sid": call.recording_sid, "status": call.recording_status,
                      "duration_seconds": call.recording_duration}
     return {
-        **_columns(call, CALL_FIELDS),
+        **call_summary_json(call),
         "people": [person_json(p) for p in call.people],
         "answered_by": call.answered_by_machine,  # Twilio's AnsweredBy (human / machine_*)
         "recording": recording,
@@ -113,7 +115,12 @@ PRIVATE_PAYLOAD_KEYS = frozenset({"RecordingUrl"})
 
 def call_summary_json(call: Call) -> dict[str, Any]:
     """A call's own fields, without its people and events (for search results)."""
-    return _columns(call, CALL_FIELDS)
+    voicemail = call.voicemail
+    return {
+        **_columns(call, CALL_FIELDS),
+        "routed_to": call.routed_to_id,
+        "voicemail_left": {"id": voicemail.id, "name": voicemail.name} if voicemail else None,
+    }
 
 
 def event_json(event: TwilioEvent) -> dict[str, Any]:

@@ -73,7 +73,7 @@ CALL_ROW = Shape(
     hints={"reports_to_id": 'In a call\'s rows use reports_to: a person id or {"row": i}.'},
 )
 # Returned with every call but computed by the server from Twilio's callbacks.
-CALL_TELEPHONY = frozenset({"answered_by", "recording", "events"})
+CALL_TELEPHONY = frozenset({"answered_by", "recording", "events", "routed_to", "voicemail_left"})
 CALL = Shape(
     CALL_WRITABLE,
     _read_only(CALL_FIELDS, CALL_WRITABLE) | CALL_TELEPHONY,

@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from app.models.call import OUTCOME_LABELS, Call, Outcome, call_person
+from app.models.call import OUTCOME_LABELS, Call, Direction, Outcome, call_person
 from app.models.company import Company
 from app.models.person import Person, PersonRole, PersonStatus, ReportingLink
 from app.models.queue import (
@@ -16,6 +16,7 @@ from app.models.telephony import TwilioEvent
 from app.models.touchpoint import Touchpoint, TouchpointKind
 from app.models.types import UTCDateTime, now_utc
 from app.models.user import ApiToken, LoginAttempt, Role, User, hash_token
+from app.models.voicemail import Voicemail
 
 __all__ = [
     "OPEN_STATUSES",
@@ -28,6 +29,7 @@ __all__ = [
     "ApiToken",
     "Call",
     "Company",
+    "Direction",
     "LoginAttempt",
     "Outcome",
     "Person",
@@ -41,6 +43,7 @@ __all__ = [
     "TouchpointKind",
     "TwilioEvent",
     "User",
+    "Voicemail",
     "UTCDateTime",
     "call_person",
     "hash_token",

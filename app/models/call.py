@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.models.person import Person
     from app.models.telephony import TwilioEvent
     from app.models.user import User
+    from app.models.voicemail import Voicemail
 
 
 class Outcome(enum.StrEnum):
@@ -82,10 +83,17 @@ call_person = Table(
 )
 
 
+class Direction(enum.StrEnum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
 class Call(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Who logged it; for an inbound call, whoever it was routed to (or who answered it).
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    # None only for an inbound call from a number nobody has on file, until someone says whose.
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     # The person the call was aimed at (or reached), if any.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     # Who picked up: often a gatekeeper rather than the target.
@@ -120,6 +128,19 @@ class Call(db.Model):
     recording_url: Mapped[str | None] = mapped_column(String(300))
     suggested_outcome: Mapped[Outcome | None] = mapped_column(_outcome_enum())
     dial_warning: Mapped[str | None] = mapped_column(String(300))
+    # Outbound (we dialled) or inbound (they called one of the team's Twilio numbers).
+    direction: Mapped[Direction] = mapped_column(
+        Enum(Direction, native_enum=False, length=8, values_callable=lambda e: [m.value for m in e]),
+        default=Direction.OUTBOUND, server_default=Direction.OUTBOUND.value)
+    # The number shown to the other side: our pool number on an outbound call placed through
+    # Twilio, the caller's own number on an inbound one; None for calls logged by hand.
+    caller_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Inbound: the recruiter the call was routed to (None: rung to the team's ring group).
+    routed_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Voicemail drop: the message left, and whether it played or waits for the beep.
+    voicemail_id: Mapped[int | None] = mapped_column(ForeignKey("voicemail.id"))
+    voicemail_drop_status: Mapped[str | None] = mapped_column(String(12))
+    voicemail_dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Covers the metrics page's pass over a period's calls without touching the table rows.
     __table_args__ = (
@@ -150,8 +171,10 @@ class Call(db.Model):
               postgresql_where=text("person_id IS NULL"), sqlite_where=text("person_id IS NULL")),
     )
 
-    user: Mapped[User] = relationship()
-    company: Mapped[Company] = relationship(back_populates="calls")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    routed_to: Mapped[User | None] = relationship(foreign_keys=[routed_to_id])
+    voicemail: Mapped[Voicemail | None] = relationship()
+    company: Mapped[Company | None] = relationship(back_populates="calls")
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
     answered_by: Mapped[Person | None] = relationship(foreign_keys=[answered_by_id])
     people: Mapped[list[Person]] = relationship(secondary=call_person, order_by="Person.id")
@@ -164,6 +187,16 @@ class Call(db.Model):
     @property
     def follow_up_open(self) -> bool:
         return self.follow_up_at is not None and self.follow_up_done_at is None
+
+    @property
+    def inbound(self) -> bool:
+        return self.direction == Direction.INBOUND
+
+    @property
+    def missed(self) -> bool:
+        """An inbound call nobody picked up (the caller may have left a message)."""
+        return self.inbound and self.answered_at is None and self.twilio_status in {
+            "completed", "busy", "no-answer", "failed", "canceled"}
 
     def editable_by(self, user: User) -> bool:
         return user.is_admin or user.id == self.user_id

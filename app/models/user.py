@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     # Part of every session and remember-me cookie (see get_id): replacing it ends them all,
     # wherever they were copied to, because the cookies themselves cannot be recalled.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Presence for inbound calls: a signed-in browser whose dialer is registered with Twilio
+    # pushes this forward every minute; past it, callers ring the recruiter's own phone instead.
+    browser_online_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
