@@ -72,7 +72,8 @@ class Config:
     # Answering-machine detection on dialled numbers; with it, a voicemail drop waits for the beep.
     TWILIO_MACHINE_DETECTION = _bool("TWILIO_MACHINE_DETECTION")
     # The account's numbers to show as caller ID (E.164, comma-separated): a call shows the one
-    # in the target's country and area code, else TWILIO_CALLER_ID (`flask twilio-check` lists them).
+    # in the target's country and area code, else TWILIO_CALLER_ID (`flask twilio-check` lists
+    # the account's numbers).
     TWILIO_CALLER_IDS = os.environ.get("TWILIO_CALLER_IDS", "")
     # Inbound calls nobody on file called before ring these recruiters' browsers (emails,
     # comma-separated); empty: every active recruiter, up to Twilio's 10 at once.

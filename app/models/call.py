@@ -130,7 +130,8 @@ class Call(db.Model):
     dial_warning: Mapped[str | None] = mapped_column(String(300))
     # Outbound (we dialled) or inbound (they called one of the team's Twilio numbers).
     direction: Mapped[Direction] = mapped_column(
-        Enum(Direction, native_enum=False, length=8, values_callable=lambda e: [m.value for m in e]),
+        Enum(Direction, native_enum=False, length=8,
+             values_callable=lambda e: [m.value for m in e]),
         default=Direction.OUTBOUND, server_default=Direction.OUTBOUND.value)
     # The number shown to the other side: our pool number on an outbound call placed through
     # Twilio, the caller's own number on an inbound one; None for calls logged by hand.
