@@ -9,6 +9,7 @@ dist/twilio.min.js into app/static/vendor/ (git-ignored), where the app serves i
 import base64
 import hashlib
 import io
+import os
 import re
 import sys
 import tarfile
@@ -40,7 +41,10 @@ def main() -> int:
     with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as archive:
         script = archive.extractfile("package/dist/twilio.min.js").read()
     TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_bytes(script)
+    # Written aside and renamed: two runs at once (CI's suites) never see half a file.
+    partial = TARGET.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(script)
+    os.replace(partial, TARGET)
     print(f"Fetched Twilio Voice SDK {VERSION} ({len(script):,} bytes), integrity verified.")
     return 0
 
