@@ -15,6 +15,7 @@ from tests import factories
 from tests.test_api import Api, issue_token
 
 from .conftest import ACCOUNT_SID, PUBLIC_BASE_URL, count, counts, new_sid, twiml
+from .test_webhook_delivery import _all_at_once, on_postgres
 
 TEAM_NUMBER = "+12025550143"
 STRANGER = "+13125550177"
@@ -424,3 +425,17 @@ def test_patching_an_unknown_callers_call_needs_a_company(twilio_post, client, u
     assert saved.status_code == 200, saved.get_json()
     assert saved.get_json()["company_id"] == company.id
     assert _call(params["CallSid"]).caller_id == STRANGER
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_simultaneous_deliveries_of_one_incoming_call_log_one_call(twilio_post, rita_online,
+                                                                   person, called_before):
+    params = incoming(person.direct_phone)
+
+    def post():
+        return twiml(twilio_post("/twilio/inbound", params)).find("Dial/Client/Identity").text
+
+    assert _all_at_once(post) == [identity_for(rita_online)] * 8
+    assert count(Call) == 2  # last week's call and this one
+    assert count(TwilioEvent) == 1
