@@ -171,6 +171,10 @@ def _answered_by(call: Call, user_id: Any, at) -> None:
         call.twilio_status = "in-progress"
 
 
+# events' locking store, timestamp and count parsers are reused as they are: one rule for every
+# callback (stored once, the call row locked before it is read), outbound or inbound.
+
+
 def apply_leg(call: Call, payload: dict[str, Any], user_id: Any, kind: str) -> bool:
     """A status callback of one ringing leg (a browser or the recruiter's phone)."""
     event = events._store_locked("dial", payload | {"_leg": f"{kind}:{user_id}"}, call)
