@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Call, Direction, SearchEntry, now_utc
+from app.models import Call, Direction, QueueItem, SearchEntry, now_utc
 from app.search.service import run_search
 from tests import factories
 
@@ -97,3 +97,18 @@ def test_inbound_calls_are_not_counted_as_dials(logged_in, unknown_call, answere
     factories.CallFactory(user=user, company=company, started_at=now_utc())
     page = logged_in.get("/metrics").get_data(as_text=True)
     assert re.search(r'id="kpi-dials">1<', page), "an inbound call counted as a dial"
+
+
+def test_the_queue_builds_from_a_known_callers_missed_call_and_skips_an_unknown_one(
+    logged_in, unknown_call, user, person
+):
+    known = Call(user=user, direction=Direction.INBOUND, person=person, company=person.company,
+                 caller_id=person.direct_phone, twilio_call_sid="CA" + "5" * 32,
+                 twilio_status="no-answer", started_at=now_utc(), follow_up_at=now_utc(),
+                 follow_up_note="Missed call from Peter Gibbons (Initech) — call back")
+    db.session.add(known)
+    db.session.commit()
+    response = logged_in.post("/queue/build", data={"source": "follow_ups"})
+    assert response.status_code in (302, 303)
+    items = db.session.scalars(select(QueueItem)).all()
+    assert [(i.person_id, i.source_call_id) for i in items] == [(person.id, known.id)]
