@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -22,7 +23,7 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
     """Start from a company, a person, a follow-up (another call), or an existing call to edit."""
     if call is not None:
         user = user or current_user
-        form.company_id.data = str(call.company_id)
+        form.company_id.data = str(call.company_id or "")
         form.person_id.data = str(call.person_id or "")
         form.answered_by.data = str(call.answered_by_id or "")
         form.to_number.data = call.to_number or ""
@@ -43,16 +44,20 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
             form.previous_call_id.data = str(previous.id)
         company = previous.company
         person = person or previous.person
-        form.to_number.data = previous.to_number or ""
+        # Calling back an inbound call dials the number they called from, not the team's line.
+        form.to_number.data = (previous.caller_id if previous.inbound else
+                               previous.to_number) or ""
     if person is not None:
         company = person.company
         form.person_id.data = str(person.id)
-        form.to_number.data = person.direct_phone or form.to_number.data or ""
+        form.to_number.data = form.to_number.data if previous is not None and previous.inbound \
+            else person.direct_phone or form.to_number.data or ""
     if company is not None:
         form.company_id.data = str(company.id)
         form.to_number.data = form.to_number.data or company.main_phone or ""
-        # Show the number as people read it; it is parsed again in the company's country.
-        form.to_number.data = format_national(form.to_number.data, company.country)
+    # Show the number as people read it; it is parsed again in the company's country.
+    form.to_number.data = format_national(
+        form.to_number.data, company.country if company else current_app.config["DEFAULT_COUNTRY"])
 
 
 def people_payload(people: list[Person]) -> list[dict]:

@@ -7,7 +7,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Call, Company, Outcome, User
+from app.models import Call, Company, Direction, Outcome, User
 from app.textmatch import contains
 from app.timezones import from_local, to_local
 
@@ -79,4 +79,20 @@ def open_follow_ups_for_company(company_id: int) -> list[Call]:
                                 Call.follow_up_done_at.is_(None))
              .options(selectinload(Call.user), selectinload(Call.person))
              .order_by(Call.follow_up_at))
+    return list(db.session.scalars(query))
+
+
+MISSED_SHOWN = 20
+
+
+def missed_calls(user: User, limit: int = MISSED_SHOWN) -> list[Call]:
+    """The user's inbound calls nobody took whose call-back is still open, newest first."""
+    query = (
+        select(Call)
+        .where(Call.user_id == user.id, Call.direction == Direction.INBOUND,
+               Call.answered_at.is_(None), Call.follow_up_at.is_not(None),
+               Call.follow_up_done_at.is_(None))
+        .options(selectinload(Call.company), selectinload(Call.person))
+        .order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
+    )
     return list(db.session.scalars(query))

@@ -42,6 +42,8 @@ def _resolve_company(data: dict, call: Call | None, author: User, errors: FieldE
     if data.get("new_company"):
         return build_company(data["new_company"], author, errors, prefix="new_company.")
     if "company_id" not in data and call is not None:
+        if call.company is None:  # an inbound call from a number nobody had on file
+            errors.add("company_id", "Pick the caller's company, or add a new one.")
         return call.company
     company = get_or_error(Company, data.get("company_id"), errors, "company_id", "company")
     if company is None and "company_id" not in errors:

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from app.calls.queries import due_follow_ups, recent_calls
+from app.calls.queries import due_follow_ups, missed_calls, recent_calls
 from app.models import now_utc
 
 bp = Blueprint("main", __name__)
@@ -11,9 +11,14 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    """Follow-ups due today or overdue, then the latest calls."""
+    """Missed calls to call back, follow-ups due today or overdue, then the latest calls."""
     mine, due_total = due_follow_ups(current_user)
-    return render_template("main/index.html", follow_ups=mine, due_total=due_total,
+    missed = missed_calls(current_user)
+    # A missed call is a follow-up too (the queue builds from it); here it has its own card.
+    shown = {call.id for call in missed}
+    follow_ups = [call for call in mine if call.id not in shown]
+    return render_template("main/index.html", follow_ups=follow_ups, missed=missed,
+                           due_total=due_total - (len(mine) - len(follow_ups)),
                            calls=recent_calls(10), now_utc=now_utc())
 
 

@@ -66,6 +66,8 @@ def _follow_ups(user: User) -> list[Candidate]:
     calls, _total = due_follow_ups(user, limit=BUILD_CAP)
     found = []
     for call in calls:
+        if call.company is None:  # a caller nobody has on file: call back from Today instead
+            continue
         when = to_local(call.follow_up_at, user.timezone)
         found.append(Candidate(call.company, call.person, QueueReason.FOLLOW_UP,
                                why=f"Follow-up due {when:%a %d %b %H:%M}",

@@ -49,7 +49,8 @@ def _company_rows(conn: Connection, ids: set[int]) -> list[dict]:
 def _call_rows(conn: Connection, ids: set[int]) -> list[dict]:
     calls = conn.execute(
         select(Call.id, Call.notes, Call.follow_up_note, Company.name)
-        .join(Company, Company.id == Call.company_id).where(Call.id.in_(ids))).all()
+        # Outer: an inbound call from an unknown number has no company, and is still searched.
+        .outerjoin(Company, Company.id == Call.company_id).where(Call.id.in_(ids))).all()
     linked = union(
         select(Call.id.label("call_id"), Call.person_id.label("person_id"))
         .where(Call.id.in_(ids), Call.person_id.is_not(None)),

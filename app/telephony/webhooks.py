@@ -125,3 +125,7 @@ def recording():
 def consent():
     """Played to the called party before the recorded call is joined."""
     return _xml(twiml.consent())
+
+
+# Inbound calls live in their own module, on this blueprint (imported last: it uses `bp`).
+from app.telephony import inbound_routes  # noqa: E402, F401
