@@ -49,9 +49,13 @@ def test_a_bridge_call_is_placed_and_logged_through_the_emulator(
     assert call.twilio_call_sid == sid == response.json["call_sid"]
     assert placed.form["Url"] == [f"{PUBLIC_BASE_URL}/twilio/voice?call_id={call.id}"]
 
-    # When "Twilio" connects the recruiter's phone, the voice webhook dials the target.
+    # When "Twilio" connects the recruiter's phone, the voice webhook asks for a key; the key
+    # (the Gather's action) dials the target.
     root = twiml(twilio_post(f"/twilio/voice?call_id={call.id}",
                              {"AccountSid": ACCOUNT_SID, "CallSid": sid, "To": MY_PHONE}))
+    action = root.find("Gather").get("action").removeprefix(PUBLIC_BASE_URL)
+    root = twiml(twilio_post(action, {"AccountSid": ACCOUNT_SID, "CallSid": sid,
+                                      "To": MY_PHONE, "Digits": "1"}))
     assert root.find("Dial/Number").text == "+12125550142"
 
 
