@@ -26,7 +26,9 @@ def emulator(app, http):
     http.add_passthru("http://127.0.0.1")
     with TwilioEmulator(ACCOUNT_SID, AUTH_TOKEN, app_sid=TWIML_APP_SID,
                         voice_url=f"{PUBLIC_BASE_URL}/twilio/voice",
-                        phone_numbers=[CALLER_ID]) as emulator:
+                        phone_numbers=[{"phone_number": CALLER_ID,
+                                        "voice_url": f"{PUBLIC_BASE_URL}/twilio/inbound"}]
+                        ) as emulator:
         app.config["TWILIO_API_BASE_URL"] = emulator.base_url
         yield emulator
 
@@ -81,3 +83,22 @@ def test_twilio_check_passes_against_the_emulator(emulator, runner):
     assert f"Caller ID {CALLER_ID} is a number of this account." in result.output
     assert [r.path.split("?")[0].rsplit("/", 1)[-1] for r in emulator.requests] == [
         f"{ACCOUNT_SID}.json", f"{TWIML_APP_SID}.json", "IncomingPhoneNumbers.json"]
+
+
+def test_twilio_check_reads_numbers_and_caller_ids_as_the_emulator_lists_them(app, http, runner):
+    http.add_passthru("http://127.0.0.1")
+    numbers = [{"phone_number": CALLER_ID, "voice_url": f"{PUBLIC_BASE_URL}/twilio/inbound"},
+               "+12125550101"]  # a new number: still answering with Twilio's demo
+    with TwilioEmulator(ACCOUNT_SID, AUTH_TOKEN, app_sid=TWIML_APP_SID,
+                        voice_url=f"{PUBLIC_BASE_URL}/twilio/voice", phone_numbers=numbers,
+                        verified_caller_ids=["+16175550101"]) as emulator:
+        app.config.update(TWILIO_API_BASE_URL=emulator.base_url,
+                          TWILIO_CALLER_IDS="+12125550101,+16175550101")
+        result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 1
+    assert f"\nTWILIO_CALLER_IDS={CALLER_ID},+12125550101\n" in result.output
+    assert "Number +12125550101 sends its calls to 'https://demo.twilio.com/welcome/voice/'" in (
+        result.output)
+    assert "number +16175550101 is a verified caller ID" in result.output
+    assert [r.path.split("?")[0].rsplit("/", 1)[-1] for r in emulator.requests][-2:] == [
+        "IncomingPhoneNumbers.json", "OutgoingCallerIds.json"]
