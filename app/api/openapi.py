@@ -230,7 +230,7 @@ def openapi_document() -> Schema:
             "/api/v1/calls/dial": {
                 "post": {
                     "operationId": "dial",
-                    "summary": "Bridge call: ring your own phone, then connect the number",
+                    "summary": "Bridge call: ring your phone; a key pressed there dials the number",
                     "tags": ["calls"],
                     "requestBody": {"required": True, "content": {
                         "application/json": {"schema": ref("DialRequest")}}},

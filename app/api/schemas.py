@@ -276,7 +276,9 @@ CALL: Schema = obj(
                        "readOnly": True, "description": "Placed through Twilio: how."},
         "twilio_call_sid": {"type": ["string", "null"], "readOnly": True},
         "twilio_status": {"type": ["string", "null"], "readOnly": True,
-                          "description": "Twilio's latest call status (never moves backwards)."},
+                          "description": "Twilio's latest call status (never moves backwards)."
+                          " agent-…: a bridge call ended on your own phone and the number was "
+                          "never dialled (agent-no-key: no key was pressed)."},
         "answered_by": {"type": ["string", "null"], "readOnly": True,
                         "description": "Twilio's answering-machine detection: human, machine_…"},
         "recording": {

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from app.extensions import db
+from app.metrics.caller_ids import answer_rate_by_caller_id
 from app.metrics.export import COLUMNS, to_csv
 from app.metrics.filters import FUNNEL_SCOPES, GROUPINGS, PERIODS, parse_filters
 from app.metrics.service import calling_blocks, compute_metrics
@@ -23,6 +24,7 @@ def index():
         "metrics/index.html",
         m=metrics,
         blocks=calling_blocks(flt),
+        caller_ids=answer_rate_by_caller_id(flt),
         f=flt,
         columns=COLUMNS,
         recruiters=recruiters,

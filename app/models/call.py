@@ -199,5 +199,11 @@ class Call(db.Model):
         return self.inbound and self.answered_at is None and self.twilio_status in {
             "completed", "busy", "no-answer", "failed", "canceled"}
 
+    @property
+    def not_placed(self) -> bool:
+        """A bridge call that ended on the recruiter's own leg (no key pressed, their phone not
+        answering, the target refused on pick-up): the target was never dialled."""
+        return (self.twilio_status or "").startswith("agent-")
+
     def editable_by(self, user: User) -> bool:
         return user.is_admin or user.id == self.user_id

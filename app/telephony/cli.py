@@ -13,6 +13,8 @@ from requests import RequestException
 from twilio.base.exceptions import TwilioException
 
 from app.telephony import settings
+from app.telephony.caller_ids import SETTING as POOL_SETTING
+from app.telephony.caller_ids import parse_pool
 from app.telephony.client import get_twilio_client
 from app.telephony.errors import (
     TwilioCredentialsRejected,
@@ -21,9 +23,10 @@ from app.telephony.errors import (
     twilio_failure,
 )
 
-OK, FIX, RETRY = "ok", "fix", "retry"
-LABELS = {OK: "  ok    ", FIX: "  FIX   ", RETRY: "  RETRY "}
-EXIT_CODES = {OK: 0, FIX: 1, RETRY: 3}
+OK, FIX, RETRY, INFO = "ok", "fix", "retry", "info"
+# INFO lines are printed as they are, without a label, so they can be copied whole.
+LABELS = {OK: "  ok    ", FIX: "  FIX   ", RETRY: "  RETRY ", INFO: ""}
+EXIT_CODES = {OK: 0, INFO: 0, FIX: 1, RETRY: 3}
 
 
 class CheckFailed(Exception):
@@ -73,17 +76,60 @@ def _checks(config: Any) -> list[tuple[str, str]]:
                       "TWILIO_TWIML_APP_SID.")))
     except CheckFailed as failed:
         results.append((failed.state, failed.message))
-    caller_id = config["TWILIO_CALLER_ID"]
-    owned = _ask("the caller ID", lambda: client.incoming_phone_numbers.list(
-        phone_number=caller_id, limit=1))
-    verified = [] if owned else _ask("the caller ID", lambda: client.outgoing_caller_ids.list(
-        phone_number=caller_id, limit=1))
-    results.append((OK if owned or verified else FIX,
-                    f"Caller ID {caller_id} is "
-                    + ("a number of this account." if owned else
-                       "a verified caller ID." if verified else
-                       "neither owned nor verified: buy it or verify it in the console.")))
+    try:
+        results += _number_checks(client, config)
+    except CheckFailed as failed:
+        results.append((failed.state, failed.message))
     return results
+
+
+def _number_checks(client: Any, config: Any) -> list[tuple[str, str]]:
+    """The account's voice numbers (as a pool line to paste), where each one's calls go, and
+    whether every configured caller ID is owned or verified."""
+    numbers = _ask("the account's phone numbers", lambda: client.incoming_phone_numbers.list())
+    voice = [n for n in numbers if (n.capabilities or {}).get("voice")]
+    results: list[tuple[str, str]] = [
+        (OK, f"Voice numbers on this account: {', '.join(n.phone_number for n in voice)}."
+         if voice else "This account has no voice numbers: calls show verified caller IDs.")]
+    if voice:
+        results.append((INFO, f"{POOL_SETTING}=" + ",".join(n.phone_number for n in voice)))
+    results += [_inbound_check(number) for number in voice]
+    configured = [config["TWILIO_CALLER_ID"]]
+    configured += [n for n in parse_pool(config.get(POOL_SETTING)) if n not in configured]
+    owned = {n.phone_number for n in numbers}
+    verified = {c.phone_number for c in _ask(
+        "the verified caller IDs", lambda: client.outgoing_caller_ids.list())} if set(
+        configured) - owned else set()
+    for number in configured:
+        name = "Caller ID" if number == config["TWILIO_CALLER_ID"] else f"{POOL_SETTING} number"
+        results.append(
+            (OK, f"{name} {number} is a number of this account.") if number in owned else
+            (OK, f"{name} {number} is a verified caller ID (calls back to it do not reach "
+                 "Switchboard).") if number in verified else
+            (FIX, f"{name} {number} is neither owned nor verified: buy it or verify it in the "
+                  "console" + ("." if name == "Caller ID" else f", or remove it from "
+                                                               f"{POOL_SETTING}.")))
+    return results
+
+
+def _inbound_check(number: Any) -> tuple[str, str]:
+    """Calls to our numbers (callbacks) must reach the inbound webhook, or nobody hears them."""
+    expected = settings.public_url("/twilio/inbound")
+    where = ("Phone Numbers > Manage > Active numbers > " + number.phone_number
+             + " > Voice configuration")
+    if number.voice_application_sid:
+        return FIX, (f"Number {number.phone_number} answers calls with TwiML app "
+                     f"{number.voice_application_sid}; set it to the URL {expected!r} (HTTP POST) "
+                     f"in the console ({where}).")
+    url, method = number.voice_url, (number.voice_method or "POST").upper()
+    if url != expected:
+        return FIX, (f"Number {number.phone_number} sends its calls to {url!r}, so callbacks "
+                     f"reach nobody: set its voice URL to {expected!r} (HTTP POST) in the "
+                     f"console ({where}).")
+    if method != "POST":
+        return FIX, (f"Number {number.phone_number} sends its calls to {url!r} with {method}; "
+                     f"the webhook only answers POST: set the method to HTTP POST ({where}).")
+    return OK, f"Number {number.phone_number} sends its calls to {url!r} (POST)."
 
 
 def run_checks() -> list[tuple[str, str]]:
@@ -100,7 +146,9 @@ def run_checks() -> list[tuple[str, str]]:
 
 @click.command("twilio-check")
 def twilio_check_command() -> None:
-    """Check the Twilio credentials, TwiML app voice URL and caller ID, and say what to fix.
+    """Check the Twilio credentials, TwiML app, caller IDs and numbers, and say what to fix.
+
+    Lists the account's voice numbers as a TWILIO_CALLER_IDS line ready to paste.
 
     Exits 0 when ready, 1 when a setting needs fixing, 3 when Twilio could not be asked.
     """

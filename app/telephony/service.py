@@ -13,6 +13,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Call, Company, Person, User, now_utc
 from app.people.reporting import hold_people
+from app.telephony.caller_ids import caller_id_for
 from app.telephony.client import get_twilio_client
 from app.telephony.errors import CallNotRecorded, twilio_failure
 from app.telephony.events import twilio_sid
@@ -82,6 +83,7 @@ def answer_browser_call(params: dict[str, Any]) -> VoiceDecision:
         call = Call(user=user, company=company, person=person, started_at=now_utc())
         db.session.add(call)
     call.to_number, call.dialed_via = check.number, "browser"
+    call.caller_id = caller_id_for(check.number)
     call.twilio_call_sid, call.twilio_status = params.get("CallSid"), "initiated"
     call.dial_warning = "; ".join(check.warnings)[:300] or None
     try:
@@ -97,20 +99,9 @@ def answer_browser_call(params: dict[str, Any]) -> VoiceDecision:
     return VoiceDecision(call=call, extension=_extension(params), warnings=check.warnings)
 
 
-def answer_bridge_call(call: Call, params: dict[str, Any], extension: str | None) -> VoiceDecision:
-    """Voice webhook once the recruiter picks up their own phone: now dial the target."""
-    if call.twilio_call_sid != params.get("CallSid"):
-        return VoiceDecision(refusal="This call does not match the one Switchboard placed.")
-    check = check_dial(call.to_number, call.company, call.person, now_utc())
-    if not check.allowed:
-        return VoiceDecision(refusal=check.refusal)
-    return VoiceDecision(call=call, extension=_extension({"extension": extension}),
-                         warnings=check.warnings)
-
-
 def start_bridge_call(user: User, number: str | None, company: Company, person: Person | None,
                       extension: str | None = None) -> Call:
-    """Ring the recruiter's own phone through Twilio's REST API; on answer, dial the target.
+    """Ring the recruiter's own phone through Twilio's REST API; on a key press, dial the target.
 
     The call row is committed (pending) before Twilio is asked, and settled with its CallSid in a
     new short transaction after: no database transaction stays open while Twilio is waited on,
@@ -128,11 +119,13 @@ def start_bridge_call(user: User, number: str | None, company: Company, person: 
         raise DomainError({"person_id": GONE})
     call = Call(user=user, company=company, person=person, to_number=check.number,
                 dialed_via="bridge", started_at=now_utc(), twilio_status=PENDING,
+                caller_id=caller_id_for(check.number),
                 dial_warning="; ".join(check.warnings)[:300] or None)
     db.session.add(call)
     db.session.flush()  # the callback URLs carry our call id
     call_id, request = call.id, {
         "to": user.phone_e164,
+        # The recruiter's own phone is rung from the default number: they know it.
         "from_": current_app.config["TWILIO_CALLER_ID"],
         "url": public_url(url_for("webhooks.voice", call_id=call.id,
                                   ext=_extension({"extension": extension}))),

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 import phonenumbers
 from flask import current_app, request
 
+from app.telephony.caller_ids import check_pool
+
 VOICE_SDK_VERSION = "2.18.5"
 VOICE_SDK_INTEGRITY = (
     "sha512-2/tw1IDAIn7j6yFDOln8p93v3aHIxNIN93JwL98cHIlbkSNeU/Jt9zGM/0TvDpNjo+k88lvAew4jgOjKlc9/KA=="
@@ -55,6 +57,8 @@ def check_config(config: Mapping[str, Any]) -> None:
         raise TelephonyConfigError(
             f"TWILIO_ALLOWED_NUMBER_TYPES names unknown number types: {', '.join(sorted(unknown))}"
             f". Known: {', '.join(sorted(NUMBER_TYPES))}.")
+    if pool_problem := check_pool(config):
+        raise TelephonyConfigError(pool_problem)
 
 
 def _is_http_url(value: object) -> bool:

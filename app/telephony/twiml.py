@@ -32,8 +32,9 @@ def dial(call: Call, extension: str | None, warnings: list[str]) -> str:
                                                             call_id=call.id)),
             "recording_status_callback_event": "in-progress completed absent",
         }
-    dial_verb = response.dial(caller_id=config["TWILIO_CALLER_ID"], answer_on_bridge=True,
-                              **recording)
+    # The pool number chosen (and recorded) when the call was placed; older rows: the default.
+    dial_verb = response.dial(caller_id=call.caller_id or config["TWILIO_CALLER_ID"],
+                              answer_on_bridge=True, **recording)
     number_options = {
         "status_callback": public_url(url_for("webhooks.status", call_id=call.id, leg="target")),
         "status_callback_event": STATUS_EVENTS,

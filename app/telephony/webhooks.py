@@ -7,7 +7,7 @@ from twilio.request_validator import RequestValidator
 
 from app.extensions import db
 from app.models import Call
-from app.telephony import events, service, twiml
+from app.telephony import bridge, events, service, twiml
 from app.validation import get_by_id
 
 bp = Blueprint("webhooks", __name__, url_prefix="/twilio")
@@ -84,9 +84,8 @@ def voice():
         call = _call_from_args()
         if call is None:
             return _xml(twiml.refuse("This call is unknown to Switchboard."))
-        decision = service.answer_bridge_call(call, params, request.args.get("ext"))
-    else:
-        decision = service.answer_browser_call(params)
+        return _xml(bridge.answer(call, params, request.args))  # press a key, then dial
+    decision = service.answer_browser_call(params)
     if decision.call is None:
         events.store_event("voice", params | {"_refused": decision.refusal}, None)
         db.session.commit()

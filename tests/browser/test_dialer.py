@@ -211,3 +211,32 @@ def test_twilio_rejecting_a_bridge_call_is_shown_as_an_alert_not_a_field_error(
     expect(alert).to_contain_text("Twilio rejected our credentials")
     expect(alert).to_contain_text("Authenticate")
     expect(page.locator("#dial-state")).to_have_text("Could not call")
+
+
+def test_a_bridge_call_with_no_key_pressed_says_nothing_was_dialled(
+    page, app, calling, prospect, http, db
+):
+    page.route(re.compile(r".*/static/vendor/twilio-voice-sdk-[^/]+/twilio\.min\.js$"),
+               lambda route: route.fulfill(body=FAKE_SDK, content_type="text/javascript"))
+    http.add(responses.POST, f"https://api.twilio.com/2010-04-01/Accounts/{SID}/Calls.json",
+             status=201, json={"sid": CALL_SID, "account_sid": SID, "status": "queued",
+                               "to": "+14155550123", "from": "+14155550100"})
+    sign_in(page)
+    page.goto(f"/people/{prospect.id}")
+    page.get_by_role("link", name="☎ Call").click()
+    page.get_by_role("button", name="Ring my phone first").click()
+    wait_until(page, "document.getElementById('twilio_call_sid') && "
+                     f"document.getElementById('twilio_call_sid').value === '{CALL_SID}'")
+    call = db.session.scalars(select(Call)).one()
+    # My voicemail picked up: the prompt, then the Gather's action with no Digits.
+    prompt = twilio_post(app, f"/twilio/voice?call_id={call.id}",
+                         {"AccountSid": SID, "CallSid": CALL_SID, "CallStatus": "in-progress"})
+    assert b"<Gather" in prompt.data
+    silent = twilio_post(app, f"/twilio/voice?call_id={call.id}&confirmed=1",
+                         {"AccountSid": SID, "CallSid": CALL_SID, "CallStatus": "in-progress",
+                          "Digits": "", "msg": "Gather End"})
+    assert b"<Dial" not in silent.data
+    alert = page.locator("#dial-error")
+    expect(alert).to_have_text("Nothing was dialled: no key was pressed on your phone.",
+                               timeout=10_000)
+    expect(page.locator("#dial-state")).to_have_text("Ended")

@@ -3,8 +3,11 @@
 Point `TWILIO_API_BASE_URL` at `emulator.base_url` and the official SDK talks to it instead of
 api.twilio.com: placing a call (POST /2010-04-01/Accounts/<sid>/Calls.json) answers 201 with a
 generated CA sid, as Twilio does, and fetching the account answers its details. For
-`flask twilio-check`, it also serves the TwiML app (`app_sid`, with `voice_url`) and lists the
-account's `phone_numbers`. Requests with the wrong Basic credentials get Twilio's 401 error.
+`flask twilio-check`, it also serves the TwiML app (`app_sid`, with `voice_url`), lists the
+account's `phone_numbers` (IncomingPhoneNumbers: a "+E.164" string, or a dict overriding the
+fields of Twilio's record, such as `voice_url`, `voice_method` or `capabilities`) and its
+`verified_caller_ids` (OutgoingCallerIds). Requests with the wrong Basic credentials get
+Twilio's 401 error.
 Every request is recorded in `emulator.requests`.
 
     with TwilioEmulator(account_sid, auth_token) as emulator:
@@ -48,7 +51,8 @@ class TwilioEmulator:
     auth_token: str
     app_sid: str | None = None
     voice_url: str | None = None
-    phone_numbers: list[str] = field(default_factory=list)
+    phone_numbers: list[str | dict] = field(default_factory=list)
+    verified_caller_ids: list[str] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
     calls: dict[str, dict] = field(default_factory=dict)
 
@@ -126,14 +130,39 @@ class TwilioEmulator:
         return self._json(201, call)
 
     def _list_numbers(self, rest: str, wanted: str | None) -> Response:
-        key = "incoming_phone_numbers" if rest.startswith("/Incoming") else "outgoing_caller_ids"
-        owned = key == "incoming_phone_numbers"
-        items = [{"sid": "PN" + uuid.uuid5(uuid.NAMESPACE_URL, n).hex, "phone_number": n}
-                 for n in self.phone_numbers if owned and wanted in (None, n)]
+        owned = rest.startswith("/Incoming")
+        key = "incoming_phone_numbers" if owned else "outgoing_caller_ids"
+        records = ([self._incoming_number(n) for n in self.phone_numbers] if owned else
+                   [self._caller_id(n) for n in self.verified_caller_ids])
+        items = [r for r in records if wanted in (None, r["phone_number"])]
         uri = f"/2010-04-01/Accounts/{self.account_sid}{rest}"
         return self._json(200, {key: items, "page": 0, "page_size": 50, "start": 0,
                                 "end": len(items), "uri": uri, "first_page_uri": uri,
                                 "next_page_uri": None, "previous_page_uri": None})
+
+    def _incoming_number(self, entry: str | dict) -> dict:
+        """An IncomingPhoneNumber as Twilio lists it; a new number answers with Twilio's demo."""
+        fields = {"phone_number": entry} if isinstance(entry, str) else dict(entry)
+        number = fields["phone_number"]
+        sid = "PN" + uuid.uuid5(uuid.NAMESPACE_URL, number).hex
+        return {
+            "sid": sid, "account_sid": self.account_sid, "phone_number": number,
+            "friendly_name": number, "status": "in-use", "origin": "twilio",
+            "api_version": "2010-04-01", "beta": False,
+            "capabilities": {"voice": True, "sms": True, "mms": True, "fax": False},
+            "voice_url": "https://demo.twilio.com/welcome/voice/", "voice_method": "POST",
+            "voice_application_sid": None, "voice_fallback_url": None,
+            "voice_fallback_method": "POST", "voice_caller_id_lookup": False,
+            "status_callback": "", "status_callback_method": "POST", "trunk_sid": None,
+            "sms_url": "https://demo.twilio.com/welcome/sms/reply/", "sms_method": "POST",
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers/{sid}.json",
+        } | fields
+
+    def _caller_id(self, number: str) -> dict:
+        sid = "PN" + uuid.uuid5(uuid.NAMESPACE_DNS, number).hex
+        return {"sid": sid, "account_sid": self.account_sid, "phone_number": number,
+                "friendly_name": number,
+                "uri": f"/2010-04-01/Accounts/{self.account_sid}/OutgoingCallerIds/{sid}.json"}
 
     def _account(self) -> dict:
         return {"sid": self.account_sid, "friendly_name": "Emulated account", "status": "active",

@@ -5,10 +5,10 @@ from urllib.parse import parse_qs
 
 import pytest
 import responses
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Call, PersonStatus
+from app.models import Call, PersonStatus, TwilioEvent
 from tests.telephony.conftest import (
     ACCOUNT_SID,
     API,
@@ -82,6 +82,19 @@ def test_the_bridge_answer_carries_the_call_for_the_dialer(logged_in, my_phone, 
                              "status_url": f"/calls/live/{sid}"}
 
 
+def agent_params(call: Call, **extra) -> dict:
+    """What Twilio posts when the recruiter's own phone (the REST-placed leg) is answered."""
+    return {"AccountSid": ACCOUNT_SID, "ApiVersion": "2010-04-01",
+            "CallSid": call.twilio_call_sid, "CallStatus": "in-progress",
+            "Direction": "outbound-api", "From": CALLER_ID, "To": MY_PHONE,
+            "Called": MY_PHONE, "Caller": CALLER_ID} | extra
+
+
+def gather_params(call: Call, digits: str) -> dict:
+    """The Gather action's request: the key pressed, or "" when the timeout passed in silence."""
+    return agent_params(call, Digits=digits, FinishedOnKey="", msg="Gather End")
+
+
 def test_a_bridge_call_with_an_extension_passes_it_to_the_voice_webhook(
     logged_in, my_phone, company, http, twilio_post
 ):
@@ -92,46 +105,149 @@ def test_a_bridge_call_with_an_extension_passes_it_to_the_voice_webhook(
     assert response.status_code == 201
     url = parse_qs(http.calls[0].request.body)["Url"][0]
     assert url == f"{PUBLIC_BASE_URL}/twilio/voice?call_id={response.json['call_id']}&ext=4471"
-    path = url.removeprefix(PUBLIC_BASE_URL)
-    number = twiml(twilio_post(path, {"CallSid": response.json["call_sid"],
-                                      "AccountSid": ACCOUNT_SID})).find("Dial/Number")
+    call = db.session.get(Call, response.json["call_id"])
+    gather = twiml(twilio_post(url.removeprefix(PUBLIC_BASE_URL), agent_params(call))).find(
+        "Gather")
+    assert gather.get("action") == (f"{PUBLIC_BASE_URL}/twilio/voice?call_id={call.id}"
+                                    "&ext=4471&confirmed=1")
+    assert gather.find("Say").text == "Switchboard: press any key to call Initech."
+    action = gather.get("action").removeprefix(PUBLIC_BASE_URL)
+    number = twiml(twilio_post(action, gather_params(call, "5"))).find("Dial/Number")
     assert number.get("sendDigits") == "wwww4471"
 
 
-def test_when_i_pick_up_the_voice_webhook_dials_the_target(bridge_call, twilio_post):
-    params = {"AccountSid": ACCOUNT_SID, "CallSid": bridge_call.twilio_call_sid,
-              "CallStatus": "in-progress", "Direction": "outbound-api", "From": CALLER_ID,
-              "To": MY_PHONE}
-    root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}", params))
+def test_when_i_pick_up_i_am_asked_to_press_a_key_before_anything_is_dialled(
+    bridge_call, twilio_post
+):
+    root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}",
+                             agent_params(bridge_call)))
+    assert [child.tag for child in root] == ["Gather"]
+    gather = root.find("Gather")
+    assert gather.attrib == {
+        "numDigits": "1", "timeout": "8", "actionOnEmptyResult": "true", "method": "POST",
+        "action": f"{PUBLIC_BASE_URL}/twilio/voice?call_id={bridge_call.id}&confirmed=1"}
+    assert [say.text for say in gather] == [
+        "Switchboard: press any key to call Peter Gibbons at Initech."]
+    assert root.find(".//Dial") is None
+    event = db.session.scalars(select(TwilioEvent)).one()
+    assert (event.kind, event.call_id) == ("voice", bridge_call.id)
+
+
+def test_a_key_pressed_dials_the_target_from_the_chosen_caller_id(bridge_call, twilio_post):
+    twilio_post(f"/twilio/voice?call_id={bridge_call.id}", agent_params(bridge_call))
+    root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}&confirmed=1",
+                             gather_params(bridge_call, "1")))
     dial = root.find("Dial")
-    assert dial.get("callerId") == CALLER_ID
+    assert dial.get("callerId") == CALLER_ID == bridge_call.caller_id
     assert dial.find("Number").text == "+12125550142"
     assert dial.find("Number").get("statusCallback") == (
         f"{PUBLIC_BASE_URL}/twilio/status?call_id={bridge_call.id}&leg=target")
-    assert counts()[0] == 1
+    assert counts() == (1, 2)
+    gather = db.session.scalars(select(TwilioEvent).where(TwilioEvent.kind == "gather")).one()
+    assert gather.payload["Digits"] == "1" and gather.applied
+    assert bridge_call.twilio_status == "queued" and not bridge_call.not_placed
+
+
+def test_no_key_dials_nothing_hangs_up_and_marks_the_call_not_placed(
+    bridge_call, twilio_post, logged_in
+):
+    twilio_post(f"/twilio/voice?call_id={bridge_call.id}", agent_params(bridge_call))
+    root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}&confirmed=1",
+                             gather_params(bridge_call, "")))
+    assert [child.tag for child in root] == ["Say", "Hangup"]
+    assert "nothing was dialled" in root.find("Say").text
+    db.session.expire_all()
+    call = db.session.get(Call, bridge_call.id)
+    assert call.twilio_status == "agent-no-key" and call.not_placed
+    live = logged_in.get(f"/calls/live/{call.twilio_call_sid}").json
+    assert live["status"] == "agent-no-key"  # the dialer's poll stops on it
+    # The call list and the call page say "not placed", not "not logged yet".
+    listing = logged_in.get("/calls/").get_data(as_text=True)
+    assert "Not placed" in listing and "Not logged yet" not in listing
+    page = logged_in.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert "Not placed" in page and "No key was pressed on your phone" in page
+
+
+def test_a_gather_without_any_digits_parameter_counts_as_no_key(bridge_call, twilio_post):
+    params = agent_params(bridge_call, msg="Gather End")
+    root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}&confirmed=1", params))
+    assert root.find(".//Dial") is None and root.find("Hangup") is not None
+    db.session.expire_all()
+    assert db.session.get(Call, bridge_call.id).twilio_status == "agent-no-key"
+
+
+def test_a_retried_gather_is_stored_once_and_answered_the_same(bridge_call, twilio_post):
+    path = f"/twilio/voice?call_id={bridge_call.id}&confirmed=1"
+    params = gather_params(bridge_call, "7")
+    first, again = twilio_post(path, params), twilio_post(path, params)
+    assert first.data == again.data and twiml(again).find("Dial/Number") is not None
+    assert db.session.scalar(select(func.count()).select_from(TwilioEvent).where(
+        TwilioEvent.kind == "gather")) == 1
+
+
+def test_a_retried_silent_gather_still_dials_nothing(bridge_call, twilio_post):
+    path = f"/twilio/voice?call_id={bridge_call.id}&confirmed=1"
+    twilio_post(path, gather_params(bridge_call, ""))
+    root = twiml(twilio_post(path, gather_params(bridge_call, "")))
+    assert root.find(".//Dial") is None
+    db.session.expire_all()
+    assert db.session.get(Call, bridge_call.id).twilio_status == "agent-no-key"
+
+
+def test_a_person_marked_do_not_call_after_the_prompt_is_not_dialled_on_the_key(
+    bridge_call, twilio_post
+):
+    prompt = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}",
+                               agent_params(bridge_call)))
+    assert prompt.find("Gather") is not None
+    bridge_call.person.status = PersonStatus.DO_NOT_CALL
+    db.session.commit()
+    root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}&confirmed=1",
+                             gather_params(bridge_call, "1")))
+    assert root.find(".//Dial") is None and root.find("Hangup") is not None
+    assert "do not call" in root.find("Say").text
+    db.session.expire_all()
+    assert db.session.get(Call, bridge_call.id).twilio_status == "agent-refused"
+
+
+def test_a_gather_for_another_call_sid_dials_nothing(bridge_call, twilio_post):
+    params = gather_params(bridge_call, "1") | {"CallSid": new_sid()}
+    root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}&confirmed=1", params))
+    assert root.find(".//Dial") is None and "does not match" in root.find("Say").text
+
+
+def test_an_unsigned_gather_is_refused(bridge_call, twilio_post):
+    path = f"/twilio/voice?call_id={bridge_call.id}&confirmed=1"
+    assert twilio_post(path, gather_params(bridge_call, "1"), signature="").status_code == 403
+    forged = twilio_post(path, gather_params(bridge_call, "1"), signature="x" * 28)
+    assert forged.status_code == 403
+    assert counts() == (1, 0)
 
 
 def test_the_voice_webhook_refuses_a_call_sid_it_did_not_place(bridge_call, twilio_post):
     params = {"AccountSid": ACCOUNT_SID, "CallSid": new_sid(), "CallStatus": "in-progress"}
     root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}", params))
     assert root.find(".//Dial") is None and root.find("Hangup") is not None
+    assert root.find(".//Gather") is None
     assert "does not match" in root.find("Say").text
 
 
 def test_the_voice_webhook_refuses_an_unknown_call_id(bridge_call, twilio_post):
     params = {"AccountSid": ACCOUNT_SID, "CallSid": bridge_call.twilio_call_sid}
     root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id + 100}", params))
-    assert root.find(".//Dial") is None
+    assert root.find(".//Dial") is None and root.find(".//Gather") is None
 
 
-def test_a_person_marked_do_not_call_meanwhile_is_not_dialled_on_pick_up(
+def test_a_person_marked_do_not_call_meanwhile_is_not_even_prompted_for(
     bridge_call, twilio_post
 ):
     bridge_call.person.status = PersonStatus.DO_NOT_CALL
     db.session.commit()
     params = {"AccountSid": ACCOUNT_SID, "CallSid": bridge_call.twilio_call_sid}
     root = twiml(twilio_post(f"/twilio/voice?call_id={bridge_call.id}", params))
-    assert root.find(".//Dial") is None
+    assert root.find(".//Dial") is None and root.find(".//Gather") is None
+    db.session.expire_all()
+    assert db.session.get(Call, bridge_call.id).not_placed
 
 
 def test_my_phone_failing_to_answer_is_shown_on_the_call(bridge_call, twilio_post):

@@ -26,7 +26,9 @@ def emulator(app, http):
     http.add_passthru("http://127.0.0.1")
     with TwilioEmulator(ACCOUNT_SID, AUTH_TOKEN, app_sid=TWIML_APP_SID,
                         voice_url=f"{PUBLIC_BASE_URL}/twilio/voice",
-                        phone_numbers=[CALLER_ID]) as emulator:
+                        phone_numbers=[{"phone_number": CALLER_ID,
+                                        "voice_url": f"{PUBLIC_BASE_URL}/twilio/inbound"}]
+                        ) as emulator:
         app.config["TWILIO_API_BASE_URL"] = emulator.base_url
         yield emulator
 
@@ -49,9 +51,13 @@ def test_a_bridge_call_is_placed_and_logged_through_the_emulator(
     assert call.twilio_call_sid == sid == response.json["call_sid"]
     assert placed.form["Url"] == [f"{PUBLIC_BASE_URL}/twilio/voice?call_id={call.id}"]
 
-    # When "Twilio" connects the recruiter's phone, the voice webhook dials the target.
+    # When "Twilio" connects the recruiter's phone, the voice webhook asks for a key; the key
+    # (the Gather's action) dials the target.
     root = twiml(twilio_post(f"/twilio/voice?call_id={call.id}",
                              {"AccountSid": ACCOUNT_SID, "CallSid": sid, "To": MY_PHONE}))
+    action = root.find("Gather").get("action").removeprefix(PUBLIC_BASE_URL)
+    root = twiml(twilio_post(action, {"AccountSid": ACCOUNT_SID, "CallSid": sid,
+                                      "To": MY_PHONE, "Digits": "1"}))
     assert root.find("Dial/Number").text == "+12125550142"
 
 
@@ -77,3 +83,22 @@ def test_twilio_check_passes_against_the_emulator(emulator, runner):
     assert f"Caller ID {CALLER_ID} is a number of this account." in result.output
     assert [r.path.split("?")[0].rsplit("/", 1)[-1] for r in emulator.requests] == [
         f"{ACCOUNT_SID}.json", f"{TWIML_APP_SID}.json", "IncomingPhoneNumbers.json"]
+
+
+def test_twilio_check_reads_numbers_and_caller_ids_as_the_emulator_lists_them(app, http, runner):
+    http.add_passthru("http://127.0.0.1")
+    numbers = [{"phone_number": CALLER_ID, "voice_url": f"{PUBLIC_BASE_URL}/twilio/inbound"},
+               "+12125550101"]  # a new number: still answering with Twilio's demo
+    with TwilioEmulator(ACCOUNT_SID, AUTH_TOKEN, app_sid=TWIML_APP_SID,
+                        voice_url=f"{PUBLIC_BASE_URL}/twilio/voice", phone_numbers=numbers,
+                        verified_caller_ids=["+16175550101"]) as emulator:
+        app.config.update(TWILIO_API_BASE_URL=emulator.base_url,
+                          TWILIO_CALLER_IDS="+12125550101,+16175550101")
+        result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 1
+    assert f"\nTWILIO_CALLER_IDS={CALLER_ID},+12125550101\n" in result.output
+    assert "Number +12125550101 sends its calls to 'https://demo.twilio.com/welcome/voice/'" in (
+        result.output)
+    assert "number +16175550101 is a verified caller ID" in result.output
+    assert [r.path.split("?")[0].rsplit("/", 1)[-1] for r in emulator.requests][-2:] == [
+        "IncomingPhoneNumbers.json", "OutgoingCallerIds.json"]

@@ -36,14 +36,30 @@ def _page(key, items, path):
             "previous_page_uri": None, "uri": path, "start": 0, "end": len(items)}
 
 
-def stub_numbers(http, owned=True, verified=False):
-    numbers = [{"sid": "PN" + "1" * 32, "phone_number": CALLER_ID}] if owned else []
-    query = matchers.query_param_matcher({"PhoneNumber": CALLER_ID, "PageSize": "1"})
-    http.add(responses.GET, f"{API}/IncomingPhoneNumbers.json", match=[query],
+INBOUND_URL = f"{PUBLIC_BASE_URL}/twilio/inbound"
+
+
+def number_record(number, voice_url=INBOUND_URL, voice_method="POST", voice=True, **extra):
+    """An IncomingPhoneNumber as Twilio lists it (the fields twilio-check reads, and a few)."""
+    sid = "PN" + number.lstrip("+").rjust(32, "0")
+    return {"sid": sid, "account_sid": ACCOUNT_SID, "phone_number": number,
+            "friendly_name": number, "status": "in-use", "voice_url": voice_url,
+            "voice_method": voice_method, "voice_application_sid": None,
+            "capabilities": {"voice": voice, "sms": True, "mms": False, "fax": False},
+            "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers/{sid}.json"} | extra
+
+
+def stub_numbers(http, owned=True, verified=False, records=None):
+    """The account's numbers (the SDK asks without a filter or page size) and, when the caller ID is
+    not among them, its verified caller IDs."""
+    numbers = records if records is not None else [number_record(CALLER_ID)] if owned else []
+    http.add(responses.GET, f"{API}/IncomingPhoneNumbers.json",
+             match=[matchers.query_param_matcher({})],
              json=_page("incoming_phone_numbers", numbers, "/IncomingPhoneNumbers.json"))
     if not owned:
         ids = [{"sid": "PN" + "2" * 32, "phone_number": CALLER_ID}] if verified else []
-        http.add(responses.GET, f"{API}/OutgoingCallerIds.json", match=[query],
+        http.add(responses.GET, f"{API}/OutgoingCallerIds.json",
+                 match=[matchers.query_param_matcher({})],
                  json=_page("outgoing_caller_ids", ids, "/OutgoingCallerIds.json"))
 
 
@@ -130,7 +146,9 @@ def test_twilio_refusing_to_list_numbers_is_reported_not_a_traceback(runner, htt
              json={"code": 20403, "message": "Forbidden", "status": 403})
     result = runner.invoke(args=["twilio-check"], catch_exceptions=False)
     assert result.exit_code == 1
-    assert "could not check the caller ID" in result.output and "Forbidden" in result.output
+    assert "could not check the account's phone numbers" in result.output
+    assert "Forbidden" in result.output
+    assert "Account 'Switchboard' is active." in result.output  # what was checked still shows
 
 
 def test_twilio_unreachable_is_reported_without_a_traceback_and_exits_3(runner, http):
@@ -185,3 +203,67 @@ def test_a_rest_address_that_is_no_http_url_stops_the_app_with_its_name(base):
     # Otherwise every bridge call and twilio-check would blame Twilio ("try again later").
     with pytest.raises(TelephonyConfigError, match="TWILIO_API_BASE_URL"):
         create_app({**BASE_CONFIG, **TWILIO_CONFIG, "TWILIO_API_BASE_URL": base})
+
+
+POOL = ["+12125550101", "+14165550102"]
+
+
+def test_the_accounts_voice_numbers_are_listed_as_a_line_to_paste(runner, http):
+    stub_account(http)
+    stub_application(http)
+    stub_numbers(http, records=[number_record(CALLER_ID), number_record(POOL[0]),
+                                number_record("+12125550199", voice=False)])  # SMS only
+    result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 0, result.output
+    assert f"\nTWILIO_CALLER_IDS={CALLER_ID},{POOL[0]}\n" in result.output
+    assert "+12125550199" not in result.output
+    assert f"Number {POOL[0]} sends its calls to '{INBOUND_URL}' (POST)." in result.output
+
+
+@pytest.mark.twilio_config(TWILIO_CALLER_IDS=",".join(POOL))
+def test_each_pool_number_must_be_owned_or_verified(runner, http):
+    stub_account(http)
+    stub_application(http)
+    stub_numbers(http, records=[number_record(CALLER_ID), number_record(POOL[0])])
+    http.add(responses.GET, f"{API}/OutgoingCallerIds.json", json=_page(
+        "outgoing_caller_ids", [], "/OutgoingCallerIds.json"))
+    result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 1
+    assert f"TWILIO_CALLER_IDS number {POOL[0]} is a number of this account." in result.output
+    assert (f"FIX   TWILIO_CALLER_IDS number {POOL[1]} is neither owned nor verified: buy it or "
+            "verify it in the console, or remove it from TWILIO_CALLER_IDS.") in result.output
+
+
+@pytest.mark.twilio_config(TWILIO_CALLER_IDS=",".join(POOL))
+def test_a_verified_pool_number_passes_with_a_word_on_callbacks(runner, http):
+    stub_account(http)
+    stub_application(http)
+    stub_numbers(http, records=[number_record(CALLER_ID), number_record(POOL[0])])
+    http.add(responses.GET, f"{API}/OutgoingCallerIds.json", json=_page(
+        "outgoing_caller_ids", [{"sid": "PN" + "3" * 32, "phone_number": POOL[1]}],
+        "/OutgoingCallerIds.json"))
+    result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 0, result.output
+    assert f"number {POOL[1]} is a verified caller ID (calls back to it do not reach" in (
+        result.output)
+
+
+@pytest.mark.parametrize(("record", "says"), [
+    (number_record(CALLER_ID, voice_url="https://demo.twilio.com/welcome/voice/"),
+     f"Number {CALLER_ID} sends its calls to 'https://demo.twilio.com/welcome/voice/', so "
+     f"callbacks reach nobody: set its voice URL to '{INBOUND_URL}' (HTTP POST)"),
+    (number_record(CALLER_ID, voice_url=""), f"set its voice URL to '{INBOUND_URL}'"),
+    (number_record(CALLER_ID, voice_method="GET"), "with GET; the webhook only answers POST"),
+    (number_record(CALLER_ID, voice_application_sid=TWIML_APP_SID),
+     f"answers calls with TwiML app {TWIML_APP_SID}; set it to the URL '{INBOUND_URL}'"),
+])
+def test_a_number_whose_calls_do_not_reach_the_inbound_webhook_says_how_to_fix_it(
+    runner, http, record, says
+):
+    stub_account(http)
+    stub_application(http)
+    stub_numbers(http, records=[record])
+    result = runner.invoke(args=["twilio-check"])
+    assert result.exit_code == 1
+    assert says in result.output
+    assert f"Phone Numbers > Manage > Active numbers > {CALLER_ID}" in result.output

@@ -242,7 +242,9 @@
         if (s.status === "ringing") setState("Ringing…", "ringing");
         else if (s.status === "in-progress" || s.status === "answered") { setState("In call (on your phone)", "in-call"); startTimer(); }
         else if (s.status && (/^(completed|busy|no-answer|failed|canceled)$/.test(s.status) || s.status.indexOf("agent-") === 0)) {
-          clearInterval(poll); ended(); log("Twilio: " + s.status);
+          clearInterval(poll); ended();
+          if (s.status === "agent-no-key") showError("Nothing was dialled: no key was pressed on your phone.");
+          else log("Twilio: " + s.status);
         }
       }).catch(function () { /* keep polling */ });
     }, 2000);
