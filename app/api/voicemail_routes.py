@@ -34,7 +34,8 @@ def _upload() -> tuple[str | None, bytes | None]:
     """The form's name and the file's bytes (a `file` sent as a plain field counts as its text)."""
     if request.mimetype != "multipart/form-data":
         raise ApiError(415, "Send the message as multipart/form-data with `name` and `file`.")
-    unknown = sorted((set(request.form) | set(request.files)) - UPLOAD_FIELDS)
+    # A part without a name arrives under the key None: unknown too, never a 500.
+    unknown = sorted({str(key) for key in [*request.form, *request.files]} - UPLOAD_FIELDS)
     if unknown:
         raise ApiError(422, "Unknown fields.", {name: "Unknown field." for name in unknown})
     if len(request.form.getlist("name")) > 1 or len(request.files.getlist("file")) > 1:
