@@ -5,7 +5,7 @@ POSTs are signed webhooks; the audio GET is fetched by Twilio's media player, wh
 signature we could check against a session, so it needs an HMAC token we put in the <Play> URL.
 """
 
-from flask import Response, abort, request, url_for
+from flask import Response, abort, current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from app.extensions import db
@@ -71,8 +71,9 @@ def amd():
     if target is not None:
         try:
             drop.redirect(call_id, target)
-        except TwilioFailure:
-            pass  # marked failed on the call; Twilio needs nothing from us but a 2xx
+        except TwilioFailure as exc:
+            # Marked failed on the call; Twilio needs nothing from us but a 2xx.
+            current_app.logger.warning("Voicemail drop on call %s failed: %s", call_id, exc)
     return "", 204
 
 
