@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import (
         phone_routes,  # noqa: F401  (its views join the api blueprint)
         queue_routes,  # noqa: F401  (adds the queue's views to api_bp)
+        voicemail_routes,  # noqa: F401  (voicemail messages and drops, on api_bp)
     )
     from app.api.routes import bp as api_bp
     from app.auth.admin import bp as admin_bp
@@ -128,9 +129,11 @@ def register_blueprints(app: Flask) -> None:
     from app.telephony.routes import bp as telephony_bp
     from app.telephony.webhooks import bp as webhooks_bp
     from app.touchpoints.routes import bp as touchpoints_bp
+    from app.voicemails import webhooks as _voicemail_webhooks  # noqa: F401  (on webhooks_bp)
+    from app.voicemails.routes import bp as voicemails_bp
 
     for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp, telephony_bp,
-               touchpoints_bp, search_bp, metrics_bp, queue_bp):
+               touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp):
         app.register_blueprint(bp)
     # Twilio authenticates its webhooks by signature (checked in every view), not by a form token.
     csrf.exempt(webhooks_bp)

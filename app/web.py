@@ -52,7 +52,8 @@ def require_login():
 
 def content_security_policy() -> str:
     """Same-origin everything; with browser calling on, exactly the Twilio hosts the SDK needs."""
-    connect, media = "'self'", "'self'"
+    # blob: media: the voicemail recorder previews the WAV it made in the page before saving.
+    connect, media = "'self'", "'self' blob:"
     if browser_calling_enabled():
         twilio = csp_sources()
         connect += " " + twilio["connect-src"]

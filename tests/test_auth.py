@@ -20,7 +20,9 @@ GET_RULES = sorted(
     for rule in _rules
     if "GET" in rule.methods and not rule.rule.startswith("/api/")
 )
-PUBLIC_RULES = {"/login", "/healthz", "/static/<path:filename>"}
+PUBLIC_RULES = {"/login", "/healthz", "/static/<path:filename>",
+                # Twilio's <Play> fetch: no session, an HMAC token instead (tests/telephony).
+                "/twilio/voicemails/<int:voicemail_id>/audio"}
 
 
 # Endpoints fetched by the page's scripts: they answer 401 JSON, not a redirect to a page.
@@ -29,14 +31,17 @@ SCRIPT_BLUEPRINTS = {"telephony"}
 
 def _real_ids():
     from app.extensions import db
-    from app.models import CallingSession
+    from app.models import CallingSession, Voicemail
 
     call = factories.CallFactory(person=factories.PersonFactory())
     block = CallingSession(user_id=call.user_id)
-    db.session.add(block)
+    voicemail = Voicemail(user_id=call.user_id, name="Intro", content_type="audio/wav",
+                          audio=b"", size_bytes=0, duration_seconds=1)
+    db.session.add_all([block, voicemail])
     db.session.commit()
     return {"company_id": call.company_id, "person_id": call.person_id, "call_id": call.id,
-            "sid": "CA" + "0" * 32, "session_id": block.id}
+            "sid": "CA" + "0" * 32, "session_id": block.id,
+            "voicemail_id": voicemail.id}
 
 
 def _location(response) -> str:

@@ -173,6 +173,7 @@ def _phone_paths() -> dict[str, Schema]:
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
     from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
+    from app.api.voicemail_openapi import VOICEMAIL_SCHEMAS, voicemail_paths
 
     id_filter = ident()
     return {
@@ -304,6 +305,7 @@ def openapi_document() -> Schema:
             ),
             "/api/v1/calls/{call_id}": _item("calls", "Call", "call_id", ("403", *UPDATE_ERRORS)),
             **queue_paths(),
+            **voicemail_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -313,7 +315,7 @@ def openapi_document() -> Schema:
                     "description": "A token from your profile.",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS},
             "responses": {
                 name: {
                     "description": description,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from flask import current_app, url_for
 
 from app.companies.phone_tree import steps_of
-from app.models import Company, Person, PhoneTreeStep, now_utc
+from app.models import Company, Person, PhoneTreeStep, Voicemail, now_utc
 from app.telephony import settings
 from app.telephony.rules import check_dial
 
@@ -26,6 +26,8 @@ class Dialer:
     warnings: list[str]
     # The company's phone-tree path, when the number dialled is its main line.
     phone_tree: list[PhoneTreeStep] = field(default_factory=list)
+    # The recruiter's recorded messages, for "Drop voicemail" during a call.
+    voicemails: list[Voicemail] = field(default_factory=list)
 
     @property
     def on_main_line(self) -> bool:
@@ -66,4 +68,10 @@ def build_dialer(company: Company | None, person: Person | None, number: str | N
         warnings=check.warnings if check else [],
     )
     dialer.phone_tree = steps_of(company) if company is not None and dialer.on_main_line else []
+    if dialer.browser or dialer.bridge:
+        from flask_login import current_user  # the signed-in recruiter's own messages
+
+        from app.voicemails.service import live_voicemails
+
+        dialer.voicemails = live_voicemails(current_user)
     return dialer

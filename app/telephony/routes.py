@@ -69,7 +69,7 @@ def live_status(sid: str):
         abort(404)
     if call.user_id != current_user.id and not current_user.is_admin:
         abort(403)
-    return jsonify(status=call.twilio_status, call_sid=call.twilio_call_sid,
+    return jsonify(status=call.twilio_status, call_sid=call.twilio_call_sid, call_id=call.id,
                    duration_seconds=call.duration_seconds,
                    suggested_outcome=call.suggested_outcome.value if call.suggested_outcome
                    else None)

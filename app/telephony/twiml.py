@@ -47,7 +47,12 @@ def dial(call: Call, extension: str | None, warnings: list[str]) -> str:
         # Played to the called party on answer, before the two sides are joined.
         number_options["url"] = public_url(url_for("webhooks.consent"))
     if config["TWILIO_MACHINE_DETECTION"]:
-        number_options["machine_detection"] = "Enable"
+        # Asynchronous AMD that waits for the greeting's end: a voicemail drop waits for the beep.
+        number_options |= {
+            "machine_detection": "DetectMessageEnd",
+            "amd_status_callback": public_url(url_for("webhooks.amd", call_id=call.id)),
+            "amd_status_callback_method": "POST",
+        }
     dial_verb.number(call.to_number, **number_options)
     return str(response)
 

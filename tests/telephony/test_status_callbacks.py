@@ -145,7 +145,8 @@ def test_the_live_status_of_a_call_is_visible_to_its_caller_only(
     _deliver(twilio_post, browser_call, "busy", 1)
     live = logged_in.get(f"/calls/live/{browser_call.twilio_call_sid}")
     assert live.json == {"status": "busy", "call_sid": browser_call.twilio_call_sid,
-                         "duration_seconds": None, "suggested_outcome": "busy"}
+                         "call_id": browser_call.id, "duration_seconds": None,
+                         "suggested_outcome": "busy"}
     factories.UserFactory(email="other@example.com")
     auth.logout()
     auth.login("other@example.com")

@@ -129,7 +129,12 @@ def test_the_consent_webhook_plays_the_announcement_to_the_called_party(twilio_p
 def test_with_machine_detection_on_the_number_asks_for_it(twilio_post, user, person):
     number = twiml(twilio_post("/twilio/voice", browser_call_params(user, person=person))).find(
         "Dial/Number")
-    assert number.get("machineDetection") == "Enable"
+    # Waits for the greeting's end (a voicemail drop plays after the beep), verdict to /twilio/amd.
+    assert number.get("machineDetection") == "DetectMessageEnd"
+    call = db.session.scalars(select(Call)).one()
+    assert number.get("amdStatusCallback") == (
+        f"https://switchboard.example.com/twilio/amd?call_id={call.id}")
+    assert number.get("amdStatusCallbackMethod") == "POST"
 
 
 def test_outside_calling_hours_a_warning_is_spoken_but_the_call_still_goes_through(

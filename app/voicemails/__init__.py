@@ -1,0 +1,1 @@
+"""Recorded voicemail messages and dropping them into a live call's voicemail box."""
