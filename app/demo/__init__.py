@@ -11,6 +11,7 @@ from app.calls.service import save_call
 from app.companies.service import create_company
 from app.demo.block import BLOCK_CALLS, seed_past_blocks, seed_phone_trees, seed_queues
 from app.demo.data import ADMIN_EMAIL, COMPANIES, KNOWN, PASSWORD, USERS
+from app.demo.inbound import seed_missed_calls
 from app.demo.script import CALLS
 from app.extensions import db
 from app.models import Call, Company, Person, PersonRole, QueueItem, ReportingLink, User
@@ -111,6 +112,7 @@ class _Seeder:
             self.log(spec)
         seed_phone_trees(self.companies)
         seed_past_blocks()
+        seed_missed_calls(self.users["sam"])  # before the queues: its follow-up is queued too
         seed_queues(self.users, self.companies)
 
     def person(self, company_key: str, name: str) -> Person:
