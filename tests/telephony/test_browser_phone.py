@@ -165,6 +165,7 @@ def test_the_screen_pop_shows_at_most_five_earlier_calls(logged_in, user, person
                                  direction=Direction.INBOUND, caller_id=CALLER, outcome=None)
     html = logged_in.get(f"/calls/{call.id}/screen-pop").text
     assert len(re.findall(r"<li>", html)) == 5
+    assert "Status: <strong>Uncovered</strong>" in html and "Do not call" not in html
 
 
 def test_an_unknown_caller_gets_their_number_and_no_cards(logged_in, user):

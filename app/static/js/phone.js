@@ -109,6 +109,7 @@
     $("pop-log-note").hidden = phase !== "live" || $("pop-log").hidden;
     $("screen-pop-done").hidden = phase !== "ended";
     pop.classList.toggle("live", phase !== "ringing");
+    if (phase === "ringing") pop.classList.remove("missed");
     document.title = phase === "ringing" ? "☎ Incoming call · " + pageTitle : pageTitle;
   }
 
@@ -152,7 +153,7 @@
     }
     call.on("accept", function () {
       var startedAt = Date.now();
-      setState("In call with " + caller());
+      setState("In call");
       show("live");
       // The bar no longer blocks the page: the recruiter reads and types while talking.
       pop.close();
@@ -161,13 +162,13 @@
       timer = setInterval(function () { tick(startedAt); }, 1000);
       ($("pop-log").hidden ? $("pop-hangup") : $("pop-log")).focus();
     });
-    call.on("cancel", function () { finish("Missed call from " + caller()); });
-    call.on("disconnect", function () { finish("Call with " + caller() + " ended"); });
+    call.on("cancel", function () { finish("Missed call from " + caller(), true); });
+    call.on("disconnect", function () { finish("Call ended"); });
     call.on("reject", function () { finish(null); });
     call.on("error", function (error) { reportError(error); });
   }
 
-  function finish(text) {
+  function finish(text, missed) {
     if (timer) clearInterval(timer);
     timer = null;
     incoming = null;
@@ -177,6 +178,7 @@
     var hadFocus = pop.contains(document.activeElement);
     setState(text);
     show("ended");
+    pop.classList.toggle("missed", !!missed);  // the notice says who; the cards step aside
     // A notice now, not a modal: it must not trap someone typing elsewhere on the page.
     if (pop.open) pop.close();
     pop.show();
