@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -28,8 +29,18 @@ class ScreenPop:
 
 
 def may_see(call: Call, user: User) -> bool:
-    """The recruiter it rings, whoever the call is logged for, or an admin."""
-    return user.is_admin or user.id in {call.routed_to_id, call.user_id}
+    """The recruiter it rings, whoever the call is logged for, or an admin; a call routed to
+    nobody in particular rings the team's ring group, each of whom gets its pop."""
+    if user.is_admin or user.id in {call.routed_to_id, call.user_id}:
+        return True
+    return call.routed_to_id is None and in_ring_group(user)
+
+
+def in_ring_group(user: User) -> bool:
+    """A member of TWILIO_RING_GROUP (emails); an empty group is every active user."""
+    emails = {e.strip().lower() for e in current_app.config["TWILIO_RING_GROUP"].split(",")
+              if e.strip()}
+    return user.active and (not emails or user.email.lower() in emails)
 
 
 def screen_pop_for(call: Call) -> ScreenPop:

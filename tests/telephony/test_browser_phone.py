@@ -205,6 +205,20 @@ def test_the_routed_recruiter_sees_it_even_when_the_call_is_logged_for_someone_e
     assert "data-log-url" not in html  # only its author or an admin may edit it
 
 
+@pytest.mark.twilio_config(TWILIO_RING_GROUP="sam@example.com, Jo@Example.com")
+def test_a_ring_group_call_pops_for_each_member_and_nobody_else(client, caller_card):
+    caller_card.routed_to = None  # nobody called them before: the ring group is rung
+    db.session.commit()
+    factories.UserFactory(email="sam@example.com")
+    factories.UserFactory(email="jo@example.com")
+    factories.UserFactory(email="max@example.com")
+    for email, status in [("sam@example.com", 200), ("jo@example.com", 200),
+                          ("max@example.com", 404)]:
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        assert client.get(f"/calls/{caller_card.id}/screen-pop").status_code == status, email
+        client.post("/logout")
+
+
 def test_an_admin_sees_any_screen_pop(client, admin, caller_card):
     client.post("/login", data={"email": admin.email, "password": PASSWORD})
     assert client.get(f"/calls/{caller_card.id}/screen-pop").status_code == 200
