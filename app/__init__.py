@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from app.people.routes import bp as people_bp
     from app.queue.routes import bp as queue_bp
     from app.search.routes import bp as search_bp
+    from app.telephony import browser_phone  # noqa: F401  (presence, screen pop: telephony_bp)
     from app.telephony.routes import bp as telephony_bp
     from app.telephony.webhooks import bp as webhooks_bp
     from app.touchpoints.routes import bp as touchpoints_bp

@@ -77,6 +77,8 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         """Invalidate every session and remember-me cookie issued so far."""
         self.session_token = new_session_token()
+        # The browser's calling identity changes with the token: nothing there can ring now.
+        self.browser_online_until = None
 
     def set_password(self, password: str) -> None:
         """A new password also ends every session signed in with the old one."""

@@ -112,7 +112,10 @@ def calling_hours() -> tuple[int, int]:
 def csp_sources() -> dict[str, str]:
     """The Twilio hosts the Voice SDK talks to: signalling, insights, and its ringtone files."""
     edge = current_app.config["TWILIO_EDGE"]
+    # The SDK fetches its sounds (the incoming ringtone too) with XMLHttpRequest for Web Audio,
+    # so sdk.twilio.com is a connect source as well as a media one.
     return {
-        "connect-src": f"wss://voice-js.{edge}.twilio.com https://eventgw.twilio.com",
+        "connect-src": f"wss://voice-js.{edge}.twilio.com https://eventgw.twilio.com "
+                       "https://sdk.twilio.com",
         "media-src": "https://sdk.twilio.com",
     }

@@ -52,12 +52,16 @@ FAKE_SDK = """
   FakeCall.prototype.disconnect = function () { this.emit("disconnect", this); };
   function Device(token, options) {
     Emitter.call(this); window.__sb.tokens.push(token); window.__sb.options = options;
+    window.__sb.devices = (window.__sb.devices || 0) + 1;
   }
   Device.prototype = Object.create(Emitter.prototype);
   Device.prototype.connect = function (opts) {
     var call = new FakeCall(opts.params);
     window.__sb.connects.push(opts.params); window.__sb.call = call;
     return Promise.resolve(call);
+  };
+  Device.prototype.register = function () {
+    window.__sb.registered = true; this.emit("registered"); return Promise.resolve();
   };
   Device.prototype.updateToken = function (t) { window.__sb.tokens.push(t); };
   Device.prototype.destroy = function () {};
@@ -120,6 +124,8 @@ def test_a_browser_call_is_placed_logged_and_completed_by_twilios_callbacks(
     assert params["To"] == "+14155550188" and params["person_id"] == str(prospect.id)
     token = page.evaluate("window.__sb.tokens[0]")
     assert token.count(".") == 2  # a JWT from /twilio/token
+    # The page's one Device (phone.js), registered for inbound calls, placed this call too.
+    assert page.evaluate("window.__sb.devices") == 1 and page.evaluate("window.__sb.registered")
     identity = jwt.decode(token, options={"verify_signature": False})["grants"]["identity"]
 
     # Twilio asks the voice webhook what to do with the browser's call.

@@ -41,6 +41,18 @@ def test_the_token_is_a_jwt_naming_the_user_and_the_twiml_app(logged_in, user):
     assert claims["iss"] == API_KEY_SID
 
 
+def test_the_token_lets_the_browser_take_calls_routed_to_its_identity(logged_in, user):
+    """Twilio rings a <Client> only if its token has incoming.allow; outgoing keeps the app."""
+    token = logged_in.get("/twilio/token").json["token"]
+    claims = jwt.decode(token, API_KEY_SECRET, algorithms=["HS256"])
+    header = jwt.get_unverified_header(token)
+    assert header["cty"] == "twilio-fpa;v=1"  # the content type Twilio's API expects
+    voice = claims["grants"]["voice"]
+    assert voice["incoming"] == {"allow": True}
+    assert voice["outgoing"] == {"application_sid": TWIML_APP_SID}
+    assert claims["grants"]["identity"] == identity_for(user)
+
+
 def test_the_token_cannot_be_verified_with_another_secret(logged_in):
     token = logged_in.get("/twilio/token").json["token"]
     with pytest.raises(jwt.InvalidSignatureError):

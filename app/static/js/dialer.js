@@ -2,10 +2,11 @@
 // call to the recruiter's phone), shows its state and timer, and binds the form to the call so the
 // notes and names typed while talking land on the same call-log entry that Twilio's callbacks fill.
 // The calling screen swaps in a new panel per target: SwitchboardDialer.init(panel) tears the old
-// one down (its call, device and key listener) first.
+// one down (its call and key listener) first. Calls go through the page's one Twilio Device
+// (window.SwitchboardPhone, phone.js).
 (function () {
   "use strict";
-  var teardownCurrent = null;  // ends the live panel's call, device and key listener
+  var teardownCurrent = null;  // ends the live panel's call and key listener
 
   function init(panel) {
   if (!panel || panel.dataset.ready) return null;
@@ -13,7 +14,7 @@
   var form = document.getElementById("call-form");
   var $ = function (id) { return document.getElementById(id); };
   var stateEl = $("dial-state"), timerEl = $("dial-timer"), logEl = $("dial-log");
-  var device = null, call = null, timer = null, startedAt = null, refreshTimer = null;
+  var call = null, timer = null, startedAt = null;
   // Keys sent during the call with their time since it was answered, which can be saved as the
   // company's phone tree; and the phone-tree step "]" sends next.
   var sentKeys = [], answeredAt = null, nextStep = 0;
@@ -130,26 +131,17 @@
     if (field && sid) { field.value = sid; form.dispatchEvent(new Event("change")); }
   }
 
-  function fetchToken() {
-    return fetch(panel.dataset.tokenUrl, {credentials: "same-origin", headers: {Accept: "application/json"}})
-      .then(function (r) { if (!r.ok) throw new Error("token " + r.status); return r.json(); });
-  }
-
+  // The page's one Twilio Device (phone.js), also registered for inbound calls: a second
+  // Device for the same identity would compete with it.
   function ensureDevice() {
-    if (device) return Promise.resolve(device);
-    if (!window.Twilio || !window.Twilio.Device) {
+    if (!window.SwitchboardPhone) {
       return Promise.reject(new Error("The Twilio Voice SDK is not loaded: run scripts/run to fetch it."));
     }
-    return fetchToken().then(function (data) {
-      device = new Twilio.Device(data.token, {edge: panel.dataset.edge, closeProtection: true});
-      // Tokens are short-lived: fetch a fresh one before this one expires.
-      device.on("tokenWillExpire", function () {
-        fetchToken().then(function (d) { device.updateToken(d.token); }).catch(function () { log("Could not refresh the calling token."); });
-      });
-      device.on("error", function (error) { log("Twilio: " + (error.message || error)); });
-      return device;
-    });
+    return window.SwitchboardPhone.device();
   }
+
+  function onPhoneError(e) { log(e.detail); }
+  document.addEventListener("switchboard:phone-error", onPhoneError);
 
   function browserCall() {
     setState("Connecting…", "connecting");
@@ -293,10 +285,10 @@
   if (stateEl.textContent === "Ready" && (panel.dataset.browser || panel.dataset.bridge)) setState("Ready", "ready");
   function teardown() {
     document.removeEventListener("keydown", onKey);
+    document.removeEventListener("switchboard:phone-error", onPhoneError);
     if (timer) clearInterval(timer);
     if (call) call.disconnect();
-    if (device) device.destroy();
-    device = call = null;
+    call = null;  // the Device is the page's (phone.js), not this panel's
   }
   window.addEventListener("pagehide", teardown);
   return teardown;
