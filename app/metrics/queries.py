@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.metrics.filters import MetricsFilter
-from app.models import Call, Direction, Outcome, Person, PersonRole, Touchpoint
+from app.models import Call, Outcome, Person, PersonRole, Touchpoint
 
 CONNECTS = [o for o in Outcome if o.is_connect]
 Row = tuple[Any, ...]
@@ -81,8 +81,7 @@ def call_counts(flt: MetricsFilter) -> Iterator[Row]:
             _flag(Call.outcome == Outcome.VOICEMAIL).label("v"),
         )
         .outerjoin(answered, answered.id == Call.answered_by_id)
-        .where(Call.started_at >= flt.start, Call.started_at < flt.end,
-               Call.direction == Direction.OUTBOUND)  # a call someone made to us is no dial
+        .where(Call.started_at >= flt.start, Call.started_at < flt.end, Call.dialled())
     )
     if flt.user_id:
         scope = scope.where(Call.user_id == flt.user_id)

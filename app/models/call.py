@@ -6,7 +6,19 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    and_,
+    or_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -204,6 +216,14 @@ class Call(db.Model):
         """A bridge call that ended on the recruiter's own leg (no key pressed, their phone not
         answering, the target refused on pick-up): the target was never dialled."""
         return (self.twilio_status or "").startswith("agent-")
+
+    @classmethod
+    def dialled(cls) -> ColumnElement[bool]:
+        """SQL: a dial we made that reached the target's number (metrics and calling blocks
+        count these): not a call someone made to us, not a bridge call that never left the
+        recruiter's own phone (see not_placed)."""
+        return and_(cls.direction == Direction.OUTBOUND,
+                    or_(cls.twilio_status.is_(None), cls.twilio_status.not_like("agent-%")))
 
     def editable_by(self, user: User) -> bool:
         return user.is_admin or user.id == self.user_id

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -71,7 +70,6 @@ class Screen:
     dialer: Dialer | None = None
     quick_times: list[QuickTime] = field(default_factory=list)
     calling: bool = False  # calling through Twilio is set up (the page loads the dialer script)
-    sdk_url: str | None = None  # the Voice SDK, when browser calling is on
     form_refused: bool = False  # the form is a posted one that saved nothing
     message: str | None = None  # what just happened (logged, skipped...), for the status line
     error: str | None = None  # why the last action was refused
@@ -154,8 +152,6 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
     """
     screen = Screen(message=message, error=error)
     screen.calling = settings.browser_calling_enabled() or settings.bridge_calling_enabled()
-    if settings.browser_calling_enabled():
-        screen.sdk_url = url_for("static", filename=settings.VOICE_SDK_STATIC_PATH)
     if item is None:
         item = current_item(user)
     item = load_item(item.id, user) if item is not None else None

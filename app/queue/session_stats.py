@@ -120,7 +120,7 @@ def _summaries(*where: ColumnElement[bool]) -> list[SessionSummary]:
                _flag(or_(Call.outcome == Outcome.GATEKEEPER,
                          answered.role == PersonRole.GATEKEEPER)).label("g"),
                func.coalesce(Call.duration_seconds, 0).label("secs"), names.label("n"))
-        .join(Call, and_(Call.user_id == CallingSession.user_id,
+        .join(Call, and_(Call.user_id == CallingSession.user_id, Call.dialled(),
                          Call.started_at >= CallingSession.started_at, Call.started_at <= end))
         .outerjoin(answered, answered.id == Call.answered_by_id)
         .where(*where)

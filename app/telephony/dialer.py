@@ -3,7 +3,7 @@
 import os
 from dataclasses import dataclass, field
 
-from flask import current_app, url_for
+from flask import current_app
 
 from app.companies.phone_tree import steps_of
 from app.models import Company, Person, PhoneTreeStep, Voicemail, now_utc
@@ -19,7 +19,6 @@ class Dialer:
     person: Person | None
     browser: bool
     bridge: bool
-    sdk_url: str | None
     sdk_missing: bool
     missing: list[str]
     refusal: str | None
@@ -61,7 +60,6 @@ def build_dialer(company: Company | None, person: Person | None, number: str | N
         person=person,
         browser=browser,
         bridge=settings.bridge_calling_enabled(),
-        sdk_url=url_for("static", filename=settings.VOICE_SDK_STATIC_PATH) if browser else None,
         sdk_missing=browser and not sdk_installed(),
         missing=settings.missing(settings.BROWSER_SETTINGS),
         refusal=check.refusal if check else "No number to dial.",

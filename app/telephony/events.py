@@ -57,7 +57,7 @@ def store_event(kind: str, payload: dict[str, Any], call: Call | None) -> Twilio
     return db.session.get(TwilioEvent, event_id) if event_id is not None else None
 
 
-def _store_locked(kind: str, payload: dict[str, Any], call: Call) -> TwilioEvent | None:
+def store_locked(kind: str, payload: dict[str, Any], call: Call) -> TwilioEvent | None:
     """Store the event with the call's row locked and its state read under that lock."""
     # Lock first: the event's foreign key takes a share lock on the call row, and two
     # deliveries upgrading theirs to FOR UPDATE would deadlock (PostgreSQL).
@@ -78,11 +78,11 @@ def _store_locked(kind: str, payload: dict[str, Any], call: Call) -> TwilioEvent
     return event
 
 
-def _timestamp(payload: dict[str, Any]):
+def event_time(payload: dict[str, Any]):
     return parse_email_date(payload.get("Timestamp")) or now_utc()
 
 
-def _int(value: Any) -> int | None:
+def twilio_count(value: Any) -> int | None:
     """A count Twilio sent (duration, sequence), or None when it is not one our columns can hold.
 
     ASCII only: str.isdigit() also accepts "²", which int() refuses.
@@ -109,7 +109,7 @@ def suggest_outcome(status: str | None, answered_by: str | None) -> Outcome | No
 
 def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     """Record a status callback; True when it moved the call's state forward."""
-    event = _store_locked("status", payload | {"_leg": leg}, call)
+    event = store_locked("status", payload | {"_leg": leg}, call)
     if event is None:
         return False
     status = payload.get("CallStatus", "")
@@ -120,7 +120,7 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
             event.applied = True
         db.session.commit()
         return event.applied
-    rank, sequence = STATUS_RANK.get(status), _int(payload.get("SequenceNumber")) or 0
+    rank, sequence = STATUS_RANK.get(status), twilio_count(payload.get("SequenceNumber")) or 0
     current = STATUS_RANK.get(call.twilio_status or "", -1)
     # Same rank: only a later event applies (the webhook's own "initiated" has no sequence yet).
     if rank is None:
@@ -132,7 +132,7 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
         event.applied = _merge_late(call, payload, status)
         db.session.commit()
         return False
-    at = _timestamp(payload)
+    at = event_time(payload)
     call.twilio_status, call.twilio_sequence, call.twilio_status_at = status, sequence, at
     call.twilio_target_sid = twilio_sid(payload.get("CallSid")) or call.twilio_target_sid
     if status in {"in-progress", "answered"}:
@@ -140,7 +140,7 @@ def apply_status(call: Call, payload: dict[str, Any], leg: str) -> bool:
     if payload.get("AnsweredBy"):
         call.answered_by_machine = payload["AnsweredBy"][:30]
     if status in FINAL:
-        duration = _int(payload.get("CallDuration"))
+        duration = twilio_count(payload.get("CallDuration"))
         if duration is not None:
             call.duration_seconds = duration
         call.suggested_outcome = suggest_outcome(status, call.answered_by_machine)
@@ -153,7 +153,7 @@ def _merge_late(call: Call, payload: dict[str, Any], status: str) -> bool:
     """Give the call what a late event alone knows, never its status; True if anything changed."""
     changed = False
     if status in {"in-progress", "answered"} and call.answered_at is None:
-        call.answered_at, changed = _timestamp(payload), True
+        call.answered_at, changed = event_time(payload), True
     if payload.get("AnsweredBy") and call.answered_by_machine is None:
         call.answered_by_machine, changed = payload["AnsweredBy"][:30], True
     if changed and call.twilio_status in FINAL:
@@ -163,7 +163,7 @@ def _merge_late(call: Call, payload: dict[str, Any], status: str) -> bool:
 
 def apply_recording(call: Call, payload: dict[str, Any]) -> bool:
     """Record a recording-status callback; True when it changed the call's recording."""
-    event = _store_locked("recording", payload, call)
+    event = store_locked("recording", payload, call)
     if event is None:
         return False
     status = payload.get("RecordingStatus", "")
@@ -173,7 +173,8 @@ def apply_recording(call: Call, payload: dict[str, Any]) -> bool:
         return False
     call.recording_sid = twilio_sid(payload.get("RecordingSid")) or call.recording_sid
     call.recording_status = status
-    call.recording_duration = _int(payload.get("RecordingDuration")) or call.recording_duration
+    call.recording_duration = (twilio_count(payload.get("RecordingDuration"))
+                               or call.recording_duration)
     if url := payload.get("RecordingUrl"):
         call.recording_url = url[:300]
     event.applied = True

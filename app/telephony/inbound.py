@@ -177,18 +177,18 @@ def _answered_by(call: Call, user_id: Any, at) -> None:
 
 def apply_leg(call: Call, payload: dict[str, Any], user_id: Any, kind: str) -> bool:
     """A status callback of one ringing leg (a browser or the recruiter's phone)."""
-    event = events._store_locked("dial", payload | {"_leg": f"{kind}:{user_id}"}, call)
+    event = events.store_locked("dial", payload | {"_leg": f"{kind}:{user_id}"}, call)
     if event is None:
         return False
     status = payload.get("CallStatus", "")
     # A phone's "answered" may be its own voicemail: only the key press (accept) counts there.
     if kind == "client" and status in ANSWERED and call.answered_at is None:
-        _answered_by(call, user_id, events._timestamp(payload))
+        _answered_by(call, user_id, events.event_time(payload))
         call.twilio_target_sid = twilio_sid(payload.get("CallSid"))
         event.applied = True
     elif status == "completed" and call.twilio_target_sid and \
             call.twilio_target_sid == payload.get("CallSid"):
-        duration = events._int(payload.get("CallDuration"))
+        duration = events.twilio_count(payload.get("CallDuration"))
         if duration is not None:
             call.duration_seconds = duration
         event.applied = True
@@ -198,7 +198,7 @@ def apply_leg(call: Call, payload: dict[str, Any], user_id: Any, kind: str) -> b
 
 def accept_on_phone(call: Call, payload: dict[str, Any], user_id: Any) -> bool:
     """The recruiter pressed a key on their own phone: a person, not their voicemail, took it."""
-    event = events._store_locked("gather", payload | {"_user": str(user_id)}, call)
+    event = events.store_locked("gather", payload | {"_user": str(user_id)}, call)
     if not payload.get("Digits"):
         db.session.commit()
         return False
@@ -215,14 +215,14 @@ def finish_dial(call: Call, payload: dict[str, Any]) -> bool:
 
     A missed call becomes a follow-up of the routed recruiter (or the ring group's first).
     """
-    event = events._store_locked("dial", payload, call)
+    event = events.store_locked("dial", payload, call)
     bridged = call.answered_at is not None or payload.get("DialBridged") == "true"
     if event is None:  # a retry: answer as before
         return not bridged
     status = payload.get("DialCallStatus", "")
     if bridged:
         call.twilio_status = "completed"
-        duration = events._int(payload.get("DialCallDuration"))
+        duration = events.twilio_count(payload.get("DialCallDuration"))
         if duration is not None:
             call.duration_seconds = duration
     else:

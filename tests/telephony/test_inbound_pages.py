@@ -99,6 +99,27 @@ def test_inbound_calls_are_not_counted_as_dials(logged_in, unknown_call, answere
     assert re.search(r'id="kpi-dials">1<', page), "an inbound call counted as a dial"
 
 
+def test_neither_calls_to_us_nor_bridge_calls_never_placed_count_as_dials_anywhere(
+    logged_in, unknown_call, answered_call, user, company
+):
+    from datetime import timedelta
+
+    from app.models import CallingSession
+    from app.queue.sessions import sessions_between
+
+    start = now_utc() - timedelta(minutes=30)
+    factories.CallFactory(user=user, company=company, started_at=now_utc())
+    factories.CallFactory(user=user, company=company, started_at=now_utc(), outcome=None,
+                          dialed_via="bridge", twilio_status="agent-no-key")
+    db.session.add(CallingSession(user_id=user.id, started_at=start, last_activity_at=now_utc(),
+                                  ended_at=now_utc() + timedelta(minutes=1)))
+    db.session.commit()
+    page = logged_in.get("/metrics").get_data(as_text=True)
+    assert re.search(r'id="kpi-dials">1<', page)
+    block = sessions_between(start - timedelta(minutes=1), now_utc() + timedelta(minutes=2))
+    assert block.team.dials == 1
+
+
 def test_the_queue_builds_from_a_known_callers_missed_call_and_skips_an_unknown_one(
     logged_in, unknown_call, user, person
 ):
