@@ -11,6 +11,7 @@ from app.choices import as_choices
 from app.extensions import db
 from app.models import Call, Company, Person, User
 from app.phones import format_national
+from app.telephony.inbound import owns_callback
 from app.timezones import to_local
 from app.validation import get_by_id
 
@@ -40,7 +41,7 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
     company = get_by_id(Company, args.get("company_id"))
     if previous is not None:
         # Calling someone back from a colleague's follow-up is fine; closing it is theirs to do.
-        if previous.editable_by(user or current_user):
+        if owns_callback(previous, user or current_user):
             form.previous_call_id.data = str(previous.id)
         company = previous.company
         person = person or previous.person

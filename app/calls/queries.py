@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Call, Company, Direction, Outcome, User
+from app.telephony.inbound import in_ring_group
 from app.textmatch import contains
 from app.timezones import from_local, to_local
 
@@ -86,10 +87,14 @@ MISSED_SHOWN = 20
 
 
 def missed_calls(user: User, limit: int = MISSED_SHOWN) -> list[Call]:
-    """The user's inbound calls nobody took whose call-back is still open, newest first."""
+    """The user's inbound calls nobody took whose call-back is still open, newest first; a
+    call that rang the whole ring group is every member's until one of them calls back."""
+    mine = Call.user_id == user.id
+    if in_ring_group(user):
+        mine = or_(mine, Call.routed_to_id.is_(None))
     query = (
         select(Call)
-        .where(Call.user_id == user.id, Call.direction == Direction.INBOUND,
+        .where(mine, Call.direction == Direction.INBOUND,
                Call.answered_at.is_(None), Call.follow_up_at.is_not(None),
                Call.follow_up_done_at.is_(None))
         .options(selectinload(Call.company), selectinload(Call.person))

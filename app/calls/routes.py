@@ -25,6 +25,7 @@ from app.form_errors import attach_errors
 from app.models import Call, Company, Person
 from app.paging import page_of
 from app.telephony.dialer import build_dialer
+from app.telephony.inbound import owns_callback
 from app.textmatch import contains, starts_with
 from app.validation import get_by_id
 
@@ -113,7 +114,7 @@ def edit(call_id: int):
 def complete_follow_up(call_id: int):
     """Close a follow-up without logging a call."""
     call = db.get_or_404(Call, call_id)
-    if not call.editable_by(current_user):
+    if not owns_callback(call, current_user):
         abort(403)
     service.complete_follow_up(call)
     flash("Follow-up marked done.", "success")

@@ -33,6 +33,7 @@ from app.people.service import (
     set_manager,
 )
 from app.queue.service import check_call_item, mark_done_by_call
+from app.telephony.inbound import owns_callback
 from app.validation import FieldErrors, clean_choice, clean_phone, clean_text
 
 MAX_DURATION = 24 * 3600
@@ -148,8 +149,9 @@ def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> C
         previous = queue_item.source_call
     if previous is not None and call is not None and previous.id == call.id:
         errors.add("previous_call_id", "A call cannot carry out its own follow-up.")
-    elif previous is not None and not previous.editable_by(author):
-        # The rule of the direct "done" routes: only its author or an admin closes a follow-up.
+    elif previous is not None and not owns_callback(previous, author):
+        # The rule of the direct "done" routes: only its author or an admin closes a follow-up
+        # (and any ring-group member a missed call that rang them all).
         errors.add("previous_call_id", f"That follow-up belongs to {previous.user.name}: only "
                                        "they or an admin can close it.")
     rows: list[Row] = []

@@ -90,10 +90,28 @@ def route(caller: Caller) -> User | None:
     return None
 
 
+def _ring_group_emails() -> set[str]:
+    return {e.strip().lower() for e in current_app.config["TWILIO_RING_GROUP"].split(",")
+            if e.strip()}
+
+
+def in_ring_group(user: User) -> bool:
+    """A member of TWILIO_RING_GROUP (emails); an empty group is every active user."""
+    emails = _ring_group_emails()
+    return user.active and (not emails or user.email.lower() in emails)
+
+
+def owns_callback(call: Call, user: User) -> bool:
+    """May close this call's call-back: whoever may edit the call, or, for a call that rang the
+    whole ring group, any member (the missed call is on each of their Today pages)."""
+    if call.editable_by(user):
+        return True
+    return call.inbound and call.routed_to_id is None and in_ring_group(user)
+
+
 def ring_group() -> list[User]:
     """TWILIO_RING_GROUP's active members (emails), or every active user; at most ten."""
-    emails = [e.strip().lower() for e in current_app.config["TWILIO_RING_GROUP"].split(",")
-              if e.strip()]
+    emails = _ring_group_emails()
     query = select(User).where(User.active.is_(True)).order_by(User.id).limit(MAX_RING)
     if emails:
         query = query.where(User.email.in_(emails))

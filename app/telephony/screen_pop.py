@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Call, Company, Person, User, now_utc
+from app.telephony.inbound import in_ring_group
 from app.timezones import to_local
 
 # Enough history to pick up the thread in the seconds before answering, not a call log.
@@ -34,13 +34,6 @@ def may_see(call: Call, user: User) -> bool:
     if user.is_admin or user.id in {call.routed_to_id, call.user_id}:
         return True
     return call.routed_to_id is None and in_ring_group(user)
-
-
-def in_ring_group(user: User) -> bool:
-    """A member of TWILIO_RING_GROUP (emails); an empty group is every active user."""
-    emails = {e.strip().lower() for e in current_app.config["TWILIO_RING_GROUP"].split(",")
-              if e.strip()}
-    return user.active and (not emails or user.email.lower() in emails)
 
 
 def screen_pop_for(call: Call) -> ScreenPop:

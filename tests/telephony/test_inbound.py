@@ -361,6 +361,40 @@ def test_the_today_page_lists_the_missed_call_with_its_message_and_call_back(
     assert f'name="previous_call_id" type="hidden" value="{call.id}"' in form
 
 
+@pytest.mark.twilio_config(TWILIO_RING_GROUP="rita@example.com, jo@example.com")
+def test_a_missed_call_that_rang_the_ring_group_is_on_every_members_today_page(
+    app, twilio_post, user
+):
+    from tests.conftest import PASSWORD
+
+    jo = factories.UserFactory(email="jo@example.com")
+    factories.UserFactory(email="out@example.com")
+    params = incoming(STRANGER)
+    twilio_post("/twilio/inbound", params)
+    call = _call(params["CallSid"])
+    _miss(twilio_post, call)
+    assert call.user_id == user.id and call.routed_to_id is None
+
+    def today(email: str) -> str:
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        return client.get("/").get_data(as_text=True)
+
+    for member in ("rita@example.com", jo.email):
+        assert f'data-call-id="{call.id}"' in today(member), member
+    assert f'data-call-id="{call.id}"' not in today("out@example.com")
+
+    outsider = app.test_client()
+    outsider.post("/login", data={"email": "out@example.com", "password": PASSWORD})
+    assert outsider.post(f"/calls/{call.id}/follow-up/done").status_code == 403
+    joes = app.test_client()
+    joes.post("/login", data={"email": jo.email, "password": PASSWORD})
+    form = joes.get(f"/calls/new?follow_up={call.id}").get_data(as_text=True)
+    assert f'name="previous_call_id" type="hidden" value="{call.id}"' in form  # Jo may close it
+    assert joes.post(f"/calls/{call.id}/follow-up/done").status_code in (302, 303)
+    assert f'data-call-id="{call.id}"' not in today("rita@example.com")  # closed for everyone
+
+
 def test_call_back_to_an_unknown_caller_dials_their_number_and_asks_for_a_company(
     twilio_post, user, logged_in
 ):
