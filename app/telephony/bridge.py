@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Call, now_utc
 from app.telephony import events, twiml
 from app.telephony.events import FINAL
-from app.telephony.rules import check_dial
+from app.telephony.rules import check_dial, dtmf_extension
 from app.telephony.settings import public_url
 
 NO_KEY = "agent-no-key"
@@ -27,18 +27,12 @@ NOT_DIALLED = "No key was pressed, so nothing was dialled. Goodbye."
 MISMATCH = "This call does not match the one Switchboard placed."
 
 
-def extension_arg(value: str | None) -> str | None:
-    """The extension carried in the webhook URL: DTMF digits 0-9 only, as the browser's."""
-    ext = (value or "").strip()
-    return ext if ext.isascii() and ext.isdigit() and len(ext) <= 10 else None
-
-
 def answer(call: Call, params: dict[str, Any], args: Mapping[str, str]) -> str:
     """TwiML for the recruiter's leg: the key prompt on pick-up, then (confirmed=1) its result."""
     if call.twilio_call_sid != params.get("CallSid"):
         return _refuse(None, params, "voice", MISMATCH)
     if "confirmed" in args:
-        return _after_key(call, params, extension_arg(args.get("ext")))
+        return _after_key(call, params, dtmf_extension(args.get("ext")))
     check = check_dial(call.to_number, call.company, call.person, now_utc())
     if not check.allowed:
         return _refuse(call, params, "voice", check.refusal or "The call cannot be placed.")
@@ -49,7 +43,7 @@ def answer(call: Call, params: dict[str, Any], args: Mapping[str, str]) -> str:
 
 def _prompt(call: Call, ext: str | None, warnings: list[str]) -> str:
     """Gather one key; with actionOnEmptyResult, silence is posted to the action too."""
-    action = public_url(url_for("webhooks.voice", call_id=call.id, ext=extension_arg(ext),
+    action = public_url(url_for("webhooks.voice", call_id=call.id, ext=dtmf_extension(ext),
                                 confirmed=1))
     response = VoiceResponse()
     gather = response.gather(num_digits=1, timeout=KEY_TIMEOUT, action_on_empty_result=True,

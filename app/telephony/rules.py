@@ -30,6 +30,13 @@ class DialCheck:
         return self.refusal is None
 
 
+def dtmf_extension(value: object) -> str | None:
+    """An extension Twilio may key in: 0-9 only, at most 10 (isdigit() alone would pass "²" or
+    Arabic-Indic digits); anything else is dropped, not sent."""
+    ext = str(value or "").strip()
+    return ext if ext.isascii() and ext.isdigit() and len(ext) <= 10 else None
+
+
 def off_limits_refusal(company: Company) -> str:
     """The sentence that refuses a call into an off-limits company (dialer and queue alike)."""
     return f"{company.name} is off limits" + (

@@ -18,7 +18,7 @@ from app.telephony.client import get_twilio_client
 from app.telephony.errors import CallNotRecorded, twilio_failure
 from app.telephony.events import twilio_sid
 from app.telephony.identity import user_for_identity
-from app.telephony.rules import check_dial, number_refusal, owner_refusal
+from app.telephony.rules import check_dial, dtmf_extension, number_refusal, owner_refusal
 from app.telephony.settings import public_url
 from app.validation import get_by_id
 
@@ -45,12 +45,6 @@ def _target(params: dict[str, Any]) -> tuple[Company | None, Person | None]:
     return company, person
 
 
-def _extension(params: dict[str, Any]) -> str | None:
-    ext = (params.get("extension") or "").strip()
-    # DTMF is 0-9 only: isdigit() alone would pass "²" or Arabic-Indic digits to Twilio.
-    return ext if ext.isascii() and ext.isdigit() and len(ext) <= 10 else None
-
-
 def _unplaced_call(params: dict[str, Any], user: User) -> Call | None:
     """An existing entry of this user's, named by `call_id`, that no Twilio call is bound to."""
     call = get_by_id(Call, params.get("call_id"))
@@ -64,7 +58,7 @@ def answer_browser_call(params: dict[str, Any]) -> VoiceDecision:
     existing = db.session.scalars(
         select(Call).where(Call.twilio_call_sid == params.get("CallSid"))).first()
     if existing is not None:  # Twilio retried the webhook: answer the same way, log once
-        return VoiceDecision(call=existing, extension=_extension(params))
+        return VoiceDecision(call=existing, extension=dtmf_extension(params.get("extension")))
     if twilio_sid(params.get("CallSid")) is None:
         return VoiceDecision(refusal="This call could not be placed: Twilio sent no valid CallSid.")
     user = user_for_identity(params.get("From") or params.get("Caller"))
@@ -95,8 +89,9 @@ def answer_browser_call(params: dict[str, Any]) -> VoiceDecision:
             select(Call).where(Call.twilio_call_sid == params.get("CallSid"))).first()
         if existing is None:
             raise
-        return VoiceDecision(call=existing, extension=_extension(params))
-    return VoiceDecision(call=call, extension=_extension(params), warnings=check.warnings)
+        return VoiceDecision(call=existing, extension=dtmf_extension(params.get("extension")))
+    return VoiceDecision(call=call, extension=dtmf_extension(params.get("extension")),
+                         warnings=check.warnings)
 
 
 def start_bridge_call(user: User, number: str | None, company: Company, person: Person | None,
@@ -128,7 +123,7 @@ def start_bridge_call(user: User, number: str | None, company: Company, person: 
         # The recruiter's own phone is rung from the default number: they know it.
         "from_": current_app.config["TWILIO_CALLER_ID"],
         "url": public_url(url_for("webhooks.voice", call_id=call.id,
-                                  ext=_extension({"extension": extension}))),
+                                  ext=dtmf_extension(extension))),
         "status_callback": public_url(url_for("webhooks.status", call_id=call.id, leg="agent")),
         "status_callback_event": STATUS_EVENTS_REST,
         "status_callback_method": "POST",
