@@ -119,12 +119,18 @@ def ring_group() -> list[User]:
 
 
 def ring_targets(call: Call) -> tuple[list[User], User | None]:
-    """Browsers to ring, and the phone to ring when the routed recruiter's browser is closed."""
-    if call.routed_to is not None:
-        if is_online(call.routed_to):
-            return [call.routed_to], None
-        return [], call.routed_to if call.routed_to.phone_e164 else None
-    return [user for user in ring_group() if is_online(user)], None
+    """Browsers to ring, and the phone to ring when the routed recruiter's browser is not online.
+
+    A browser is always rung: Twilio ends a <Client> leg at once when no browser is registered
+    for it, so ringing one costs the caller nothing, and a presence report that lags (a tab
+    opened a moment ago) never loses the call. Presence decides only whether the recruiter's own
+    phone rings too.
+    """
+    routed = call.routed_to
+    if routed is not None:
+        phone = routed if routed.phone_e164 and not is_online(routed) else None
+        return [routed], phone
+    return ring_group(), None
 
 
 def _by_sid(sid: str | None) -> Call | None:

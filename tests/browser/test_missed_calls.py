@@ -3,6 +3,8 @@ and Call back opening the call form on their number. Twilio's side is played by 
 signed incoming-call, Dial-action and recording webhooks; the media comes from the `responses`
 fake at the HTTP transport."""
 
+import re
+
 import responses
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from app.models import Call, now_utc
 from tests import factories
 from tests.browser.conftest import needs_chromium
 from tests.browser.test_dialer import (
+    FAKE_SDK,
     RECORDING_URL,
     SID,
     SILENT_MP3,
@@ -49,6 +52,10 @@ def test_the_today_page_plays_the_message_of_a_missed_call_and_calls_back(
         "RecordingDuration": "1", "RecordingSource": "RecordVerb"}).status_code == 204
     http.add(responses.GET, RECORDING_URL + ".mp3", body=SILENT_MP3, content_type="audio/mpeg")
 
+    # Every signed-in page now registers the Voice SDK for inbound calls: a fake stands in for
+    # it (the real one would try Twilio's servers, which this machine cannot reach).
+    page.route(re.compile(r".*/static/vendor/twilio-voice-sdk-[^/]+/twilio\.min\.js$"),
+               lambda route: route.fulfill(body=FAKE_SDK, content_type="text/javascript"))
     page.goto("/")
     card = page.locator("section.missed-calls")
     expect(card.get_by_role("heading", name="Missed calls")).to_be_visible()

@@ -126,11 +126,11 @@ def test_a_deactivated_last_caller_is_passed_over_for_the_owner(twilio_post):
 
 
 @pytest.mark.twilio_config(TWILIO_RING_GROUP="rita@example.com, jo@example.com")
-def test_an_unknown_number_rings_the_online_members_of_the_ring_group(twilio_post, user):
+def test_an_unknown_number_rings_every_member_of_the_ring_group(twilio_post, user):
     jo = factories.UserFactory(email="jo@example.com")
     outsider = factories.UserFactory(email="out@example.com")
-    for member in (user, jo, outsider):
-        mark_online(member)
+    mark_online(outsider)
+    mark_online(user)  # Jo is not online: her browser is rung all the same (Twilio skips it)
     params = incoming(STRANGER)
     root = twiml(twilio_post("/twilio/inbound", params))
     identities = [c.find("Identity").text for c in root.findall("Dial/Client")]
@@ -149,7 +149,9 @@ def test_an_offline_recruiter_is_rung_on_their_own_phone_behind_a_key_press(
     root = twiml(twilio_post("/twilio/inbound", params))
     call = _call(params["CallSid"])
     number = root.find("Dial/Number")
-    assert number.text == "+12025550188" and root.find("Dial/Client") is None
+    assert number.text == "+12025550188"
+    # Their browser is tried too: Twilio drops a <Client> nobody registered at once.
+    assert [c.find("Identity").text for c in root.findall("Dial/Client")] == [identity_for(user)]
     assert number.get("url") == (f"{PUBLIC_BASE_URL}/twilio/inbound/whisper?call_id={call.id}"
                                  f"&user_id={user.id}")
     assert "answered" in number.get("statusCallbackEvent").split()
@@ -206,16 +208,24 @@ def test_no_key_on_the_recruiters_phone_hangs_that_leg_up(twilio_post, user, per
     assert _call(params["CallSid"]).answered_at is None
 
 
-def test_nobody_reachable_goes_straight_to_the_greeting_and_a_message(twilio_post, person,
-                                                                     user, called_before):
+def test_an_offline_recruiter_with_no_phone_is_tried_in_the_browser_then_a_message(
+    twilio_post, person, user, called_before
+):
     params = incoming(person.direct_phone)  # Rita is offline and has no phone on file
     root = twiml(twilio_post("/twilio/inbound", params))
     call = _call(params["CallSid"])
-    assert root.find("Dial") is None
-    says = [s.text for s in root.findall("Say")]
+    assert [c.find("Identity").text for c in root.findall("Dial/Client")] == [identity_for(user)]
+    assert root.find("Dial/Number") is None
+    dialed = root.find("Dial").get("action")
+    assert dialed == f"{PUBLIC_BASE_URL}/twilio/inbound/dialed?call_id={call.id}"
+    # No browser was registered: Twilio ends the <Dial> at once, and the caller leaves a message.
+    message = twiml(twilio_post(urlsplit(dialed).path + "?" + urlsplit(dialed).query, {
+        "AccountSid": ACCOUNT_SID, "CallSid": params["CallSid"], "DialCallStatus": "no-answer",
+        "DialCallDuration": "0"}))
+    says = [s.text for s in message.findall("Say")]
     assert says[0].startswith("Sorry we missed your call")
     assert "recorded" in says[1]
-    record = root.find("Record")
+    record = message.find("Record")
     assert record.get("maxLength") == "120" and record.get("playBeep") == "true"
     assert record.get("recordingStatusCallback") == (
         f"{PUBLIC_BASE_URL}/twilio/recording?call_id={call.id}")
