@@ -5,6 +5,7 @@ import os
 import pytest
 import responses
 from flask import g, request_started
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import inspect
 
 from app import create_app
@@ -61,12 +62,32 @@ def _empty_schema(app) -> None:
     _SCHEMAS_BUILT.add(key)
 
 
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole run: each test's new app would otherwise compile
+    every template it renders again (Jinja checks each template's source checksum, so an edited
+    template is still compiled afresh)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _SharedBytecodeCache()
+
+
 def app_on_empty_schema(overrides: dict):
     """Build the app with BASE_CONFIG + overrides on an empty schema; yields it, then cleans up.
 
     Every `app` fixture (here, tests/browser, tests/telephony) goes through this one.
     """
     app = create_app({**BASE_CONFIG, **overrides})
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     with app.app_context():
         _empty_schema(app)
         yield app
