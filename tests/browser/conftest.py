@@ -78,12 +78,21 @@ def app(tmp_path, pg_schema):
 def live_server(app):
     """Serve the app on 127.0.0.1 from a daemon thread; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Request threads are tracked (not daemons), so the teardown can wait for the last request
+    # (a beacon sent as the page closed) to give its database connection back before the app's
+    # teardown closes the pool; a connection returned later is collected still open.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        requests = getattr(server, "_threads", None)  # socketserver's list of request threads
+        for request_thread in list(requests or []):
+            request_thread.join(timeout=5)
+        if requests is not None:
+            requests.clear()  # joined above, with a bound: server_close must not wait forever
         server.server_close()
         thread.join(timeout=5)
 
