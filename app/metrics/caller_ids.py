@@ -27,6 +27,11 @@ RECENT_DAYS = 7
 SIGNIFICANCE = 0.05
 
 
+def _rate(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide (no calls: no rate, not 0%)."""
+    return part / whole if whole else None
+
+
 @dataclass
 class CallerIdNumbers:
     """One caller ID's outbound calls with an outcome, in the period and its last 7 days."""
@@ -42,15 +47,15 @@ class CallerIdNumbers:
 
     @property
     def answer_rate(self) -> float | None:
-        return self.answered / self.calls if self.calls else None
+        return _rate(self.answered, self.calls)
 
     @property
     def reach_rate(self) -> float | None:
-        return self.reached / self.calls if self.calls else None
+        return _rate(self.reached, self.calls)
 
     @property
     def recent_rate(self) -> float | None:
-        return self.recent_answered / self.recent_calls if self.recent_calls else None
+        return _rate(self.recent_answered, self.recent_calls)
 
 
 @dataclass
@@ -63,11 +68,11 @@ class CallerIdTable:
 
     @property
     def answer_rate(self) -> float | None:
-        return self.answered / self.calls if self.calls else None
+        return _rate(self.answered, self.calls)
 
     @property
     def reach_rate(self) -> float | None:
-        return self.reached / self.calls if self.calls else None
+        return _rate(self.reached, self.calls)
 
 
 def _flag(condition):
