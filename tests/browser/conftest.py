@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -195,3 +196,36 @@ def signed_in(page, user):
     """A page already signed in as the default recruiter (tests/conftest.py's `user`)."""
     sign_in(page)
     return page
+
+
+# The two sizes every screen is checked at (issue 11): a laptop and a phone (iPhone 12-15).
+SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(params=sorted(SIZES))
+def size(request):
+    """Parametrises a test over both sizes: request `size`, open pages with `sized_page`."""
+    return request.param
+
+
+@pytest.fixture
+def sized_page(new_page, size):
+    """A page at the test's size (phone pages are touch-enabled and scaled like a phone)."""
+    if size == "phone":
+        return new_page(viewport=SIZES[size], device_scale_factor=1, is_mobile=True,
+                        has_touch=True)
+    return new_page(viewport=SIZES[size])
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+    """Save a screenshot under test-results/ (a CI artifact and what a reviewer opens)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def page_width(page) -> int:
+    """The document's laid-out width: wider than the viewport means sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth")
