@@ -6,13 +6,37 @@ import pytest
 import responses
 from flask import g, request_started
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from app import create_app
 from app.extensions import db as _db
 from tests import factories
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+def _database_of_this_worker(url: str) -> str:
+    """Under pytest-xdist (`-n 2`), each worker process gets a PostgreSQL database of its own.
+
+    Tests empty every table before they run: two workers sharing one database would empty each
+    other's. The database is `<name>_<worker>` (test_gw0, test_gw1), created on first use.
+    SQLite needs nothing: an in-memory database (or a temp file) is already per process.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgres"):
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _database_of_this_worker(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
 PASSWORD = "correct-horse-battery"
 
 
