@@ -49,6 +49,7 @@ class ChartPerson:
     left_at: datetime | None
     role: PersonRole
     mobile_phone: str | None
+    updated_at: datetime | None = None  # picks the name the chart opens the way to by default
 
     display_name = Person.display_name  # the same wording as everywhere else
 
@@ -118,10 +119,37 @@ class OrgChart:
     by_department: dict[str, Coverage]
     people: list[ChartPerson]  # everyone live
     cannot_place: list[Node] = field(default_factory=list)  # with their reports below them
+    nodes: dict[int, Node] = field(default_factory=dict)  # every live person's node, by id
+    managers: dict[int, int | None] = field(default_factory=dict)  # whom each hangs under
 
     @property
     def departments(self) -> list[str]:
         return sorted(d for d in self.by_department if d != UNPLACED)
+
+    @property
+    def top(self) -> list[Node]:
+        """The biggest tree: the top of the company as far as anyone knows."""
+        return self.roots[:1]
+
+    @property
+    def unknown_manager(self) -> list[Node]:
+        """Other managers whose own manager is not known yet: a lane of their own, labelled,
+        rather than a second top of the company beside the CEO."""
+        return self.roots[1:]
+
+    def path_to(self, person_id: int) -> list[int]:
+        """The managers above someone on the chart, top first, then them (empty if not on it)."""
+        if person_id not in self.nodes:
+            return []
+        path = [person_id]
+        while (manager := self.managers.get(path[-1])) is not None and manager not in path:
+            path.append(manager)
+        return path[::-1]
+
+    def most_recent(self) -> int | None:
+        """The live person added or changed last: the chart opens the way to them by default."""
+        dated = [p for p in self.people if p.updated_at is not None]
+        return max(dated, key=lambda p: (p.updated_at, p.id)).id if dated else None
 
 
 def _last_calls(company_id: int) -> dict[int, tuple[datetime, Outcome | None]]:
@@ -170,7 +198,7 @@ def _other_managers(company_id: int, current: dict[int, int | None],
 CHART_COLUMNS = (Person.id, Person.company_id, Person.full_name, Person.title, Person.department,
                  Person.status, Person.placeholder, Person.direct_phone, Person.extension,
                  Person.email, Person.reports_to_id, Person.left_at, Person.role,
-                 Person.mobile_phone)
+                 Person.mobile_phone, Person.updated_at)
 
 
 def load_chart_people(company_id: int) -> list[ChartPerson]:
@@ -221,6 +249,7 @@ def build_org_chart(company: Company) -> OrgChart:
             nodes[parent[pid]].reports.remove(nodes[pid])
             nodes[pid].problem = "reporting_cycle"
             top.append(nodes[pid])
+            parent[pid] = None
     _count_below(top)
     roots, unplaced, cannot_place = _place(top)
     _set_depths(roots + cannot_place)
@@ -230,7 +259,7 @@ def build_org_chart(company: Company) -> OrgChart:
         by_department[person.department or UNPLACED].add(person)
     return OrgChart(company, roots, unplaced, [p for p in everyone if p.left_at is not None],
                     coverage, dict(sorted(by_department.items())), list(live.values()),
-                    cannot_place)
+                    cannot_place, nodes, parent)
 
 
 def _place(top: list[Node]) -> tuple[list[Node], dict[str, list[Node]], list[Node]]:
