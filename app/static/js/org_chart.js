@@ -443,7 +443,11 @@
   // one not among the boxes loaded yet is asked for with the way to it opened.
   var wanted = /^#person-(\d+)$/.exec(location.hash);
   var target = wanted && document.getElementById("person-" + wanted[1]);
-  if (target && target.classList.contains("node")) reveal(target);
+  if (target && target.classList.contains("node")) {
+    reveal(target);
+    // The browser's own jump to #person-<id> comes after this script and takes the focus away.
+    window.addEventListener("load", function () { setTimeout(function () { focusBox(target); }, 0); });
+  }
   else if (wanted && new URLSearchParams(location.search).get("focus") !== wanted[1]) location.replace(chartUrl(wanted[1]));
   chart.dataset.ready = "1";
   if (window.performance && performance.mark) performance.mark("org-chart-ready");
