@@ -311,3 +311,52 @@ def test_zoom_buttons_keys_and_fit(sized_page, size, user, kestrel):
     screenshot(page, f"org-chart-fit-{size}")
     page.keyboard.press("0")  # back to 100% (the focus is on the page, not in a field)
     expect(viewport).to_have_attribute("data-zoom", "1.00")
+
+
+@pytest.fixture
+def deep(db):
+    """CEO → 3 VPs → 9 directors → 40 people each: 373 boxes, more than the page brings."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    company = factories.CompanyFactory(name="Deepwater Corp")
+    rows = [{"id": 1, "full_name": "Cleo Chief", "reports_to_id": None}]
+    rows += [{"id": 10 + v, "full_name": f"Vic VP {v}", "reports_to_id": 1} for v in range(3)]
+    rows += [{"id": 100 + d, "full_name": f"Dora Director {d}", "reports_to_id": 10 + d // 3}
+             for d in range(9)]
+    rows += [{"id": 1000 + d * 100 + i, "full_name": f"Pat Person {d}-{i:02d}",
+              "reports_to_id": 100 + d} for d in range(9) for i in range(40)]
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    db.session.execute(insert(Person), [
+        {"company_id": company.id, "title": "Staff", "created_at": now, "updated_at": now} | row
+        for row in rows])
+    db.session.commit()
+    return company.id
+
+
+def test_a_deep_branch_loads_when_opened_by_click_or_keyboard(sized_page, size, user, deep):
+    page = sized_page
+    sign_in(page)
+    response = page.goto(f"/companies/{deep}/org-chart")
+    assert "Pat Person 0-00" not in response.text()  # not sent with the page
+    expect(page.locator("#chart[data-ready]")).to_have_count(1)
+    # The directors' people arrive when their toggle is clicked.
+    summary(page, 100).click()
+    expect(page.locator("#person-100 > details > ul > li.node")).to_have_count(40)
+    expect(box(page, 1000)).to_be_visible()
+    below, top = rect(box(page, 1000)), rect(box(page, 100))
+    assert below["y"] > top["y"] + top["height"]
+    # ... or when the keyboard goes down into them.
+    box(page, 103).get_by_role("link", name="Dora Director 3").focus()
+    page.keyboard.press("ArrowDown")
+    expect(box(page, 1300).get_by_role("link", name="Pat Person 3-00")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(box(page, 1301).get_by_role("link", name="Pat Person 3-01")).to_be_focused()
+    # Find someone in a branch not loaded yet: the chart opens the way to them.
+    page.get_by_label("Find").fill("Pat Person 8-39")
+    page.get_by_label("Find").press("Enter")
+    expect(box(page, 1839)).to_be_in_viewport()
+    expect(node(page, 1839)).to_have_class(re.compile(r"\bfound\b"))
+    assert page_width(page) <= SIZES[size]["width"]
+    screenshot(page, f"org-chart-branch-{size}")
