@@ -20,7 +20,6 @@ from app.companies.orgchart import Node, OrgChart
 from app.models import PersonStatus
 from app.timezones import to_local, zone
 
-
 _SENTINEL = 987654321
 # A symbol and a word for every status: colour alone tells nothing to one in twelve men.
 STATUS_MARKS = {
