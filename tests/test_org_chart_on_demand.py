@@ -106,3 +106,26 @@ def test_names_in_a_branch_are_escaped(app, db, logged_in):
         as_text=True)
     assert "<script>" not in fragment and "<img" not in fragment
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in fragment
+
+
+def test_boxes_sent_later_carry_their_last_call_and_disagreeing_managers(big, logged_in, db):
+    from app.models import Outcome, ReportingLink
+
+    company = db.session.get(Company, big["company"])
+    deep, other_vp = BASE + 100 + 3 * 1000 + 7, BASE + 5
+    call = factories.CallFactory(company=company, person_id=deep, outcome=Outcome.VOICEMAIL,
+                                 started_at=datetime(2026, 3, 4, 15, tzinfo=UTC))
+    db.session.add(ReportingLink(person_id=deep, manager_id=other_vp, source_call_id=call.id,
+                                 reported_by_id=call.user_id,
+                                 reported_at=datetime(2026, 3, 4, 15, tzinfo=UTC)))
+    db.session.commit()
+    url = f"/companies/{big['company']}/org-chart"
+    assert "Last called 04 Mar" not in logged_in.get(url).get_data(as_text=True)
+    fragment = logged_in.get(f"{url}/branch/{BASE + 4}").get_data(as_text=True)
+    box = fragment[fragment.index(f'id="person-{deep}"'):]
+    box = box[:box.index("</li>")]
+    assert "Last called 04 Mar · Voicemail" in box
+    assert "Also reported under Vic VP 04 (call of 04 Mar)" in box
+    # The same box, when the page is opened the way to it.
+    page = logged_in.get(f"{url}?focus={deep}").get_data(as_text=True)
+    assert "Also reported under Vic VP 04 (call of 04 Mar)" in page

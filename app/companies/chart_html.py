@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import url_for
 from markupsafe import Markup, escape
 
-from app.companies.orgchart import Node, OrgChart
+from app.companies.orgchart import Node, OrgChart, add_details
 from app.models import PersonStatus
 from app.timezones import to_local, zone
 
@@ -89,12 +89,27 @@ class ChartRenderer:
                        | levels_within(chart.unknown_manager + chart.cannot_place, LANE_BUDGET)
                        | self.path)
         self.open_depth = OPEN_DEPTH
+        unplaced = [node for group in chart.unplaced.values() for node in group]
+        self._add_details(chart.top + chart.unknown_manager + chart.cannot_place + unplaced)
 
     def branch(self, node: Node) -> Markup:
         """The reports of one box, for the script to put in place when it is opened."""
         self.loaded = levels_within(node.reports, BRANCH_BUDGET) | {node.person.id} | self.path
         self.open_depth = node.depth + 1  # one level open per click; the next one is preloaded
+        self._add_details(node.reports)
         return self.tree(node.reports, "")
+
+    def _add_details(self, nodes: list[Node]) -> None:
+        """Last calls and disagreements, for the boxes this response draws (if not there yet)."""
+        if self.chart.detailed or self.printing:
+            return
+        shown, stack = [], list(nodes)
+        while stack:
+            node = stack.pop()
+            shown.append(node.person.id)
+            if node.person.id in self.loaded:
+                stack.extend(node.reports)
+        add_details(self.chart, shown)
 
     def tree(self, nodes: list[Node], css: str = "tree") -> Markup:
         """A <ul> of these nodes and the loaded levels below them, without recursion."""

@@ -132,8 +132,8 @@ def org_chart(company_id: int):
     `?focus=<person id>` opens the way to that person (the chart links there after an edit).
     """
     company = db.get_or_404(Company, company_id)
-    chart = build_org_chart(company)
     printing = request.args.get("print") == "1"
+    chart = build_org_chart(company, details=printing)  # the renderer adds the boxes it shows
     calling = browser_calling_enabled() or bridge_calling_enabled()
     renderer = ChartRenderer(chart, current_user.timezone, printing, calling,
                              focus=request.args.get("focus", type=int))
@@ -145,7 +145,7 @@ def org_chart(company_id: int):
 def org_chart_branch(company_id: int, person_id: int):
     """The boxes below one box, as a fragment of the chart's list (loaded when opened)."""
     company = db.get_or_404(Company, company_id)
-    chart = build_org_chart(company)
+    chart = build_org_chart(company, details=False)  # the renderer adds the boxes it shows
     node = chart.nodes.get(person_id)
     if node is None:
         return Response("They are not on this company's live chart (any more).", 404,
