@@ -79,12 +79,17 @@ STATUSES = [(PersonStatus.UNCOVERED, 50), (PersonStatus.VERIFIED, 20),
             (PersonStatus.NOT_INTERESTED, 7), (PersonStatus.DO_NOT_CALL, 3)]
 
 
-def build_people(rng: random.Random, company_id: int, user_id: int, now: datetime) -> list[dict]:
-    """Rows for every person, with explicit ids so managers can be referenced before insert."""
+def build_people(rng: random.Random, company_id: int, user_id: int, now: datetime,
+                 scale: float = 1.0) -> list[dict]:
+    """Rows for every person, with explicit ids so managers can be referenced before insert.
+
+    `scale` multiplies every level below the VPs (and the unplaced): 2.4 gives ~12,000 people.
+    """
     people: list[dict] = []
     previous: list[dict] = []
     statuses, weights = zip(*STATUSES, strict=True)
     for level, count in enumerate(LEVELS):
+        count = count if level < 2 else round(count * scale)
         current = []
         for i in range(count):
             manager = previous[i % len(previous)] if level == 1 else (
@@ -95,7 +100,7 @@ def build_people(rng: random.Random, company_id: int, user_id: int, now: datetim
                                       manager, statuses, weights, company_id, user_id, now))
         people.extend(current)
         previous = [p for p in current if not p["placeholder"]] or current
-    for _ in range(UNPLACED):
+    for _ in range(round(UNPLACED * scale)):
         people.append(person_row(rng, len(people) + 1, 7, rng.choice(DEPARTMENTS + [None]), None,
                                  statuses, weights, company_id, user_id, now))
     return people
@@ -121,7 +126,7 @@ def person_row(rng, ident, level, department, manager, statuses, weights, compan
     }
 
 
-def seed(rng: random.Random, calls: int) -> dict:
+def seed(rng: random.Random, calls: int, scale: float = 1.0) -> dict:
     """Fill the (empty) schema; returns the ids and counts the timing needs."""
     now = datetime.now(UTC)
     db.session.execute(insert(User), [{
@@ -132,7 +137,7 @@ def seed(rng: random.Random, calls: int) -> dict:
         "id": 1, "name": "Megacorp Industries", "domain": "megacorp.example", "country": "US",
         "main_phone": "+12125550100", "timezone": "America/New_York", "created_by_id": 1,
         "created_at": now, "updated_at": now}])
-    people = build_people(rng, 1, 1, now)
+    people = build_people(rng, 1, 1, now, scale)
     db.session.execute(insert(Person), people)
     ids = [p["id"] for p in people]
     outcomes = list(Outcome)
@@ -244,6 +249,8 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="profile the HTML page anyway")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="people multiplier below the VPs (2.4: ~12,000 people)")
     parser.add_argument("--browser", action="store_true",
                         help="also time the chart to interactive in Chromium")
     args = parser.parse_args()
@@ -256,7 +263,7 @@ def main() -> None:
             db.drop_all()
             db.create_all()
             start = time.perf_counter()
-            counts = seed(random.Random(args.seed), args.calls)
+            counts = seed(random.Random(args.seed), args.calls, args.scale)
             seeded = time.perf_counter() - start
             token = issue_token(db.session.get(User, 1))
             db.session.remove()
