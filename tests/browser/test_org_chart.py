@@ -321,7 +321,9 @@ def deep(db):
     from sqlalchemy import insert
 
     company = factories.CompanyFactory(name="Deepwater Corp")
-    rows = [{"id": 1, "full_name": "Cleo Chief", "reports_to_id": None}]
+    # The CEO was changed last: the page opens the way to them, and no deeper, by default.
+    rows = [{"id": 1, "full_name": "Cleo Chief", "reports_to_id": None,
+             "updated_at": datetime(2026, 2, 1, tzinfo=UTC)}]
     rows += [{"id": 10 + v, "full_name": f"Vic VP {v}", "reports_to_id": 1} for v in range(3)]
     rows += [{"id": 100 + d, "full_name": f"Dora Director {d}", "reports_to_id": 10 + d // 3}
              for d in range(9)]
@@ -354,9 +356,15 @@ def test_a_deep_branch_loads_when_opened_by_click_or_keyboard(sized_page, size, 
     page.keyboard.press("ArrowRight")
     expect(box(page, 1301).get_by_role("link", name="Pat Person 3-01")).to_be_focused()
     # Find someone in a branch not loaded yet: the chart opens the way to them.
+    assert page.locator("#person-1839").count() == 0
     page.get_by_label("Find").fill("Pat Person 8-39")
     page.get_by_label("Find").press("Enter")
+    expect(page).to_have_url(re.compile(r"\?focus=1839#person-1839$"))
     expect(box(page, 1839)).to_be_in_viewport()
     expect(node(page, 1839)).to_have_class(re.compile(r"\bfound\b"))
     assert page_width(page) <= SIZES[size]["width"]
     screenshot(page, f"org-chart-branch-{size}")
+    # A link from elsewhere (a person's page) to a box not sent with the page still finds it.
+    page.goto(f"/companies/{deep}/org-chart#person-1517")
+    expect(page).to_have_url(re.compile(r"\?focus=1517#person-1517$"))
+    expect(box(page, 1517)).to_be_in_viewport()
