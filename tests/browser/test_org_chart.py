@@ -235,6 +235,7 @@ def test_boxes_sit_under_their_managers_with_lines_lanes_and_dashed_empty_boxes(
     expect(page.get_by_role("list", name="Legend")).to_contain_text("Candidate")
     # Only the chart's own pan area scrolls sideways, never the page.
     assert page_width(page) <= SIZES[size]["width"]
+    page.locator("#chart-viewport").scroll_into_view_if_needed()
     screenshot(page, f"org-chart-{size}")
 
 
@@ -308,6 +309,7 @@ def test_zoom_buttons_keys_and_fit(sized_page, size, user, kestrel):
     assert fitted <= room  # the whole chart in view
     if size == "phone":
         assert canvas_width > room and float(viewport.get_attribute("data-zoom")) < 1
+    viewport.scroll_into_view_if_needed()
     screenshot(page, f"org-chart-fit-{size}")
     page.keyboard.press("0")  # back to 100% (the focus is on the page, not in a field)
     expect(viewport).to_have_attribute("data-zoom", "1.00")
