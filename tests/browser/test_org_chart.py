@@ -370,3 +370,24 @@ def test_a_deep_branch_loads_when_opened_by_click_or_keyboard(sized_page, size, 
     page.goto(f"/companies/{deep}/org-chart#person-1517")
     expect(page).to_have_url(re.compile(r"\?focus=1517#person-1517$"))
     expect(box(page, 1517)).to_be_in_viewport()
+
+
+def test_mark_as_left_from_the_menu_moves_them_to_the_left_list(sized_page, size, user, kestrel,
+                                                                 db):
+    page = sized_page
+    sign_in(page)
+    page.goto(f"/companies/{kestrel['company']}/org-chart")
+    act(page, kestrel["priya"], "Mark as left")
+    expect(page.get_by_role("heading", name="Mark Priya Raman as left")).to_be_visible()
+    page.get_by_role("button", name="Save").click()
+    # Back on the chart, opened at her manager; she is in the list of leavers, marked so.
+    expect(page).to_have_url(re.compile(rf"\?focus={kestrel['marcus']}#person-{kestrel['marcus']}$"))
+    expect(node(page, kestrel["priya"])).to_have_count(0)
+    leavers = page.locator("details.left-company")
+    leavers.locator("summary").click()
+    expect(leavers.get_by_role("listitem").filter(has_text="Priya Raman")).to_contain_text("Left")
+    assert fresh_person(db, kestrel["priya"]).left_at is not None
+    # An empty box's menu is about finding someone, not contacting them.
+    box(page, kestrel["data_box"]).locator(".box-menu-button").click()
+    expect(page.get_by_role("menu").get_by_role("menuitem")).to_have_text(
+        ["Move", "+ Report", "Fill this box", "Open"])
