@@ -4,6 +4,11 @@ A 5,000-person chart rendered box by box through a recursive Jinja macro spent ~
 macro calls, attribute lookups, url_for and escaping. Here URLs come from one pattern per
 endpoint, constant fragments are prebuilt, and only user-typed text goes through `escape`: the
 same markup for a fraction of the time. The page around it stays a Jinja template.
+
+The chart is the nested list itself, drawn top-down by org_chart.css (each subtree a flex column
+as wide as its reports: the browser does the tidy-tree layout, so no layout library, no script
+needed to see it, and print falls back to an indented outline). Only the first levels come with
+the page (BOX_BUDGET boxes); deeper branches are fetched on demand as fragments of the same markup.
 """
 
 from __future__ import annotations
@@ -11,19 +16,32 @@ from __future__ import annotations
 from flask import url_for
 from markupsafe import Markup, escape
 
-from app.companies.orgchart import Node, OrgChart
+from app.companies.orgchart import Node, OrgChart, add_details
 from app.models import PersonStatus
 from app.timezones import to_local, zone
 
 _SENTINEL = 987654321
+# A symbol and a word for every status: colour alone tells nothing to one in twelve men.
+STATUS_MARKS = {
+    PersonStatus.UNCOVERED: "○", PersonStatus.VERIFIED: "◑", PersonStatus.CONTACTED: "✓",
+    PersonStatus.CANDIDATE: "★", PersonStatus.NOT_INTERESTED: "–", PersonStatus.DO_NOT_CALL: "⊘",
+}
+LEFT_MARK = "⇥"
 _STATUS_BADGES = {
-    status: Markup(f'<span class="badge status-{status.value}">{status.label}</span>')
+    status: Markup(f'<span class="badge status-{status.value}"><span aria-hidden="true">'
+                   f"{STATUS_MARKS[status]}</span> {status.label}</span>")
     for status in PersonStatus
 }
-_PLACEHOLDER_BADGE = Markup('<span class="badge pending">to find</span>')
+_PLACEHOLDER_BADGE = Markup('<span class="badge pending"><span aria-hidden="true">?</span> '
+                            "to find</span>")
 _DIAL_ICON = Markup('<span title="Direct dial on file" aria-label="direct dial on file">☎</span>')
 _EMAIL_ICON = Markup('<span title="Email on file" aria-label="email on file">✉</span>')
 OPEN_DEPTH = 2  # levels shown open; deeper subtrees start collapsed
+# Boxes that come with the page, whole levels at a time; deeper branches load when opened.
+# ~300 boxes keep a 5,000 (or 12,000) person chart's first screen small and fast.
+BOX_BUDGET = 300
+LANE_BUDGET = 150  # the same for the "manager not known yet" lane and "could not place"
+BRANCH_BUDGET = 200  # boxes one branch opened on demand brings (its first level always comes)
 
 
 def _pattern(endpoint: str, **values) -> str:
@@ -31,8 +49,26 @@ def _pattern(endpoint: str, **values) -> str:
     return url_for(endpoint, **values).replace(str(_SENTINEL), "{id}")
 
 
+def levels_within(nodes: list[Node], budget: int) -> set[int]:
+    """Ids of the boxes whose reports come along: whole levels, top down, while within budget.
+
+    The first level below `nodes` always comes, so opening a branch always shows something.
+    """
+    loaded: set[int] = set()
+    level, count = list(nodes), len(nodes)
+    while level:
+        below = [child for node in level for child in node.reports]
+        if not below or (loaded and count + len(below) > budget):
+            break
+        loaded.update(node.person.id for node in level if node.reports)
+        count += len(below)
+        level = below
+    return loaded
+
+
 class ChartRenderer:
-    def __init__(self, chart: OrgChart, timezone: str | None, printing: bool, calling: bool):
+    def __init__(self, chart: OrgChart, timezone: str | None, printing: bool, calling: bool,
+                 focus: int | None = None):
         self.chart, self.printing, self.calling = chart, printing, calling
         self.tz = zone(timezone)
         company_id = chart.company.id
@@ -40,12 +76,44 @@ class ChartRenderer:
         self.edit_url = _pattern("people.edit", person_id=_SENTINEL)
         self.add_url = _pattern("people.create", company_id=company_id, reports_to=_SENTINEL)
         self.call_url = _pattern("calls.create", person_id=_SENTINEL, dial=1)
+        self.log_url = _pattern("calls.create", person_id=_SENTINEL)
+        self.show_url = _pattern("companies.org_chart", company_id=company_id,
+                                 focus=_SENTINEL) + "#person-{id}"
         self.can_dial_extensions = bool(chart.company.main_phone)
         self.draggable = "" if printing else ' draggable="true"'
+        # The way to the person asked for (or the one added or changed last) is always open:
+        # a name just logged must never hide in a collapsed branch.
+        self.focus = focus if focus in chart.nodes else chart.most_recent()
+        self.path = set(chart.path_to(self.focus)) if self.focus else set()
+        self.loaded = (levels_within(chart.top, BOX_BUDGET)
+                       | levels_within(chart.unknown_manager + chart.cannot_place, LANE_BUDGET)
+                       | self.path)
+        self.open_depth = OPEN_DEPTH
+        unplaced = [node for group in chart.unplaced.values() for node in group]
+        self._add_details(chart.top + chart.unknown_manager + chart.cannot_place + unplaced)
+
+    def branch(self, node: Node) -> Markup:
+        """The reports of one box, for the script to put in place when it is opened."""
+        self.loaded = levels_within(node.reports, BRANCH_BUDGET) | {node.person.id} | self.path
+        self.open_depth = node.depth + 1  # one level open per click; the next one is preloaded
+        self._add_details(node.reports)
+        return self.tree(node.reports, "")
+
+    def _add_details(self, nodes: list[Node]) -> None:
+        """Last calls and disagreements, for the boxes this response draws (if not there yet)."""
+        if self.chart.detailed or self.printing:
+            return
+        shown, stack = [], list(nodes)
+        while stack:
+            node = stack.pop()
+            shown.append(node.person.id)
+            if node.person.id in self.loaded:
+                stack.extend(node.reports)
+        add_details(self.chart, shown)
 
     def tree(self, nodes: list[Node], css: str = "tree") -> Markup:
-        """A <ul> of these nodes and everything below them, without recursion."""
-        parts: list[str] = [f'<ul class="{css}">']
+        """A <ul> of these nodes and the loaded levels below them, without recursion."""
+        parts: list[str] = [f'<ul class="{css}">' if css else "<ul>"]
         stack: list[tuple[Node, bool]] = [(node, False) for node in reversed(nodes)]
         while stack:
             node, closing = stack.pop()
@@ -53,26 +121,35 @@ class ChartRenderer:
                 parts.append("</ul></details></li>")
                 continue
             parts.append(self._open(node))
-            if node.reports:
+            if not node.reports:
+                parts.append("</li>")
+            elif self.printing or node.person.id in self.loaded:
+                parts.append("<ul>")
                 stack.append((node, True))
                 stack.extend((child, False) for child in reversed(node.reports))
             else:
-                parts.append("</li>")
+                parts.append(self._more(node))
         parts.append("</ul>")
         return Markup("".join(parts))
+
+    def _more(self, node: Node) -> str:
+        """A branch not sent with the page: the script fetches it, the link works without."""
+        pid = node.person.id
+        return (f'<p class="branch-more" data-branch="{pid}"><a href="'
+                f'{self.show_url.format(id=pid)}">Show the {node.below} below</a></p>'
+                "</details></li>")
 
     def _open(self, node: Node) -> str:
         p = node.person
         name = escape(p.display_name)
-        css = "node" + (" placeholder" if p.placeholder else "" if node.contacted else
-                        " uncontacted")
+        css = "node st-" + p.status.value + (
+            " placeholder" if p.placeholder else "" if node.contacted else " uncontacted")
+        if p.id == self.focus:
+            css += " recent"
         out = [f'<li id="person-{p.id}" class="{css}" data-id="{p.id}" data-name="{name}" '
                f'data-dept="{escape(p.department or "")}" data-status="{p.status.value}" '
                f'data-depth="{node.depth}">']
-        if node.reports:
-            opened = " open" if node.depth < OPEN_DEPTH or self.printing else ""
-            out.append(f"<details{opened}><summary>")
-        out.append(f'<div class="box"{self.draggable} tabindex="-1"><a class="box-name" '
+        out.append(f'<div class="box"{self.draggable}><a class="box-name" '
                    f'href="{self.person_url.format(id=p.id)}">{name}</a>')
         if p.full_name and p.title:
             out.append(f'<span class="box-title">{escape(p.title)}</span>')
@@ -98,10 +175,15 @@ class ChartRenderer:
             out.append(f'<span class="box-conflict" title="A different manager was reported">'
                        f"Also reported under {escape(conflict.manager_name)}{when}</span>")
         if not self.printing:
-            out.append(self._actions(node))
+            out.append(self._actions(node, name))
         out.append("</div>")
         if node.reports:
-            out.append("</summary><ul>")
+            opened = self.printing or p.id in self.path or (
+                p.id in self.loaded and node.depth < self.open_depth)
+            count = len(node.reports)
+            out.append(f'<details class="branch"{" open" if opened else ""}><summary>'
+                       f'<span class="twisty" aria-hidden="true"></span>{count} '
+                       f'{"report" if count == 1 else "reports"}</summary>')
         return "".join(out)
 
     def _day(self, value) -> str:
@@ -114,9 +196,10 @@ class ChartRenderer:
         label = f" · {outcome.label}" if outcome else ""
         return f'<span class="box-last">Last called {self._day(at)}{label}</span>'
 
-    def _actions(self, node: Node) -> str:
+    def _actions(self, node: Node, name: str) -> str:
+        """Plain links (the no-script way, and what the script's one menu per box lists)."""
         p = node.person
-        out = ['<span class="box-actions">']
+        out = ['<span class="box-links">']
         dialable = p.direct_phone or (p.extension and self.can_dial_extensions)
         if self.calling and not p.placeholder and p.status != PersonStatus.DO_NOT_CALL and (
             dialable
@@ -125,7 +208,15 @@ class ChartRenderer:
         out.append(f'<a class="chart-action" data-action="move" '
                    f'href="{self.edit_url.format(id=p.id)}">Move</a>'
                    f'<a class="chart-action" data-action="add" '
-                   f'href="{escape(self.add_url.format(id=p.id))}">+ Report</a>'
-                   f'<a class="chart-action" data-action="left" '
-                   f'href="{self.person_url.format(id=p.id)}#left">Left</a></span>')
+                   f'href="{escape(self.add_url.format(id=p.id))}">+ Report</a>')
+        if p.placeholder:  # an empty box is about finding someone, not contacting them
+            out.append(f'<a href="{self.edit_url.format(id=p.id)}">Fill this box</a>')
+        else:
+            out.append(f'<a class="chart-action" data-action="left" '
+                       f'href="{self.person_url.format(id=p.id)}#left">Mark as left</a>'
+                       f'<a href="{escape(self.log_url.format(id=p.id))}">Log a call</a>')
+        out.append(f'<a href="{self.person_url.format(id=p.id)}">Open</a></span>')
+        # Shown once the script runs (org_chart.css): it turns the links above into this menu.
+        out.append(f'<button type="button" class="box-menu-button" aria-haspopup="menu" '
+                   f'aria-expanded="false" aria-label="Actions for {name}">⋯</button>')
         return "".join(out)

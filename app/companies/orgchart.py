@@ -10,10 +10,11 @@ locked out) or leads to another company are shown under "Could not place", with 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from app.extensions import db
 from app.models import Call, Company, Outcome, Person, PersonRole, PersonStatus, ReportingLink
@@ -49,6 +50,7 @@ class ChartPerson:
     left_at: datetime | None
     role: PersonRole
     mobile_phone: str | None
+    updated_at: datetime | None = None  # picks the name the chart opens the way to by default
 
     display_name = Person.display_name  # the same wording as everywhere else
 
@@ -118,18 +120,48 @@ class OrgChart:
     by_department: dict[str, Coverage]
     people: list[ChartPerson]  # everyone live
     cannot_place: list[Node] = field(default_factory=list)  # with their reports below them
+    nodes: dict[int, Node] = field(default_factory=dict)  # every live person's node, by id
+    managers: dict[int, int | None] = field(default_factory=dict)  # whom each hangs under
+    detailed: bool = True  # False: last calls and disagreeing managers are added per box shown
 
     @property
     def departments(self) -> list[str]:
         return sorted(d for d in self.by_department if d != UNPLACED)
 
+    @property
+    def top(self) -> list[Node]:
+        """The biggest tree: the top of the company as far as anyone knows."""
+        return self.roots[:1]
 
-def _last_calls(company_id: int) -> dict[int, tuple[datetime, Outcome | None]]:
+    @property
+    def unknown_manager(self) -> list[Node]:
+        """Other managers whose own manager is not known yet: a lane of their own, labelled,
+        rather than a second top of the company beside the CEO."""
+        return self.roots[1:]
+
+    def path_to(self, person_id: int) -> list[int]:
+        """The managers above someone on the chart, top first, then them (empty if not on it)."""
+        if person_id not in self.nodes:
+            return []
+        path = [person_id]
+        while (manager := self.managers.get(path[-1])) is not None and manager not in path:
+            path.append(manager)
+        return path[::-1]
+
+    def most_recent(self) -> int | None:
+        """The live person added or changed last: the chart opens the way to them by default."""
+        dated = [p for p in self.people if p.updated_at is not None]
+        return max(dated, key=lambda p: (p.updated_at, p.id)).id if dated else None
+
+
+def _last_calls(company_id: int, only: Collection[int] | None = None
+                ) -> dict[int, tuple[datetime, Outcome | None]]:
     """Each person's latest call (as target or as whoever answered), in one query."""
+    who = (or_(Call.person_id.is_not(None), Call.answered_by_id.is_not(None)) if only is None
+           else or_(Call.person_id.in_(only), Call.answered_by_id.in_(only)))
     rows = db.session.execute(
         select(Call.person_id, Call.answered_by_id, Call.started_at, Call.outcome)
-        .where(Call.company_id == company_id,
-               or_(Call.person_id.is_not(None), Call.answered_by_id.is_not(None)))
+        .where(Call.company_id == company_id, who)
         .order_by(Call.started_at)
     ).all()
     latest: dict[int, tuple[datetime, Outcome | None]] = {}
@@ -139,8 +171,8 @@ def _last_calls(company_id: int) -> dict[int, tuple[datetime, Outcome | None]]:
     return latest
 
 
-def _other_managers(company_id: int, current: dict[int, int | None],
-                    names: dict[int, str]) -> dict[int, list[OtherManager]]:
+def _other_managers(company_id: int, current: dict[int, int | None], names: dict[int, str],
+                    only: Collection[int] | None = None) -> dict[int, list[OtherManager]]:
     """Reports of a manager other than the current one, per person, one per manager (oldest).
 
     A manager set by hand (a move on the chart, an edit) settles what was reported before it:
@@ -151,7 +183,8 @@ def _other_managers(company_id: int, current: dict[int, int | None],
                Call.started_at)
         .join(Person, Person.id == ReportingLink.person_id)
         .outerjoin(Call, Call.id == ReportingLink.source_call_id)
-        .where(Person.company_id == company_id)
+        .where(Person.company_id == company_id,
+               ReportingLink.person_id.in_(only) if only is not None else true())
         .order_by(ReportingLink.id)
     ).all()
     conflicts: dict[int, list[OtherManager]] = defaultdict(list)
@@ -170,7 +203,7 @@ def _other_managers(company_id: int, current: dict[int, int | None],
 CHART_COLUMNS = (Person.id, Person.company_id, Person.full_name, Person.title, Person.department,
                  Person.status, Person.placeholder, Person.direct_phone, Person.extension,
                  Person.email, Person.reports_to_id, Person.left_at, Person.role,
-                 Person.mobile_phone)
+                 Person.mobile_phone, Person.updated_at)
 
 
 def load_chart_people(company_id: int) -> list[ChartPerson]:
@@ -180,14 +213,21 @@ def load_chart_people(company_id: int) -> list[ChartPerson]:
     )]
 
 
-def build_org_chart(company: Company) -> OrgChart:
-    """The live chart: managers above reports, departments gathering the unplaced."""
+def build_org_chart(company: Company, details: bool = True) -> OrgChart:
+    """The live chart: managers above reports, departments gathering the unplaced.
+
+    Without `details`, boxes have no last call or disagreeing managers yet: a screen that shows
+    a few hundred of thousands of boxes adds them for those with `add_details` (the two
+    queries over every call and reporting link were most of a 5,000-person chart's time).
+    """
     everyone = load_chart_people(company.id)
     live = {p.id: p for p in everyone if p.left_at is None}
     by_id = {p.id: p for p in everyone}
-    last = _last_calls(company.id)
-    conflicts = _other_managers(company.id, {p.id: p.reports_to_id for p in everyone},
-                                {p.id: p.display_name for p in everyone})
+    last, conflicts = {}, {}
+    if details:
+        last = _last_calls(company.id)
+        conflicts = _other_managers(company.id, {p.id: p.reports_to_id for p in everyone},
+                                    {p.id: p.display_name for p in everyone})
     nodes = {pid: Node(p, last_call=last.get(pid), other_managers=conflicts.get(pid, []))
              for pid, p in live.items()}
 
@@ -221,6 +261,7 @@ def build_org_chart(company: Company) -> OrgChart:
             nodes[parent[pid]].reports.remove(nodes[pid])
             nodes[pid].problem = "reporting_cycle"
             top.append(nodes[pid])
+            parent[pid] = None
     _count_below(top)
     roots, unplaced, cannot_place = _place(top)
     _set_depths(roots + cannot_place)
@@ -230,7 +271,20 @@ def build_org_chart(company: Company) -> OrgChart:
         by_department[person.department or UNPLACED].add(person)
     return OrgChart(company, roots, unplaced, [p for p in everyone if p.left_at is not None],
                     coverage, dict(sorted(by_department.items())), list(live.values()),
-                    cannot_place)
+                    cannot_place, nodes, parent, details)
+
+
+def add_details(chart: OrgChart, ids: Collection[int]) -> None:
+    """Last calls and disagreeing managers for these boxes only (a chart built without them)."""
+    ids = list(ids)
+    everyone = chart.people + chart.left
+    last = _last_calls(chart.company.id, ids)
+    conflicts = _other_managers(chart.company.id, {p.id: p.reports_to_id for p in everyone},
+                                {p.id: p.display_name for p in everyone}, ids)
+    for pid in ids:
+        node = chart.nodes[pid]
+        node.last_call = last.get(pid)
+        node.other_managers = conflicts.get(pid, [])
 
 
 def _place(top: list[Node]) -> tuple[list[Node], dict[str, list[Node]], list[Node]]:

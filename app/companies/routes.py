@@ -22,7 +22,7 @@ from app.companies.chart_html import ChartRenderer
 from app.companies.export import org_chart_to_csv
 from app.companies.forms import CompanyForm, PhoneTreeForm, PhoneTreeStepForm
 from app.companies.gatekeepers import gatekeepers_of
-from app.companies.orgchart import build_org_chart
+from app.companies.orgchart import build_org_chart, load_chart_people
 from app.companies.phone_tree import (
     MAX_STEPS,
     key_parts,
@@ -127,14 +127,44 @@ def edit(company_id: int):
 
 @bp.get("/<int:company_id>/org-chart")
 def org_chart(company_id: int):
-    """The company as an org chart: who reports to whom, empty boxes, coverage."""
+    """The company as an org chart: who reports to whom, empty boxes, coverage.
+
+    `?focus=<person id>` opens the way to that person (the chart links there after an edit).
+    """
     company = db.get_or_404(Company, company_id)
-    chart = build_org_chart(company)
     printing = request.args.get("print") == "1"
+    chart = build_org_chart(company, details=printing)  # the renderer adds the boxes it shows
     calling = browser_calling_enabled() or bridge_calling_enabled()
-    renderer = ChartRenderer(chart, current_user.timezone, printing, calling)
+    renderer = ChartRenderer(chart, current_user.timezone, printing, calling,
+                             focus=request.args.get("focus", type=int))
     return render_template("companies/org_chart.html", chart=chart, company=company,
                            printing=printing, renderer=renderer)
+
+
+@bp.get("/<int:company_id>/org-chart/branch/<int:person_id>")
+def org_chart_branch(company_id: int, person_id: int):
+    """The boxes below one box, as a fragment of the chart's list (loaded when opened)."""
+    company = db.get_or_404(Company, company_id)
+    chart = build_org_chart(company, details=False)  # the renderer adds the boxes it shows
+    node = chart.nodes.get(person_id)
+    if node is None:
+        return Response("They are not on this company's live chart (any more).", 404,
+                        mimetype="text/plain")
+    calling = browser_calling_enabled() or bridge_calling_enabled()
+    renderer = ChartRenderer(chart, current_user.timezone, False, calling)
+    return Response(renderer.branch(node), mimetype="text/html")
+
+
+@bp.get("/<int:company_id>/org-chart/people")
+def org_chart_people(company_id: int):
+    """Everyone on the live chart by name, for Find and the "Reports to" picker of the script.
+
+    Not in the page: at 12,000 people the list alone would be most of a megabyte.
+    """
+    company = db.get_or_404(Company, company_id)
+    people = [p for p in load_chart_people(company.id) if p.left_at is None]
+    return jsonify(people=[{"id": p.id, "name": p.display_name, "title": p.title or ""}
+                           for p in people])
 
 
 @bp.get("/<int:company_id>/org-chart.csv")
