@@ -122,7 +122,8 @@ def open_context(browser, base_url: str, size: str, *, sign_in: bool = True):
         page.get_by_label("Email").fill(ADMIN_EMAIL)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("button", name="Sign out").wait_for()
+        # Attached, not visible: on a phone the sign-out button sits in the folded header menu.
+        page.locator("form[action$='/logout'] button").wait_for(state="attached")
         page.close()
     return context
 
