@@ -54,7 +54,11 @@ VENDORS = {
         version=_VOICE_SDK_VERSION,
         integrity=_VOICE_SDK_INTEGRITY,
         member="package/dist/twilio.min.js",
-        target=ROOT / "app" / "static" / "vendor" / f"twilio-voice-sdk-{_VOICE_SDK_VERSION}"
+        target=ROOT
+        / "app"
+        / "static"
+        / "vendor"
+        / f"twilio-voice-sdk-{_VOICE_SDK_VERSION}"
         / "twilio.min.js",
         without_it="browser calling stays off",
     ),
@@ -104,8 +108,9 @@ def fetch(vendor: Vendor) -> int:
 def main(names: list[str]) -> int:
     unknown = [name for name in names if name not in VENDORS]
     if unknown:
-        print(f"Unknown vendor(s) {', '.join(unknown)}; known: {', '.join(VENDORS)}",
-              file=sys.stderr)
+        print(
+            f"Unknown vendor(s) {', '.join(unknown)}; known: {', '.join(VENDORS)}", file=sys.stderr
+        )
         return 2
     return max(fetch(VENDORS[name]) for name in names or VENDORS)
 

@@ -24,6 +24,9 @@ from tests.audio_samples import wav_bytes
 from tests.browser.conftest import SIZES, _is_postgres
 from tests.conftest import TEST_DATABASE_URL, app_on_empty_schema
 
+# The issue's two sizes, and the narrowest phone still sold (the floor the issue sets).
+ALL_SIZES = {**SIZES, "small": {"width": 360, "height": 740}}
+
 # One unbroken "word" as long as a pasted log line: it must wrap, not widen the page.
 LONG_WORD = "x" * 10_000
 
@@ -46,22 +49,32 @@ def _seed_extras() -> DemoIds:
     admin = db.session.scalars(select(User).where(User.email == ADMIN_EMAIL)).one()
     save_search(admin, "Directors", "title:director")
     create_voicemail(admin, "First message", wav_bytes(2.0, rate=8000))
-    call = db.session.scalars(select(Call).where(Call.company_id.is_not(None))
-                              .order_by(Call.id)).first()
-    person = db.session.scalars(select(Person).where(Person.placeholder.is_(False))
-                                .order_by(Person.id)).first()
-    long_call = db.session.scalars(select(Call).where(Call.company_id.is_not(None))
-                                   .order_by(Call.id.desc())).first()
-    long_person = db.session.scalars(select(Person).where(Person.placeholder.is_(False))
-                                     .order_by(Person.id.desc())).first()
+    call = db.session.scalars(
+        select(Call).where(Call.company_id.is_not(None)).order_by(Call.id)
+    ).first()
+    person = db.session.scalars(
+        select(Person).where(Person.placeholder.is_(False)).order_by(Person.id)
+    ).first()
+    long_call = db.session.scalars(
+        select(Call).where(Call.company_id.is_not(None)).order_by(Call.id.desc())
+    ).first()
+    long_person = db.session.scalars(
+        select(Person).where(Person.placeholder.is_(False)).order_by(Person.id.desc())
+    ).first()
     long_call.notes = f"Gatekeeper read out a log line: {LONG_WORD}"
     long_person.notes = f"Pasted from a profile: {LONG_WORD}"
     box = db.session.scalars(select(Person).where(Person.placeholder.is_(True))).first()
     company = db.session.get(Company, box.company_id)
     block = db.session.scalars(select(CallingSession).order_by(CallingSession.id)).first()
-    ids = DemoIds(call=call.id, long_note_call=long_call.id, person=person.id,
-                  long_note_person=long_person.id, empty_box=box.id, company=company.id,
-                  block=block.id)
+    ids = DemoIds(
+        call=call.id,
+        long_note_call=long_call.id,
+        person=person.id,
+        long_note_person=long_person.id,
+        empty_box=box.id,
+        company=company.id,
+        block=block.id,
+    )
     db.session.commit()
     return ids
 
@@ -111,8 +124,8 @@ def demo_server(demo_app):
 def open_context(browser, base_url: str, size: str, *, sign_in: bool = True):
     """A browser context at `size` (the CSP bypassed so axe can be injected), signed in as the
     demo admin, who sees every page, Users included."""
-    options = {"viewport": SIZES[size], "base_url": base_url, "bypass_csp": True}
-    if size == "phone":
+    options = {"viewport": ALL_SIZES[size], "base_url": base_url, "bypass_csp": True}
+    if size != "desktop":
         options.update(device_scale_factor=1, is_mobile=True, has_touch=True)
     context = browser.new_context(**options)
     context.set_default_timeout(10_000)
@@ -152,6 +165,7 @@ MAIN_PAGES = {
     "call-long-note": "/calls/{long_note_call}",
     "call-form": "/calls/new",
     "call-edit": "/calls/{call}/edit",
+    "dialer": "/calls/new?person_id={person}&dial=1",
     "people": "/people/",
     "person": "/people/{person}",
     "person-long-note": "/people/{long_note_person}",
