@@ -110,13 +110,12 @@ def test_desktop_header_shows_every_link_without_a_menu(open_page):
 @pytest.mark.parametrize("name", ["call-long-note", "person-long-note"])
 def test_a_10000_character_word_wraps_inside_the_screen(open_page, demo_ids, name, size):
     page = open_page(size, page_path(name, demo_ids))
-    note = page.get_by_text(re.compile("x{10000}"))
+    note = page.get_by_text(re.compile(f"{LONG_WORD}"))
     expect(note).to_be_visible()
     box = note.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= _width(size)
     assert box["height"] > 100  # wrapped onto many lines, not clipped to one
     assert page_width(page) <= _width(size)
-    assert len(LONG_WORD) == 10_000
 
 
 @pytest.mark.parametrize("size", LAYOUT_SIZES)
