@@ -23,7 +23,6 @@ demo_app, demo_ids, demo_server, contexts = (
 # xfails: once the fix is merged the case passes, the xfail fails, and the integrator deletes
 # the entry. (page, size or None for both): reason.
 OTHER_LANES_PENDING = {
-    ("org-chart", None): "chart: nested-interactive, links and buttons inside each box's <summary>",
     ("phone-tree", None): "forms: aria-valid-attr-value, phone_tree.html renders"
     ' aria-invalid="None" (it passes none where WTForms needs false)',
     ("metrics", "phone"): "guards: scrollable-region-focusable, the metrics tables' .table-scroll"
