@@ -20,6 +20,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from app.calls.rows import MAX_ROWS
 from app.choices import as_choices
 from app.dates import WindowedDateTimeField
+from app.form_errors import ErrorSummary
 from app.models import Outcome, PersonRole, User
 from app.timezones import from_local
 
@@ -88,7 +89,7 @@ class PersonRowForm(Form):
         )
 
 
-class CallForm(FlaskForm):
+class CallForm(ErrorSummary, FlaskForm):
     company_id = SelectField("Company", choices=[], validate_choice=False)
     new_company_name = StringField("…or a new company", validators=[Optional(), Length(max=200)])
     new_company_phone = StringField("Its main line", validators=[Optional(), Length(max=40)])
@@ -133,7 +134,7 @@ class CallForm(FlaskForm):
             "outcome": self.outcome.data,
             "notes": self.notes.data,
             "started_at": from_local(self.started_at.data, user.timezone),
-            "duration_seconds": parse_duration(self.duration.data),
+            "duration_seconds": self._duration(),
             "follow_up_at": from_local(self.follow_up_at.data, user.timezone),
             "follow_up_note": self.follow_up_note.data,
             "person_id": self.person_id.data or None,
@@ -158,6 +159,13 @@ class CallForm(FlaskForm):
             data["answered_by_id"] = self.answered_by.data or None
         data["people"] = self._rows()
         return data
+
+    def _duration(self) -> int | None:
+        # Unreadable: the form already said so; the service still checks everything else.
+        try:
+            return parse_duration(self.duration.data)
+        except ValueError:
+            return None
 
     def _rows(self) -> list[dict]:
         # Rows are numbered by their field index; blank rows are dropped, so map index -> position.

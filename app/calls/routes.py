@@ -19,9 +19,8 @@ from app.calls.filters import CallFilterForm
 from app.calls.forms import CallForm, local_now_for_input
 from app.calls.prefill import form_context, people_payload, prefill
 from app.calls.queries import filtered_calls
-from app.errors import DomainError
 from app.extensions import db
-from app.form_errors import attach_errors
+from app.form_errors import submit_checked
 from app.models import Call, Company, Person
 from app.paging import page_of
 from app.telephony.dialer import build_dialer
@@ -44,18 +43,14 @@ def index():
 
 
 def submit_form(form: CallForm, call: Call | None):
-    """Validate and save; returns the saved call or None (errors and matches left on the form).
+    """Check and save in one pass; the saved call or None (every problem and match on the form).
 
     Also the calling screen's (app.queue.routes), which posts the same form bound to a target.
     """
-    if not form.validate_on_submit():
-        return None
-    try:
-        return service.save_call(current_user, form.service_data(current_user), call)
-    except DomainError as exc:
-        attach_errors(form, form.entry_paths(exc.fields))
-        form.row_matches = form.entry_paths(exc.matches)
-        return None
+    saved = submit_checked(form, lambda found: service.save_call(
+        current_user, form.service_data(current_user), call, found), form.entry_paths)
+    form.row_matches = getattr(form, "matches", {})
+    return saved
 
 
 def _render(form: CallForm, call: Call | None, status: int = 200):

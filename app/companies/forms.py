@@ -7,10 +7,11 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.calls.forms import RowList
 from app.choices import as_choices
 from app.companies.phone_tree import MAX_STEPS
+from app.form_errors import ErrorSummary
 from app.timezones import all_timezones
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(ErrorSummary, FlaskForm):
     name = StringField("Company name", validators=[DataRequired(), Length(max=200)])
     domain = StringField("Website / domain", validators=[Optional(), Length(max=253)])
     main_phone = StringField("Main line", validators=[Optional(), Length(max=40)])
@@ -40,7 +41,7 @@ class PhoneTreeStepForm(Form):
         return not any((f.data or "").strip() for f in (self.digits, self.wait_seconds, self.label))
 
 
-class PhoneTreeForm(FlaskForm):
+class PhoneTreeForm(ErrorSummary, FlaskForm):
     steps = RowList(FormField(PhoneTreeStepForm), max_entries=MAX_STEPS)
 
     def validate_steps(self, field):

@@ -5,13 +5,14 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.choices import as_choices
+from app.form_errors import ErrorSummary
 from app.models import PersonRole, PersonStatus
 
 ROLE_CHOICES = as_choices((r.value, r.label) for r in PersonRole)
 STATUS_CHOICES = as_choices((s.value, s.label) for s in PersonStatus)
 
 
-class PersonForm(FlaskForm):
+class PersonForm(ErrorSummary, FlaskForm):
     # Blank only for an empty box (placeholder); the service enforces it.
     full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
     placeholder = BooleanField("Empty box: the position is known, the name is not")
