@@ -21,8 +21,9 @@ from app.calls.prefill import form_context, people_payload, prefill
 from app.calls.queries import filtered_calls
 from app.extensions import db
 from app.form_errors import submit_checked
-from app.models import Call, Company, Person
+from app.models import Call, Company, Person, now_utc
 from app.paging import page_of
+from app.queue.quick_times import quick_follow_ups, quick_started
 from app.telephony.dialer import build_dialer
 from app.telephony.inbound import owns_callback
 from app.textmatch import contains, starts_with
@@ -59,7 +60,10 @@ def _render(form: CallForm, call: Call | None, status: int = 200):
     if request.args.get("dial"):
         person = get_by_id(Person, form.person_id.data)
         dialer = build_dialer(context["company"], person, form.to_number.data)
-    return render_template("calls/form.html", call=call, dialer=dialer, **context), status
+    now = now_utc()
+    return render_template("calls/form.html", call=call, dialer=dialer,
+                           quick_times=quick_follow_ups(context["company"], current_user, now),
+                           started_choices=quick_started(current_user, now), **context), status
 
 
 def _saved(call: Call, form: CallForm, verb: str):

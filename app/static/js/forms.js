@@ -1,0 +1,59 @@
+// Forms after a refused save: focus moves to the error summary, its links focus their field,
+// and a focused field is never left under the sticky save bar. Quick date choices fill their
+// field. The call form's script calls init for each form it gets (the calling screen swaps them).
+(function () {
+  "use strict";
+
+  // The part of the page a sticky bar covers: scroll until the field (label, input and error)
+  // sits above it. scroll-padding in forms.css does this for most scrolls; focus() needs this.
+  function keepClear(el) {
+    var form = el.closest("form");
+    var bar = form && form.querySelector(".submit-bar");
+    var box = el.closest(".field, .person-row, fieldset") || el;
+    if (!bar || getComputedStyle(bar).position !== "sticky") return;
+    var barTop = bar.getBoundingClientRect().top, rect = box.getBoundingClientRect();
+    if (rect.height > barTop) rect = el.getBoundingClientRect();  // a tall row: the input itself
+    if (rect.bottom > barTop - 8) window.scrollBy(0, rect.bottom - barTop + 16);
+    else if (rect.top < 0) window.scrollBy(0, rect.top - 16);
+  }
+
+  function fillQuickDate(group, button) {
+    var input = document.getElementById(group.dataset.for);
+    if (!input) return;
+    input.value = button.dataset.value.replace("T", " ");
+    Array.prototype.forEach.call(group.querySelectorAll(".quick-time"), function (b) {
+      b.setAttribute("aria-pressed", String(b === button));
+    });
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    input.dispatchEvent(new Event("change", {bubbles: true}));
+  }
+
+  function init(form) {
+    if (!form || form.dataset.formsReady) return;
+    form.dataset.formsReady = "1";
+    Array.prototype.forEach.call(form.querySelectorAll(".quick-times[data-for]"), function (group) {
+      group.hidden = false;
+      group.addEventListener("click", function (e) {
+        var button = e.target.closest(".quick-time");
+        if (button) fillQuickDate(group, button);
+      });
+    });
+    form.addEventListener("focusin", function (e) { keepClear(e.target); });
+    var summary = form.querySelector(".error-summary");
+    if (!summary) return;
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      e.preventDefault();
+      target.focus();
+      keepClear(target);
+    });
+    if (document.activeElement !== summary) summary.focus();
+  }
+
+  window.SwitchboardForms = {init: init, keepClear: keepClear};
+  function initAll() { Array.prototype.forEach.call(document.querySelectorAll("form"), init); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
+  else initAll();
+})();
