@@ -95,8 +95,9 @@ def problems(form: FlaskForm) -> list[Problem]:
             continue
         # A radio group has no element of its own id: the link goes to its first choice.
         target = f"{field.id}-0" if field.type == "RadioField" else field.id
-        for message in field.errors if isinstance(field.errors, list | tuple) else ():
-            out.append(Problem(str(message), target, _label(form, field)))
+        # One line per field (its first message): the count is of fields to fix.
+        if isinstance(field.errors, list | tuple) and field.errors:
+            out.append(Problem(str(field.errors[0]), target, _label(form, field)))
     return out
 
 

@@ -31,7 +31,7 @@ ROLE_CHOICES = as_choices((r.value, r.label) for r in PersonRole)
 
 
 class RowList(FieldList):
-    """The repeatable rows: row numbers in ASCII digits only, and no row silently dropped.
+    """The repeatable rows: row numbers in ASCII digits only, no row dropped or read twice.
 
     WTForms reads any key whose row part passes str.isdigit(), so "people-²-x" reached int()
     (a 500), and it drops rows past max_entries without a word: both are settled here.
@@ -45,7 +45,19 @@ class RowList(FieldList):
                 if index.isascii() and index.isdigit():
                     yield int(index)
 
+    def _compact_indices(self):
+        super()._compact_indices()
+        self.compacted = True
+
+    def _add_entry(self, formdata=None, data=unset_value, index=None):
+        # After rows 2 and 4 are renumbered 0 and 1, the blank rows WTForms pads with (2, ...)
+        # would read the posted "people-2-..." again: a row counted twice ("already in row 1").
+        if index is None and getattr(self, "compacted", False):
+            formdata = None
+        return super()._add_entry(formdata, data, index)
+
     def process(self, formdata, data=unset_value, extra_filters=None):
+        self.compacted = False
         super().process(formdata, data, extra_filters)
         rows = set(self._extract_indices(self.name, formdata)) if formdata else set()
         self.cut_off = self.max_entries is not None and len(rows) > self.max_entries
