@@ -52,6 +52,17 @@
     if (document.activeElement !== summary) summary.focus();
   }
 
+  // Alt+1..9 picks the quick choice with that key (the calling screen's own script handles it
+  // first there, and says the choice aloud): on the focused form, else the page's only one.
+  document.addEventListener("keydown", function (e) {
+    var digit = /^Digit([1-9])$/.exec(e.code);
+    if (e.defaultPrevented || !digit || !e.altKey || e.ctrlKey || e.metaKey) return;
+    var form = (document.activeElement && document.activeElement.closest("form")) ||
+      document.querySelector(".quick-time[data-key]") && document.querySelector(".quick-time[data-key]").closest("form");
+    var button = form && form.querySelector('.quick-times:not([hidden]) .quick-time[data-key="' + digit[1] + '"]');
+    if (button) { e.preventDefault(); button.click(); }
+  });
+
   window.SwitchboardForms = {init: init, keepClear: keepClear};
   function initAll() { Array.prototype.forEach.call(document.querySelectorAll("form"), init); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
