@@ -163,3 +163,15 @@ def test_the_api_reports_a_duplicate_with_the_other_problems_in_its_documented_s
     alone = client.post("/api/v1/people", headers={"Authorization": f"Bearer {token}"},
                         json={"company_id": existing.company_id, "full_name": "Jane Doe"})
     assert alone.status_code == 409  # a duplicate alone is still the documented conflict
+
+
+def test_a_touchpoint_with_a_bad_kind_date_and_note_hears_about_all_three(logged_in, db):
+    person = factories.PersonFactory()
+    response = logged_in.post(f"/people/{person.id}/touchpoints", data={
+        "kind": "fax",  # the service's check
+        "happened_at": "last blue moon",  # the form's date parse
+        "note": "x" * 2001})  # the form's length check
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for message in ("Choose one of", "“last blue moon” is not a date", "2000 characters"):
+        assert message in page
