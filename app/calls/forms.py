@@ -21,8 +21,9 @@ from app.calls.rows import MAX_ROWS
 from app.choices import as_choices
 from app.dates import WindowedDateTimeField
 from app.form_errors import ErrorSummary
-from app.models import Outcome, PersonRole, User
+from app.models import Call, Company, Outcome, Person, PersonRole, User
 from app.timezones import from_local
+from app.validation import limited
 
 BLANK_ROWS = 3  # rows shown without JavaScript; with it, "Add a name" adds more
 ROW_FIELDS = ("full_name", "title", "department", "direct_phone", "extension", "email")
@@ -84,13 +85,13 @@ class PersonRowForm(Form):
     """One name uncovered on the call (no CSRF of its own: it lives inside CallForm)."""
 
     person_id = HiddenField()
-    full_name = StringField("Name", validators=[Optional(), Length(max=200)])
-    title = StringField("Title", validators=[Optional(), Length(max=200)])
-    department = StringField("Department", validators=[Optional(), Length(max=120)])
+    full_name = StringField("Name", validators=limited(Person, "full_name"))
+    title = StringField("Title", validators=limited(Person, "title"))
+    department = StringField("Department", validators=limited(Person, "department"))
     reports_to = SelectField("Reports to", choices=[], validate_choice=False)
     direct_phone = StringField("Direct dial", validators=[Optional(), Length(max=40)])
     extension = StringField("Ext.", validators=[Optional(), Length(max=10)])
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
+    email = StringField("Email", validators=limited(Person, "email"))
     role = SelectField("Role", choices=ROLE_CHOICES, default="other")
     # Shown only after a name matched someone on file: "existing:<id>" or "new".
     resolve = HiddenField()
@@ -103,19 +104,19 @@ class PersonRowForm(Form):
 
 class CallForm(ErrorSummary, FlaskForm):
     company_id = SelectField("Company", choices=[], validate_choice=False)
-    new_company_name = StringField("…or a new company", validators=[Optional(), Length(max=200)])
+    new_company_name = StringField("…or a new company", validators=limited(Company, "name"))
     new_company_phone = StringField("Its main line", validators=[Optional(), Length(max=40)])
     to_number = StringField("Number dialled", validators=[Optional(), Length(max=40)])
     person_id = SelectField("Calling for", choices=[], validate_choice=False)
     answered_by = SelectField("Who answered", choices=[], validate_choice=False)
-    gatekeeper_name = StringField("New gatekeeper's name", validators=[Optional(), Length(max=200)])
-    gatekeeper_title = StringField("Their title", validators=[Optional(), Length(max=200)])
+    gatekeeper_name = StringField("New gatekeeper's name", validators=limited(Person, "full_name"))
+    gatekeeper_title = StringField("Their title", validators=limited(Person, "title"))
     outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, validate_choice=False)
     started_at = WindowedDateTimeField("Started", validators=[Optional()])
     duration = StringField("Duration", validators=[Optional(), Length(max=10)])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=100_000)])
     follow_up_at = WindowedDateTimeField("Follow up on", validators=[Optional()])
-    follow_up_note = StringField("Next step", validators=[Optional(), Length(max=500)])
+    follow_up_note = StringField("Next step", validators=limited(Call, "follow_up_note"))
     previous_call_id = HiddenField()
     draft_key = HiddenField()
     # Set by the dialer once Twilio connects: the form then completes the call the webhook logged.
