@@ -218,3 +218,32 @@ def test_a_refused_company_shows_every_problem_with_the_summary_focused(sized_pa
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_count(3)
     screenshot(page, f"form-errors-company-{size}")
+
+
+def test_a_half_filled_native_date_blocks_the_save_with_an_error_instead_of_being_dropped(
+    sized_page, size, user, db
+):
+    from app.models import QueueItem, QueueStatus
+    from app.queue.service import add_to_queue
+
+    person = factories.PersonFactory(full_name="Target One", direct_phone="+12125550111")
+    item_id = add_to_queue(user, person=person)[0].id
+    db.session.remove()
+    page = sized_page
+    sign_in(page)
+    page.goto("/queue")
+    page.locator("#take-next").click()
+    expect(page.locator("#target-card")).to_be_visible()
+    page.locator("#snooze-panel summary").click()
+    until = page.locator("#snooze-until")
+    until.click()
+    page.keyboard.type("12")  # the month only: the input's value is "" but it is not empty
+    page.locator(".snooze-typed").click()
+    expect(page.locator("#snooze-until-partial")).to_have_text(
+        "This date is only partly filled in: finish it, or clear it.")
+    expect(until).to_be_focused()
+    expect(until).to_have_attribute("aria-invalid", "true")
+    expect(until).to_have_attribute("aria-describedby", re.compile("snooze-until-partial"))
+    screenshot(page, f"form-date-partial-{size}")
+    db.session.remove()
+    assert db.session.get(QueueItem, item_id).status != QueueStatus.SNOOZED

@@ -63,6 +63,51 @@
     if (button) { e.preventDefault(); button.click(); }
   });
 
+  // A native date or time input that was only partly filled in reports its value as "", so the
+  // server would never hear of it. Forms that let the browser check them get its bubble (the
+  // "invalid" event); forms marked novalidate would send "" silently (the "submit" event). Both
+  // stop the save and say so beside the input, tied to it, like the server's errors.
+  var PARTIAL = "This date is only partly filled in: finish it, or clear it.";
+  var DATES = 'input[type="date"], input[type="datetime-local"], input[type="time"]';
+
+  function markPartial(input, index) {
+    if (!input.id) input.id = "date-" + Date.now() + "-" + index;
+    var error = document.getElementById(input.id + "-partial");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "error"; error.id = input.id + "-partial"; error.textContent = PARTIAL;
+      input.insertAdjacentElement("afterend", error);
+      input.addEventListener("input", function () {
+        if (input.validity.badInput) return;
+        error.remove(); input.removeAttribute("aria-invalid");
+        var rest = (input.getAttribute("aria-describedby") || "").replace(error.id, "").trim();
+        if (rest) input.setAttribute("aria-describedby", rest); else input.removeAttribute("aria-describedby");
+      });
+    }
+    input.setAttribute("aria-invalid", "true");
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(error.id) < 0) input.setAttribute("aria-describedby", described.concat(error.id).join(" "));
+  }
+
+  document.addEventListener("invalid", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches(DATES) || !input.validity.badInput) return;
+    e.preventDefault();  // our message instead of the browser's passing bubble
+    markPartial(input, 0);
+    if (input.form && input.form.querySelector(":invalid") === input) input.focus();
+  }, true);
+
+  document.addEventListener("submit", function (e) {
+    var bad = Array.prototype.filter.call(e.target.querySelectorAll(DATES), function (input) {
+      return input.validity.badInput;
+    });
+    if (!bad.length) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();  // before any script that would send the form itself
+    bad.forEach(markPartial);
+    bad[0].focus();
+  }, true);
+
   window.SwitchboardForms = {init: init, keepClear: keepClear};
   function initAll() { Array.prototype.forEach.call(document.querySelectorAll("form"), init); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
