@@ -61,6 +61,12 @@ def attach_errors(form: FlaskForm, errors: dict[str, str]) -> None:
             field.errors.append(message)
 
 
+def _section_errors(form) -> list[str]:
+    """Messages about a whole repeatable section (FieldList), not one of its fields."""
+    return [message for field in form if isinstance(field, FieldList)
+            for message in field.errors if isinstance(message, str)]
+
+
 def _leaves(form):
     """Every input field of a form, rows and sub-forms included, in page order."""
     for field in form:
@@ -88,7 +94,8 @@ ROW_NOUNS = {"people": "Name", "steps": "Step"}
 
 def problems(form: FlaskForm) -> list[Problem]:
     """Every error on the form, top-of-form ones first, for the summary at its top."""
-    out = [Problem(message, None, "") for message in form.form_errors]
+    top = dict.fromkeys([*form.form_errors, *_section_errors(form)])  # in order, once each
+    out = [Problem(message, None, "") for message in top]
     for field in _leaves(form):
         if field.type in ("CSRFTokenField", "HiddenField") and field.errors:
             out.extend(Problem(str(m), None, "") for m in field.errors)
@@ -128,6 +135,8 @@ def found_by_form(form: FlaskForm) -> FieldErrors:
     service's row number, and a form's message must not hide the service's on another row.
     """
     found = FieldErrors()
+    for message in _section_errors(form):  # "At most 20 steps": a whole section's problem
+        found.add(f"form:{message}", message)
     for field in _leaves(form):
         if field.errors and isinstance(field.errors, list | tuple):
             found.add(f"form:{field.name}", str(field.errors[0]))
