@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from wtforms import DateField, DateTimeLocalField
+from wtforms import DateField, StringField
+
+from app.date_words import TYPED_EXAMPLE, UnreadableDate, read_typed
 
 FIRST_DAY = date(1970, 1, 1)
 LAST_DAY = date(2100, 12, 31)
@@ -126,6 +128,17 @@ def parse_email_date(value: Any) -> datetime | None:
     return parsed if in_window(parsed.date()) else None
 
 
+def parse_typed(text: Any, now: datetime) -> datetime:
+    """What a person typed ("tomorrow 9am", "3 Dec 14:30"), naive on `now`'s wall clock, in the
+    window; DateError (quoting the text) otherwise. See app.date_words for what it reads."""
+    try:
+        return check_datetime(read_typed(text, now))
+    except UnreadableDate as exc:
+        raise DateError(str(exc)) from None
+    except OutsideWindow:
+        raise OutsideWindow(f"“{str(text)[:40]}”: dates must fall {WINDOW_TEXT}.") from None
+
+
 class WindowedDateField(DateField):
     """A date input read by parse_date: the browser is told the window, the server enforces it."""
 
@@ -144,14 +157,20 @@ class WindowedDateField(DateField):
             self.data = parse_date(text)  # WTForms reports a ValueError as this field's error
 
 
-class WindowedDateTimeField(DateTimeLocalField):
-    """A datetime-local input read by parse_wall_clock; `data` is naive, in the user's zone."""
+class WindowedDateTimeField(StringField):
+    """A date-time typed as text ("tomorrow 9am", "3 Dec 14:30", "2026-12-03 14:30").
+
+    Read by parse_typed in the signed-in user's zone; `data` is naive, in that zone. A plain
+    text box rather than the browser's datetime-local: that one takes seven Tab stops to fill,
+    and silently sends nothing when a part is left blank. Here the server reads what was typed,
+    or says it cannot, echoing it.
+    """
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
         kwargs["render_kw"] = {
-            "min": f"{FIRST_DAY.isoformat()}T00:00",
-            "max": f"{LAST_DAY.isoformat()}T23:59",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "placeholder": TYPED_EXAMPLE,
             **(kwargs.get("render_kw") or {}),
         }
         super().__init__(*args, **kwargs)
@@ -160,11 +179,22 @@ class WindowedDateTimeField(DateTimeLocalField):
         if self.raw_data:
             return " ".join(self.raw_data)
         # isoformat pads the year (strftime shows year 1 as "1"), so an old out-of-window value
-        # still reaches the input, where the browser flags it against min/max.
-        return self.data.replace(tzinfo=None).isoformat(timespec="minutes") if self.data else ""
+        # still shows as itself, and the parser refuses it on the next save.
+        return self.data.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes") if (
+            self.data) else ""
 
     def process_formdata(self, valuelist):
         self.data = None
         text = " ".join(valuelist or ()).strip()
         if text:
-            self.data = parse_wall_clock(text)
+            self.data = parse_typed(text, _now_for_user())
+
+
+def _now_for_user() -> datetime:
+    """Now on the signed-in user's wall clock (UTC without one): "today" is theirs."""
+    from flask_login import current_user
+
+    from app.timezones import zone
+
+    tz = getattr(current_user, "timezone", None) if current_user else None
+    return datetime.now(zone(tz)).replace(tzinfo=None)

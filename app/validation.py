@@ -21,6 +21,30 @@ def max_length(model: type, field: str) -> int | None:
     return column_type.length if isinstance(column_type, String) else None
 
 
+def too_long(limit: int, typed: int) -> str:
+    return f"Keep this under {limit} characters (you typed {typed})."
+
+
+class ColumnLength:
+    """A form field's length rule read from its column, with the service's message.
+
+    The same limit feeds the service (clean_text), the API check and its OpenAPI maxLength
+    (app.api.schemas): one rule, one message. No maxlength attribute is rendered on purpose: the
+    browser would cut pasted text silently, where this says how much is too much.
+    """
+
+    def __init__(self, model: type, field: str):
+        self.model, self.field = model, field
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import ValidationError
+
+        limit = max_length(self.model, self.field)
+        typed = len(field.data.strip()) if isinstance(field.data, str) else 0
+        if limit and typed > limit:
+            raise ValidationError(too_long(limit, typed))
+
+
 def clean_text(
     model: type, field: str, value: Any, errors: FieldErrors, path: str, required: bool = False
 ) -> str | None:
@@ -37,7 +61,7 @@ def clean_text(
         return None
     limit = max_length(model, field)
     if limit and len(value) > limit:
-        errors.add(path, f"Keep this under {limit} characters (you typed {len(value)}).")
+        errors.add(path, too_long(limit, len(value)))
         return None
     return value
 
@@ -62,6 +86,13 @@ def clean_choice(enum_cls: type, value: Any, errors: FieldErrors, path: str, def
         allowed = ", ".join(m.value for m in enum_cls)
         errors.add(path, f"Choose one of: {allowed}.")
         return default
+
+
+def limited(model: type, field: str) -> list:
+    """The validators of an optional form text field limited like its column."""
+    from wtforms.validators import Optional
+
+    return [Optional(), ColumnLength(model, field)]
 
 
 def parse_id(value: Any) -> int | None:

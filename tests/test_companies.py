@@ -85,7 +85,7 @@ def test_a_duplicate_company_name_is_refused_ignoring_case(logged_in, db):
 def test_a_ten_thousand_character_name_is_refused_clearly_and_nothing_is_written(logged_in, db):
     response = logged_in.post("/companies/new", data=_form(name="A" * 10_000))
     assert response.status_code == 422
-    assert "cannot be longer than 200 characters" in response.get_data(as_text=True)
+    assert "Keep this under 200 characters (you typed 10000)" in response.get_data(as_text=True)
     assert _count(db) == 0
 
 

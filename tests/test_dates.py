@@ -91,12 +91,16 @@ def test_every_page_that_shows_dates_survives_a_stored_out_of_range_date(
     )
 
 
-def test_the_edit_form_offers_an_old_out_of_range_date_padded_for_the_browser(logged_in, user):
+def test_the_edit_form_shows_an_old_out_of_range_date_padded_and_refuses_it_again(logged_in, user):
     call = factories.CallFactory(user=user, started_at=YEAR_ONE)
     page = logged_in.get(f"/calls/{call.id}/edit").get_data(as_text=True)
     field = re.search(r'<input[^>]*id="started_at"[^>]*>', page).group(0)
-    assert 'value="0001-01-01T00:00"' in field
-    assert 'min="1970-01-01T00:00"' in field and 'max="2100-12-31T23:59"' in field
+    assert 'value="0001-01-01 00:00"' in field and 'type="text"' in field
+    response = logged_in.post(f"/calls/{call.id}/edit", data={
+        "company_id": str(call.company_id), "outcome": "gatekeeper",
+        "started_at": "0001-01-01 00:00"})
+    assert response.status_code == 422
+    assert "dates must fall between 1970-01-01 and 2100-12-31" in response.get_data(as_text=True)
 
 
 # -- Forms ---------------------------------------------------------------------------------------

@@ -20,8 +20,10 @@ from wtforms.validators import Length, Optional, ValidationError
 from app.calls.rows import MAX_ROWS
 from app.choices import as_choices
 from app.dates import WindowedDateTimeField
-from app.models import Outcome, PersonRole, User
+from app.form_errors import ErrorSummary
+from app.models import Call, Company, Outcome, Person, PersonRole, User
 from app.timezones import from_local
+from app.validation import limited
 
 BLANK_ROWS = 3  # rows shown without JavaScript; with it, "Add a name" adds more
 ROW_FIELDS = ("full_name", "title", "department", "direct_phone", "extension", "email")
@@ -30,7 +32,7 @@ ROLE_CHOICES = as_choices((r.value, r.label) for r in PersonRole)
 
 
 class RowList(FieldList):
-    """The repeatable rows: row numbers in ASCII digits only, and no row silently dropped.
+    """The repeatable rows: row numbers in ASCII digits only, no row dropped or read twice.
 
     WTForms reads any key whose row part passes str.isdigit(), so "people-²-x" reached int()
     (a 500), and it drops rows past max_entries without a word: both are settled here.
@@ -44,7 +46,19 @@ class RowList(FieldList):
                 if index.isascii() and index.isdigit():
                     yield int(index)
 
+    def _compact_indices(self):
+        super()._compact_indices()
+        self.compacted = True
+
+    def _add_entry(self, formdata=None, data=unset_value, index=None):
+        # After rows 2 and 4 are renumbered 0 and 1, the blank rows WTForms pads with (2, ...)
+        # would read the posted "people-2-..." again: a row counted twice ("already in row 1").
+        if index is None and getattr(self, "compacted", False):
+            formdata = None
+        return super()._add_entry(formdata, data, index)
+
     def process(self, formdata, data=unset_value, extra_filters=None):
+        self.compacted = False
         super().process(formdata, data, extra_filters)
         rows = set(self._extract_indices(self.name, formdata)) if formdata else set()
         self.cut_off = self.max_entries is not None and len(rows) > self.max_entries
@@ -71,13 +85,13 @@ class PersonRowForm(Form):
     """One name uncovered on the call (no CSRF of its own: it lives inside CallForm)."""
 
     person_id = HiddenField()
-    full_name = StringField("Name", validators=[Optional(), Length(max=200)])
-    title = StringField("Title", validators=[Optional(), Length(max=200)])
-    department = StringField("Department", validators=[Optional(), Length(max=120)])
+    full_name = StringField("Name", validators=limited(Person, "full_name"))
+    title = StringField("Title", validators=limited(Person, "title"))
+    department = StringField("Department", validators=limited(Person, "department"))
     reports_to = SelectField("Reports to", choices=[], validate_choice=False)
     direct_phone = StringField("Direct dial", validators=[Optional(), Length(max=40)])
     extension = StringField("Ext.", validators=[Optional(), Length(max=10)])
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
+    email = StringField("Email", validators=limited(Person, "email"))
     role = SelectField("Role", choices=ROLE_CHOICES, default="other")
     # Shown only after a name matched someone on file: "existing:<id>" or "new".
     resolve = HiddenField()
@@ -88,21 +102,21 @@ class PersonRowForm(Form):
         )
 
 
-class CallForm(FlaskForm):
+class CallForm(ErrorSummary, FlaskForm):
     company_id = SelectField("Company", choices=[], validate_choice=False)
-    new_company_name = StringField("…or a new company", validators=[Optional(), Length(max=200)])
+    new_company_name = StringField("…or a new company", validators=limited(Company, "name"))
     new_company_phone = StringField("Its main line", validators=[Optional(), Length(max=40)])
     to_number = StringField("Number dialled", validators=[Optional(), Length(max=40)])
     person_id = SelectField("Calling for", choices=[], validate_choice=False)
     answered_by = SelectField("Who answered", choices=[], validate_choice=False)
-    gatekeeper_name = StringField("New gatekeeper's name", validators=[Optional(), Length(max=200)])
-    gatekeeper_title = StringField("Their title", validators=[Optional(), Length(max=200)])
+    gatekeeper_name = StringField("New gatekeeper's name", validators=limited(Person, "full_name"))
+    gatekeeper_title = StringField("Their title", validators=limited(Person, "title"))
     outcome = RadioField("Outcome", choices=OUTCOME_CHOICES, validate_choice=False)
     started_at = WindowedDateTimeField("Started", validators=[Optional()])
     duration = StringField("Duration", validators=[Optional(), Length(max=10)])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=100_000)])
     follow_up_at = WindowedDateTimeField("Follow up on", validators=[Optional()])
-    follow_up_note = StringField("Next step", validators=[Optional(), Length(max=500)])
+    follow_up_note = StringField("Next step", validators=limited(Call, "follow_up_note"))
     previous_call_id = HiddenField()
     draft_key = HiddenField()
     # Set by the dialer once Twilio connects: the form then completes the call the webhook logged.
@@ -133,7 +147,7 @@ class CallForm(FlaskForm):
             "outcome": self.outcome.data,
             "notes": self.notes.data,
             "started_at": from_local(self.started_at.data, user.timezone),
-            "duration_seconds": parse_duration(self.duration.data),
+            "duration_seconds": self._duration(),
             "follow_up_at": from_local(self.follow_up_at.data, user.timezone),
             "follow_up_note": self.follow_up_note.data,
             "person_id": self.person_id.data or None,
@@ -158,6 +172,13 @@ class CallForm(FlaskForm):
             data["answered_by_id"] = self.answered_by.data or None
         data["people"] = self._rows()
         return data
+
+    def _duration(self) -> int | None:
+        # Unreadable: the form already said so; the service still checks everything else.
+        try:
+            return parse_duration(self.duration.data)
+        except ValueError:
+            return None
 
     def _rows(self) -> list[dict]:
         # Rows are numbered by their field index; blank rows are dropped, so map index -> position.

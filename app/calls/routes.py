@@ -19,11 +19,11 @@ from app.calls.filters import CallFilterForm
 from app.calls.forms import CallForm, local_now_for_input
 from app.calls.prefill import form_context, people_payload, prefill
 from app.calls.queries import filtered_calls
-from app.errors import DomainError
 from app.extensions import db
-from app.form_errors import attach_errors
-from app.models import Call, Company, Person
+from app.form_errors import submit_checked
+from app.models import Call, Company, Person, now_utc
 from app.paging import page_of
+from app.queue.quick_times import quick_follow_ups, quick_started
 from app.telephony.dialer import build_dialer
 from app.telephony.inbound import owns_callback
 from app.textmatch import contains, starts_with
@@ -44,18 +44,14 @@ def index():
 
 
 def submit_form(form: CallForm, call: Call | None):
-    """Validate and save; returns the saved call or None (errors and matches left on the form).
+    """Check and save in one pass; the saved call or None (every problem and match on the form).
 
     Also the calling screen's (app.queue.routes), which posts the same form bound to a target.
     """
-    if not form.validate_on_submit():
-        return None
-    try:
-        return service.save_call(current_user, form.service_data(current_user), call)
-    except DomainError as exc:
-        attach_errors(form, form.entry_paths(exc.fields))
-        form.row_matches = form.entry_paths(exc.matches)
-        return None
+    saved = submit_checked(form, lambda found: service.save_call(
+        current_user, form.service_data(current_user), call, found), form.entry_paths)
+    form.row_matches = getattr(form, "matches", {})
+    return saved
 
 
 def _render(form: CallForm, call: Call | None, status: int = 200):
@@ -64,7 +60,10 @@ def _render(form: CallForm, call: Call | None, status: int = 200):
     if request.args.get("dial"):
         person = get_by_id(Person, form.person_id.data)
         dialer = build_dialer(context["company"], person, form.to_number.data)
-    return render_template("calls/form.html", call=call, dialer=dialer, **context), status
+    now = now_utc()
+    return render_template("calls/form.html", call=call, dialer=dialer,
+                           quick_times=quick_follow_ups(context["company"], current_user, now),
+                           started_choices=quick_started(current_user, now), **context), status
 
 
 def _saved(call: Call, form: CallForm, verb: str):

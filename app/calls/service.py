@@ -124,12 +124,15 @@ def _live_call(author: User, sid: Any, errors: FieldErrors) -> Call | None:
     return live
 
 
-def save_call(author: User, data: dict[str, Any], call: Call | None = None) -> Call:
+def save_call(author: User, data: dict[str, Any], call: Call | None = None,
+              found: dict[str, str] | None = None) -> Call:
     """Create (or, given `call`, update) a call with its uncovered people in one transaction.
 
     A new call carrying `twilio_call_sid` completes the row Twilio's voice webhook already wrote.
+    `found`: problems the caller's form already found; every check still runs, nothing is
+    written, and they come back with the others in one DomainError.
     """
-    errors = FieldErrors()
+    errors = FieldErrors(found or {})
     if call is None and data.get("twilio_call_sid"):
         call = _live_call(author, data["twilio_call_sid"], errors)
     company = _resolve_company(data, call, author, errors)

@@ -7,20 +7,24 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.calls.forms import RowList
 from app.choices import as_choices
 from app.companies.phone_tree import MAX_STEPS
+from app.form_errors import ErrorSummary
+from app.models import Company
 from app.timezones import all_timezones
+from app.validation import ColumnLength, limited
 
 
-class CompanyForm(FlaskForm):
-    name = StringField("Company name", validators=[DataRequired(), Length(max=200)])
-    domain = StringField("Website / domain", validators=[Optional(), Length(max=253)])
+class CompanyForm(ErrorSummary, FlaskForm):
+    name = StringField("Company name", validators=[DataRequired(), ColumnLength(Company, "name")])
+    domain = StringField("Website / domain", validators=limited(Company, "domain"))
     main_phone = StringField("Main line", validators=[Optional(), Length(max=40)])
     country = StringField("Country (2 letters)", validators=[Optional(), Length(max=2)])
-    location = StringField("Address / location", validators=[Optional(), Length(max=300)])
+    location = StringField("Address / location", validators=limited(Company, "location"))
     timezone = SelectField("Time zone", choices=[])
-    industry = StringField("Industry", validators=[Optional(), Length(max=120)])
-    email_pattern = StringField("Email pattern", validators=[Optional(), Length(max=120)])
+    industry = StringField("Industry", validators=limited(Company, "industry"))
+    email_pattern = StringField("Email pattern", validators=limited(Company, "email_pattern"))
     off_limits = BooleanField("Off limits (do not source from this company)")
-    off_limits_reason = StringField("Why off limits", validators=[Optional(), Length(max=300)])
+    off_limits_reason = StringField("Why off limits",
+                                    validators=limited(Company, "off_limits_reason"))
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=100_000)])
 
     def __init__(self, *args, **kwargs):
@@ -40,7 +44,7 @@ class PhoneTreeStepForm(Form):
         return not any((f.data or "").strip() for f in (self.digits, self.wait_seconds, self.label))
 
 
-class PhoneTreeForm(FlaskForm):
+class PhoneTreeForm(ErrorSummary, FlaskForm):
     steps = RowList(FormField(PhoneTreeStepForm), max_entries=MAX_STEPS)
 
     def validate_steps(self, field):

@@ -119,15 +119,16 @@ class PathExistsError(DomainError):
     status = 409
 
 
-def save_steps(company: Company, raw_steps: Any, replace: bool = True) -> list[PhoneTreeStep]:
+def save_steps(company: Company, raw_steps: Any, replace: bool = True,
+               found: dict[str, str] | None = None) -> list[PhoneTreeStep]:
     """Replace the company's whole path with these steps in one transaction; [] clears it.
 
     Raises DomainError with every problem keyed by path, or PathExistsError when `replace` is
     False and a path is saved. Writers to one company's path queue on the company row (the lock
     reporting-line changes take), so two saves never interleave their deletes and inserts; the
-    unique (company_id, position) index is the backstop.
+    unique (company_id, position) index is the backstop. `found`: the form's own problems.
     """
-    errors = FieldErrors()
+    errors = FieldErrors(found or {})
     steps = clean_steps(raw_steps, errors)
     if errors:
         raise DomainError(errors)

@@ -34,7 +34,7 @@ from app.companies.phone_tree import (
 )
 from app.errors import DomainError
 from app.extensions import db
-from app.form_errors import attach_errors
+from app.form_errors import submit_checked
 from app.models import Call, Company, Person
 from app.paging import page_of
 from app.telephony.settings import bridge_calling_enabled, browser_calling_enabled
@@ -79,13 +79,11 @@ def create():
     form = CompanyForm()
     if request.method == "GET":
         form.country.data = current_app.config["DEFAULT_COUNTRY"]
-    if form.validate_on_submit():
-        try:
-            company = service.create_company(form.data, current_user)
-            flash(f"Added {company.name}.", "success")
-            return redirect(url_for("companies.detail", company_id=company.id))
-        except DomainError as exc:
-            attach_errors(form, exc.fields)
+    company = submit_checked(form, lambda found: service.create_company(
+        form.data, current_user, found))
+    if company is not None:
+        flash(f"Added {company.name}.", "success")
+        return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=None), (
         422 if request.method == "POST" else 200)
 
@@ -114,13 +112,9 @@ def edit(company_id: int):
     """Change a company's details (companies are shared by the whole team)."""
     company = db.get_or_404(Company, company_id)
     form = CompanyForm(obj=company)
-    if form.validate_on_submit():
-        try:
-            service.update_company(company, form.data)
-            flash("Saved.", "success")
-            return redirect(url_for("companies.detail", company_id=company.id))
-        except DomainError as exc:
-            attach_errors(form, exc.fields)
+    if submit_checked(form, lambda found: service.update_company(company, form.data, found)):
+        flash("Saved.", "success")
+        return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=company), (
         422 if request.method == "POST" else 200)
 
@@ -191,14 +185,12 @@ def phone_tree(company_id: int):
         steps = [step_dict(s) for s in steps_of(company)]
         data = {"steps": steps + [{}] * min(BLANK_STEPS, MAX_STEPS - len(steps))}
     form = PhoneTreeForm(data=data)
-    if form.validate_on_submit():
-        try:
-            saved = save_steps(company, form.step_data())
-            flash(f"Saved the phone tree ({len(saved)} steps)." if saved else
-                  "Cleared the phone tree.", "success")
-            return redirect(url_for("companies.detail", company_id=company.id) + "#phone-tree")
-        except DomainError as exc:
-            attach_errors(form, form.entry_paths(exc.fields))
+    saved = submit_checked(form, lambda found: save_steps(
+        company, form.step_data(), found=found), form.entry_paths)
+    if saved is not None:
+        flash(f"Saved the phone tree ({len(saved)} steps)." if saved else
+              "Cleared the phone tree.", "success")
+        return redirect(url_for("companies.detail", company_id=company.id) + "#phone-tree")
     return render_template("companies/phone_tree.html", form=form, company=company,
                            max_steps=MAX_STEPS, blank_row=PhoneTreeStepForm(prefix="steps-__i__-")
                            ), 422 if request.method == "POST" else 200

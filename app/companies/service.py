@@ -64,11 +64,15 @@ def find_company_by_name(name: str, exclude_id: int | None = None) -> Company | 
     return db.session.scalars(query.limit(1)).first()
 
 
-def _refuse_duplicate(name: str | None, exclude_id: int | None = None) -> None:
+def _refuse(errors: FieldErrors, name: str | None, exclude_id: int | None = None) -> None:
+    """Raise every problem at once; a name on file alone is a 409 that offers the record."""
+    matches = {}
     if name and (existing := find_company_by_name(name, exclude_id)):
-        raise AlreadyOnFileError(
-            {"name": f"{existing.name} is already on file."}, {"name": [existing.id]}
-        )
+        errors.add("name", f"{existing.name} is already on file.")
+        matches["name"] = [existing.id]
+    if errors:
+        raise (AlreadyOnFileError if matches and len(errors) == 1 else DomainError)(
+            errors, matches)
 
 
 def build_company(data: dict[str, Any], author: User | None, errors: FieldErrors,
@@ -86,26 +90,24 @@ def build_company(data: dict[str, Any], author: User | None, errors: FieldErrors
     return Company(created_by=author, **values)
 
 
-def create_company(data: dict[str, Any], author: User | None) -> Company:
-    """Add a target company."""
-    errors = FieldErrors()
+def create_company(data: dict[str, Any], author: User | None,
+                   found: dict[str, str] | None = None) -> Company:
+    """Add a target company (`found`: the form's own problems, refused with the others)."""
+    errors = FieldErrors(found or {})
     values = clean_company(data, errors)
-    if errors:
-        raise DomainError(errors)
-    _refuse_duplicate(values["name"])
+    _refuse(errors, values["name"])
     company = Company(created_by=author, **values)
     db.session.add(company)
     db.session.commit()
     return company
 
 
-def update_company(company: Company, data: dict[str, Any]) -> Company:
-    """Change the fields present in data."""
-    errors = FieldErrors()
+def update_company(company: Company, data: dict[str, Any],
+                   found: dict[str, str] | None = None) -> Company:
+    """Change the fields present in data (`found`: the form's own problems, as on creation)."""
+    errors = FieldErrors(found or {})
     values = clean_company(data, errors, partial=True, current=company)
-    if errors:
-        raise DomainError(errors)
-    _refuse_duplicate(values.get("name"), exclude_id=company.id)
+    _refuse(errors, values.get("name"), exclude_id=company.id)
     for key, value in values.items():
         setattr(company, key, value)
     db.session.commit()

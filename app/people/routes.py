@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.choices import as_choices
-from app.errors import AlreadyOnFileError, DomainError
+from app.errors import DomainError
 from app.extensions import db
-from app.form_errors import attach_errors
+from app.form_errors import submit_checked
 from app.models import Company, Person, PersonStatus
 from app.paging import page_of
 from app.people import service
@@ -40,19 +40,17 @@ def _manager_choices(company: Company, exclude: Person | None = None) -> list:
 
 
 def _save(form: PersonForm, company: Company, person: Person | None):
-    """Create or update from the form: (saved person, None) or (None, person on file it matches)."""
-    try:
+    """Check and save in one pass: (saved person, None) or (None, person on file it matches)."""
+    def save(found):
         if person is None:
             return service.create_person(company, form.service_data(), current_user,
-                                         allow_duplicate=form.allow_duplicate.data), None
+                                         allow_duplicate=form.allow_duplicate.data, found=found)
         return service.update_person(person, form.service_data(),
-                                     allow_duplicate=form.allow_duplicate.data), None
-    except AlreadyOnFileError as exc:
-        attach_errors(form, exc.fields)
-        return None, db.session.get(Person, exc.matches["full_name"][0])
-    except DomainError as exc:
-        attach_errors(form, exc.fields)
-    return None, None
+                                     allow_duplicate=form.allow_duplicate.data, found=found)
+
+    saved = submit_checked(form, save)
+    same_name = getattr(form, "matches", {}).get("full_name")
+    return saved, db.session.get(Person, same_name[0]) if same_name else None
 
 
 @bp.get("/")
@@ -83,12 +81,10 @@ def create():
     form.reports_to.choices = _manager_choices(company)
     if request.method == "GET":
         form.reports_to.data = request.args.get("reports_to", "")
-    match = None
-    if form.validate_on_submit():
-        saved, match = _save(form, company, None)
-        if saved is not None:
-            flash(f"Added {saved.display_name}.", "success")
-            return redirect(url_for("people.detail", person_id=saved.id))
+    saved, match = _save(form, company, None)
+    if saved is not None:
+        flash(f"Added {saved.display_name}.", "success")
+        return redirect(url_for("people.detail", person_id=saved.id))
     return render_template("people/form.html", form=form, company=company, person=None,
                            match=match), 422 if request.method == "POST" else 200
 
@@ -111,15 +107,15 @@ def edit(person_id: int):
     if request.method == "GET":
         form.reports_to.data = str(person.reports_to_id or "")
         form.role.data, form.status.data = person.role.value, person.status.value
-    match, company_id = None, person.company_id
-    if form.validate_on_submit():
-        saved, match = _save(form, person.company, person)
-        if saved is not None:
-            flash("Saved.", "success")
-            return redirect(url_for("people.detail", person_id=person.id))
-        if db.session.get(Person, person_id) is None:  # merged or erased while this was open
-            flash(" ".join(form.form_errors) or "They are no longer on file.", "error")
-            return redirect(url_for("companies.detail", company_id=company_id))
+    company_id = person.company_id
+    saved, match = _save(form, person.company, person)
+    if saved is not None:
+        flash("Saved.", "success")
+        return redirect(url_for("people.detail", person_id=person.id))
+    if request.method == "POST" and db.session.get(Person, person_id) is None:
+        # merged or erased while this was open
+        flash(" ".join(form.form_errors) or "They are no longer on file.", "error")
+        return redirect(url_for("companies.detail", company_id=company_id))
     return render_template("people/form.html", form=form, company=person.company, person=person,
                            match=match), 422 if request.method == "POST" else 200
 

@@ -146,14 +146,27 @@ def resolve_manager(value: Any, errors: FieldErrors, path: str) -> Person | None
     return manager
 
 
+def _refuse(errors: FieldErrors, matches: list[Person]) -> None:
+    """A name already on file: alone, a 409 offering the record; with other problems, all of them.
+    """
+    if errors:
+        errors.add("full_name", duplicate_message(matches))
+        raise DomainError(errors, {"full_name": [m.id for m in matches]})
+    raise AlreadyOnFileError(
+        {"full_name": duplicate_message(matches)}, {"full_name": [m.id for m in matches]}
+    )
+
+
 def create_person(
-    company: Company, data: dict[str, Any], author: User | None, allow_duplicate: bool = False
+    company: Company, data: dict[str, Any], author: User | None, allow_duplicate: bool = False,
+    found: dict[str, str] | None = None,
 ) -> Person:
     """Add a key player (or, with placeholder=True, an empty box) to a company.
 
-    Refuses a silent duplicate of someone already on file.
+    Refuses a silent duplicate of someone already on file, with every other problem at once
+    (`found`: the form's own).
     """
-    errors = FieldErrors()
+    errors = FieldErrors(found or {})
     placeholder = bool(data.get("placeholder"))
     if placeholder and data.get("full_name"):
         errors.add("full_name", "An empty box has no name yet: leave the name out, or add the "
@@ -164,13 +177,11 @@ def create_person(
     manager = resolve_manager(data.get("reports_to_id"), errors, "reports_to_id")
     if problem := manager_problem(None, manager, company.id):
         errors.add("reports_to_id", problem)
-    if errors:
-        raise DomainError(errors)
     name = values.get("full_name")
     if name and not allow_duplicate and (matches := find_same_name(company.id, name)):
-        raise AlreadyOnFileError(
-            {"full_name": duplicate_message(matches)}, {"full_name": [m.id for m in matches]}
-        )
+        _refuse(errors, matches)
+    if errors:
+        raise DomainError(errors)
     person = Person(company=company, created_by=author, placeholder=placeholder, **values)
     db.session.add(person)
     claim_name(person, allow_duplicate)  # the unique index settles a race the check above lost
@@ -181,12 +192,12 @@ def create_person(
 
 
 def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = False,
-                  author: User | None = None) -> Person:
+                  author: User | None = None, found: dict[str, str] | None = None) -> Person:
     """Change the fields present in data; the same checks as on creation apply.
 
     Giving a placeholder a name fills the box: it keeps its id, manager and reports.
     """
-    errors = FieldErrors()
+    errors = FieldErrors(found or {})
     hold_person(person, reporting="reports_to_id" in data)
     values = clean_person(data, person.company, errors, partial=True,
                           placeholder=person.placeholder)
@@ -197,14 +208,12 @@ def update_person(person: Person, data: dict[str, Any], allow_duplicate: bool = 
         if problem := manager_problem(person.id, manager, person.company_id):
             errors.add("reports_to_id", problem)
             cycle = manager is not None and manager.company_id == person.company_id
-    if errors:
-        raise (ReportsToCycleError if cycle and len(errors) == 1 else DomainError)(errors)
     new_name = values.get("full_name")
     if new_name and new_name.lower() != (person.full_name or "").lower() and not allow_duplicate:
         if matches := find_same_name(person.company_id, new_name, exclude_id=person.id):
-            raise AlreadyOnFileError(
-                {"full_name": duplicate_message(matches)}, {"full_name": [m.id for m in matches]}
-            )
+            _refuse(errors, matches)
+    if errors:
+        raise (ReportsToCycleError if cycle and len(errors) == 1 else DomainError)(errors)
     for key, value in values.items():
         setattr(person, key, value)
     if person.full_name:

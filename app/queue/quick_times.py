@@ -16,7 +16,7 @@ from app.dates import parse_wall_clock
 from app.timezones import from_local, is_timezone, zone
 
 CALL_AT = time(9, 0)
-INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what the call form's datetime-local input holds
+INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # ISO, which the call form's date fields read (app.dates)
 
 
 @dataclass
@@ -25,7 +25,7 @@ class QuickTime:
     label: str  # "Tomorrow 9:00"
     at: datetime  # UTC
     company_local: str  # "Wed 2 Dec 09:00 (Europe/Berlin)"
-    user_local: str  # the value for the recruiter's datetime-local input, e.g. "2026-12-02T03:00"
+    user_local: str  # the value for the recruiter's date field, e.g. "2026-12-02T03:00"
 
 
 def company_zone_name(company, user) -> str:
@@ -92,4 +92,20 @@ def quick_follow_ups(company, user, now: datetime) -> list[QuickTime]:
             company_local=f"{local:%a} {local.day} {local:%b %H:%M} ({tz_name})",
             user_local=at.astimezone(zone(user_tz)).strftime(INPUT_FORMAT),
         ))
+    return out
+
+
+# When the call started, for a call logged after it ended: minutes ago on the recruiter's clock.
+STARTED_CHOICES = (("Now", 0), ("5 min ago", 5), ("15 min ago", 15), ("30 min ago", 30),
+                   ("1 hour ago", 60))
+
+
+def quick_started(user, now: datetime) -> list[QuickTime]:
+    """Quick choices for the call-time field, in the recruiter's own zone (no keys)."""
+    user_tz = zone(user.timezone if is_timezone(user.timezone) else "UTC")
+    out = []
+    for label, minutes in STARTED_CHOICES:
+        at = (now - timedelta(minutes=minutes)).astimezone(UTC).replace(second=0, microsecond=0)
+        out.append(QuickTime(key="", label=label, at=at, company_local="",
+                             user_local=at.astimezone(user_tz).strftime(INPUT_FORMAT)))
     return out

@@ -8,6 +8,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from app.choices import as_choices
 from app.dates import WindowedDateTimeField
+from app.form_errors import ErrorSummary
 from app.models import TouchpointKind, User, now_utc
 from app.timezones import from_local, to_local
 from app.touchpoints.service import NOTE_MAX
@@ -15,7 +16,7 @@ from app.touchpoints.service import NOTE_MAX
 KIND_CHOICES = as_choices((k.value, k.label) for k in TouchpointKind)
 
 
-class TouchpointForm(FlaskForm):
+class TouchpointForm(ErrorSummary, FlaskForm):
     # Choices are checked by the service, which gives the same message to the API.
     kind = RadioField("How", choices=KIND_CHOICES, validate_choice=False)
     happened_at = WindowedDateTimeField("When", validators=[Optional()])

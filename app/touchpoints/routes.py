@@ -3,9 +3,8 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.errors import DomainError
 from app.extensions import db
-from app.form_errors import attach_errors
+from app.form_errors import submit_checked
 from app.models import Person
 from app.touchpoints.forms import TouchpointForm
 from app.touchpoints.page import person_page_context
@@ -20,21 +19,13 @@ def create(person_id: int):
     person = db.get_or_404(Person, person_id)
     company_id = person.company_id
     form = TouchpointForm()
-    if form.validate_on_submit():
-        try:
-            touchpoint = log_touchpoint(
-                person,
-                current_user,
-                form.kind.data,
-                form.happened_at_utc(current_user),
-                form.note.data,
-            )
-        except DomainError as exc:
-            if db.session.get(Person, person_id) is None:  # merged or erased meanwhile
-                flash(" ".join(exc.fields.values()), "error")
-                return redirect(url_for("companies.detail", company_id=company_id))
-            attach_errors(form, exc.fields)
-        else:
-            flash(f"Logged: {touchpoint.kind.label.lower()} with {person.display_name}.", "success")
-            return redirect(url_for("people.detail", person_id=person.id, _anchor="timeline"))
+    touchpoint = submit_checked(form, lambda found: log_touchpoint(
+        person, current_user, form.kind.data, form.happened_at_utc(current_user),
+        form.note.data, found))
+    if db.session.get(Person, person_id) is None:  # merged or erased meanwhile
+        flash(" ".join(form.form_errors) or "They are no longer on file.", "error")
+        return redirect(url_for("companies.detail", company_id=company_id))
+    if touchpoint is not None:
+        flash(f"Logged: {touchpoint.kind.label.lower()} with {person.display_name}.", "success")
+        return redirect(url_for("people.detail", person_id=person.id, _anchor="timeline"))
     return render_template("people/detail.html", **person_page_context(person, form, page=1)), 422

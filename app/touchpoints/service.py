@@ -73,10 +73,14 @@ def _clean_note(value: Any, errors: FieldErrors) -> str | None:
 
 
 def log_touchpoint(
-    person: Person, user: User, kind: Any, happened_at: Any, note: Any
+    person: Person, user: User, kind: Any, happened_at: Any, note: Any,
+    found: dict[str, str] | None = None,
 ) -> Touchpoint:
-    """Record an email, LinkedIn/social message or meeting with person (happened_at None: now)."""
-    errors = FieldErrors()
+    """Record an email, LinkedIn/social message or meeting with person (happened_at None: now).
+
+    `found`: the form's own problems; nothing is written and they come back with these.
+    """
+    errors = FieldErrors(found or {})
     if kind in (None, ""):
         errors.add("kind", "Pick how you reached them.")
     cleaned_kind = clean_choice(TouchpointKind, kind, errors, "kind")

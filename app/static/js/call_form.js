@@ -3,6 +3,13 @@
 // The calling screen swaps in a new form per target and calls SwitchboardCallForm.init(form) again.
 (function () {
   "use strict";
+  // Pages that load only this script (the calling screen) get forms.js from beside it.
+  var self = document.currentScript;
+  if (!window.SwitchboardForms && self && !document.querySelector('script[src*="/js/forms.js"]')) {
+    var shared = document.createElement("script");
+    shared.src = self.src.replace(/call_form\.js(\?.*)?$/, "forms.js");
+    document.head.appendChild(shared);
+  }
 
   function init(form) {
   if (!form || form.dataset.ready) return;
@@ -189,21 +196,9 @@
   });
   refreshRowOptions();  // restored names relabel the "Row n" choices
   toggleGatekeeper();
-  // One-key follow-up times (the calling screen): a click fills "Follow up on".
-  var quick = form.querySelector(".quick-times");
-  if (quick) {
-    quick.hidden = false;
-    quick.addEventListener("click", function (e) {
-      var button = e.target.closest(".quick-time");
-      if (!button) return;
-      var input = document.getElementById("follow_up_at");
-      input.value = button.dataset.value;
-      Array.prototype.forEach.call(quick.querySelectorAll(".quick-time"), function (b) {
-        b.setAttribute("aria-pressed", String(b === button));
-      });
-      form.dispatchEvent(new Event("change"));
-    });
-  }
+  // The error summary, quick date choices and sticky-bar room (forms.js); one-key follow-up
+  // times are Alt+1..4 on the calling screen (queue.js clicks them).
+  if (window.SwitchboardForms) window.SwitchboardForms.init(form);
   }
 
   window.SwitchboardCallForm = {init: init};

@@ -29,6 +29,24 @@
     });
   }
 
+  // When the draft was saved, on the clock of the profile's time zone (the form's data-timezone),
+  // as every other time in the app, not the browser's: with the day when it was not today.
+  function savedAt(ms, timeZone) {
+    var zone = safeZone(timeZone);
+    function text(when, options) {
+      return when.toLocaleString("en-GB", Object.assign({timeZone: zone}, options));
+    }
+    var dayOptions = {day: "numeric", month: "short"};
+    var day = text(new Date(ms), dayOptions);
+    var clock = text(new Date(ms), {hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
+    return (day === text(new Date(), dayOptions) ? "" : day + " ") + clock + " (" + zone + ")";
+  }
+
+  function safeZone(timeZone) {
+    try { new Intl.DateTimeFormat("en-GB", {timeZone: timeZone || "UTC"}); return timeZone || "UTC"; }
+    catch (e) { return "UTC"; }
+  }
+
   window.SwitchboardDrafts = {
     key: function (form) { return PREFIX + form.querySelector('[name="draft_key"]').value; },
     // The server confirmed a save made without a page load (the calling screen): forget it.
@@ -51,8 +69,7 @@
         var banner = document.getElementById("draft-banner");
         if (banner) {
           banner.hidden = false;
-          banner.textContent = "Restored your unsaved draft from " +
-            new Date(saved.at).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"}) + ". ";
+          banner.textContent = "Restored your unsaved draft from " + savedAt(saved.at, form.dataset.timezone) + ". ";
           var discard = document.createElement("button");
           discard.type = "button"; discard.className = "link"; discard.textContent = "Discard draft";
           discard.addEventListener("click", function () {
