@@ -3,13 +3,6 @@
 // The calling screen swaps in a new form per target and calls SwitchboardCallForm.init(form) again.
 (function () {
   "use strict";
-  // Pages that load only this script (the calling screen) get forms.js from beside it.
-  var self = document.currentScript;
-  if (!window.SwitchboardForms && self && !document.querySelector('script[src*="/js/forms.js"]')) {
-    var shared = document.createElement("script");
-    shared.src = self.src.replace(/call_form\.js(\?.*)?$/, "forms.js");
-    document.head.appendChild(shared);
-  }
 
   function init(form) {
   if (!form || form.dataset.ready) return;

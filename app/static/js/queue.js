@@ -46,7 +46,7 @@
     document.title = w.dataset.title + " · Switchboard";
     say(w.dataset.announce);
     var target = null;
-    if (status === 422) target = w.querySelector(".has-error input, .has-error textarea, .has-error select, #screen-error");
+    if (status === 422) target = w.querySelector(".error-summary, .has-error input, .has-error textarea, .has-error select, #screen-error");
     if (!target && form) target = document.getElementById("notes");
     if (!target) target = document.getElementById("take-next");
     if (target) {
