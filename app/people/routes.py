@@ -21,7 +21,7 @@ from app.form_errors import attach_errors
 from app.models import Company, Person, PersonStatus
 from app.paging import page_of
 from app.people import service
-from app.people.boxes import FillBoxForm, who_to_ask
+from app.people.boxes import FillBoxForm
 from app.people.forms import PersonForm
 from app.people.merge import erase_person, merge_candidates, merge_people
 from app.textmatch import contains
@@ -97,11 +97,9 @@ def create():
 def _detail_page(person: Person, fill_form: FillBoxForm | None = None, status: int = 200):
     """The person page; for an empty box, who to ask and the form that names it."""
     page = request.args.get("page", 1, type=int)
-    box = {}
-    if person.placeholder:
-        box = {"leads": who_to_ask(person), "fill_form": fill_form or FillBoxForm(formdata=None)}
-    return render_template("people/detail.html", **person_page_context(person, page=page),
-                           merge_candidates=merge_candidates(person), **box), status
+    return render_template("people/detail.html",
+                           **person_page_context(person, page=page, fill_form=fill_form),
+                           merge_candidates=merge_candidates(person)), status
 
 
 @bp.get("/<int:person_id>")
