@@ -148,7 +148,7 @@ def test_an_empty_box_page_is_about_finding_the_holder(box, logged_in, app):
     assert "Empty box: the position is known, the name is not." in page
     assert "Empty box" in markers(page)
     who = page[page.index('id="who-to-ask"'):page.index('id="fill"')]
-    for lead, why in (("Carla Ceo", "the box reports to them"),
+    for lead, why in (("Carla Ceo", "manager of this position"),
                       ("Pete Peer", "works in Engineering"),
                       ("Melinda Front", "told us about this position")):
         assert lead in who and why in who

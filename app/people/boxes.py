@@ -45,7 +45,7 @@ def who_to_ask(box: Person) -> list[Lead]:
             seen.add(person.id)
             leads.append(Lead(person, why))
 
-    add(box.reports_to, "the box reports to them: they know who they hired")
+    add(box.reports_to, "manager of this position, who knows who holds it")
     for report in box.direct_reports:
         add(report, "reports to this position")
     if box.department:
@@ -66,5 +66,5 @@ def who_to_ask(box: Person) -> list[Lead]:
                              Person.role == PersonRole.GATEKEEPER, Person.left_at.is_(None))
         .order_by(Person.full_name)).all()
     for gatekeeper in gatekeepers:
-        add(gatekeeper, "gatekeeper: can put you through to the position or name its holder")
+        add(gatekeeper, "gatekeeper, who can name the holder or put you through")
     return leads
