@@ -5,8 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from app.models import Outcome, PersonRole, PersonStatus, now_utc
+from app.models import Call, Outcome, PersonRole, PersonStatus, now_utc
 from app.queue.service import add_to_queue
 from tests import factories
 from tests.telephony.conftest import TWILIO_CONFIG
@@ -53,6 +54,14 @@ def markers(html: str) -> list[str]:
 def test_lists_search_and_today_mark_who_must_not_be_called(world, logged_in, url, expected):
     html = logged_in.get(url).get_data(as_text=True)
     assert set(markers(html)) == expected
+
+
+def test_the_call_page_marks_its_target_and_company(world, logged_in, db):
+    call = db.session.scalars(select(Call).where(Call.person_id == world["dana"].id)).one()
+    html = logged_in.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert set(markers(html)) == {"Do not call"}
+    banned = db.session.scalars(select(Call).where(Call.company_id == world["banned"].id)).one()
+    assert markers(logged_in.get(f"/calls/{banned.id}").get_data(as_text=True)) == ["Off limits"]
 
 
 def test_company_and_person_pages_carry_the_markers(world, logged_in):
