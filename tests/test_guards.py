@@ -234,3 +234,15 @@ def test_with_twilio_the_dialer_is_ready(world, logged_in, app):
     page = logged_in.get(f"/calls/new?person_id={world['cal'].id}&dial=1").get_data(as_text=True)
     assert 'id="dial-state"' in page and ">Ready<" in page
     assert "Calling from the browser is not set up" not in page
+
+
+def test_the_call_button_macro_says_why_not_too(world, app, user):
+    from flask import render_template_string
+
+    template = ('{% from "_macros.html" import call_link %}'
+                "{{ call_link(person=p) }}|{{ call_link(company=c) }}")
+    with app.test_request_context():
+        dana = render_template_string(template, p=world["dana"], c=world["banned"])
+        cal = render_template_string(template, p=world["cal"], c=world["acme"])
+    assert dana.count("not callable") == 2 and "☎ Call" not in dana
+    assert cal.count("☎ Call") == 2
