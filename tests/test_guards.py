@@ -246,3 +246,9 @@ def test_the_call_button_macro_says_why_not_too(world, app, user):
         cal = render_template_string(template, p=world["cal"], c=world["acme"])
     assert dana.count("not callable") == 2 and "☎ Call" not in dana
     assert cal.count("☎ Call") == 2
+
+
+def test_today_offers_no_call_now_for_someone_who_must_not_be_called(world, logged_in):
+    html = logged_in.get("/").get_data(as_text=True)
+    follow_ups = html[html.index('id="fu-title"'):html.index('id="recent-title"')]
+    assert follow_ups.count(">Log a call</a>") == 2 and "Call now" not in follow_ups
