@@ -12,6 +12,7 @@ from app.dates import FIRST_DAY, LAST_DAY
 from app.extensions import db, login_manager
 from app.models import OUTCOME_LABELS, PersonRole, PersonStatus
 from app.phones import format_national
+from app.telephony.phone_links import phone_link_state
 from app.telephony.settings import browser_calling_enabled, csp_sources
 from app.timezones import to_local
 
@@ -107,7 +108,7 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(duration)
     app.jinja_env.globals.update(
         OUTCOME_LABELS=OUTCOME_LABELS, PersonRole=PersonRole, PersonStatus=PersonStatus,
-        FIRST_DAY=FIRST_DAY, LAST_DAY=LAST_DAY,
+        FIRST_DAY=FIRST_DAY, LAST_DAY=LAST_DAY, phone_link_state=phone_link_state,
     )
 
     def error_page(code: int, title: str, message: str):

@@ -33,7 +33,7 @@ def test_a_us_main_line_without_country_code_is_stored_e164_and_shown_national(l
     assert company.main_phone == "+14155552671" and company.country == "US"
     assert response.headers["Location"].endswith(f"/companies/{company.id}")
     page = logged_in.get(f"/companies/{company.id}").get_data(as_text=True)
-    assert '<a href="tel:+14155552671">(415) 555-2671</a>' in page
+    assert 'href="tel:+14155552671"' in page and ">(415) 555-2671</a>" in page
 
 
 def test_a_main_line_is_read_in_the_companys_own_country(logged_in, db):
@@ -45,7 +45,7 @@ def test_a_main_line_is_read_in_the_companys_own_country(logged_in, db):
     assert company.timezone == "Europe/London"
     page = logged_in.get(f"/companies/{company.id}").get_data(as_text=True)
     # A US team dials abroad, so a foreign number keeps its country code.
-    assert '<a href="tel:+442079460018">+44 20 7946 0018</a>' in page
+    assert 'href="tel:+442079460018"' in page and ">+44 20 7946 0018</a>" in page
 
 
 def test_the_country_defaults_to_the_configured_one(logged_in, db):

@@ -108,15 +108,18 @@ def metrics_for(grouping="day", user=None, scope="period", now=LATER):
 def test_totals_per_recruiter_and_team(team):
     m = metrics_for()
     rita, bob = m.per_user[team["rita"].id], m.per_user[team["bob"].id]
-    assert (rita.dials, rita.connects, rita.voicemails, rita.gatekeepers) == (5, 3, 1, 2)
+    # Connects reach the target: the gatekeeper outcome and Melinda's referral from the main line
+    # are gatekeeper pick-ups, not connects.
+    assert (rita.dials, rita.connects, rita.voicemails, rita.gatekeepers) == (5, 1, 1, 2)
+    assert (rita.gatekeeper_pickups, rita.put_throughs) == (2, 0)
     assert (rita.names, rita.companies) == (3, 3)
-    assert rita.connect_rate == pytest.approx(0.6) and rita.names_per_dial == pytest.approx(0.6)
+    assert rita.connect_rate == pytest.approx(0.2) and rita.names_per_dial == pytest.approx(0.6)
     assert (bob.dials, bob.connects, bob.voicemails, bob.gatekeepers) == (2, 1, 0, 0)
     assert (bob.names, bob.companies, bob.connect_rate) == (1, 1, 0.5)
     t = m.total
-    assert (t.dials, t.connects, t.names, t.gatekeepers, t.voicemails) == (7, 4, 4, 2, 1)
+    assert (t.dials, t.connects, t.names, t.gatekeepers, t.voicemails) == (7, 2, 4, 2, 1)
     assert t.companies == 3  # Alpha, Beta, Gamma: distinct, not 3 + 1
-    assert t.connect_rate == pytest.approx(4 / 7) and t.names_per_dial == pytest.approx(4 / 7)
+    assert t.connect_rate == pytest.approx(2 / 7) and t.names_per_dial == pytest.approx(4 / 7)
     assert [u.email for u in m.users] == ["rita@example.com", "bob@example.com"]
 
 
@@ -163,9 +166,9 @@ def test_week_grouping_and_distinct_companies(team):
     m = metrics_for("week")
     assert [(b.first.day, b.last.day) for b in m.buckets] == [(3, 9), (10, 16)]
     rita = team["rita"].id
-    assert (m.cell(rita, 0).dials, m.cell(rita, 0).connects, m.cell(rita, 0).names) == (3, 2, 3)
+    assert (m.cell(rita, 0).dials, m.cell(rita, 0).connects, m.cell(rita, 0).names) == (3, 1, 3)
     assert (m.cell(rita, 0).companies, m.cell(rita, 1).companies) == (2, 2)
-    assert [(n.dials, n.connects, n.companies) for n in m.team] == [(4, 3, 2), (3, 1, 3)]
+    assert [(n.dials, n.connects, n.companies) for n in m.team] == [(4, 2, 2), (3, 0, 3)]
     assert [(n.follow_ups_due, n.follow_ups_kept) for n in m.team] == [(3, 1), (3, 2)]
     assert m.total.companies == 3
 
@@ -202,12 +205,12 @@ def test_page_shows_numbers_and_labelled_charts(team, logged_in):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert re.search(r'id="kpi-dials">7<', html) and re.search(r'id="kpi-companies">3<', html)
-    assert "57.1% connect rate" in html and "0.57 per dial" in html
+    assert "28.6% connect rate" in html and "0.57 per dial" in html
     assert "3 kept" in html and "2 missed" in html
     assert html.count('<svg class="chart-svg"') == 3 and html.count('role="img"') == 3
     assert '<title id="chart-volume-title">Dials and connects per week</title>' in html
     assert "<title>10 Mar–16 Mar: 3 dials</title>" in html
-    assert "<title>03 Mar–09 Mar: 75% connect rate</title>" in html
+    assert "<title>03 Mar–09 Mar: 50% connect rate</title>" in html
     assert "<title>Contacted: 3 (75% of uncovered)</title>" in html
     assert "names uncovered in this period" in html
     assert 'aria-current="page">Metrics<' in html
@@ -236,7 +239,7 @@ def test_csv_has_the_page_numbers(team, logged_in):
     rita = next(r for r in totals if r["recruiter"] == "Rita Recruiter")
     assert (rita["dials"], rita["connect_rate_pct"], rita["names_per_dial"]) == (
         "5",
-        "60.0",
+        "20.0",
         "0.60",
     )
     assert (rita["follow_ups_due"], rita["follow_ups_kept"], rita["follow_ups_missed"]) == (

@@ -176,6 +176,6 @@ def test_without_twilio_the_call_form_still_shows_the_path_to_dial_by_hand(logge
     save_steps(company, PATH)
     person = factories.PersonFactory(company=company, full_name="Bill L", extension="123")
     page = logged_in.get(f"/calls/new?person_id={person.id}&dial=1").get_data(as_text=True)
-    assert "Calling through Twilio is not set up" in page
+    assert "Calling from the browser is not set up" in page
     assert 'id="dial-tree"' in page and "Main menu: sales" in page and "ext. 123" in page
     assert "data-send-step" not in page and "dial-save-keys" not in page

@@ -17,7 +17,9 @@ def ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-# (csv header, table heading, value as text)
+# (csv header, table heading, value as text). New columns go after the old ones, so files read
+# by position keep working; "connects" counts only dials that reached the target (see
+# queries.call_kinds): gatekeeper pick-ups have their own column.
 COLUMNS: list[tuple[str, str, Callable[[Numbers], str]]] = [
     ("dials", "Dials", lambda n: str(n.dials)),
     ("connects", "Connects", lambda n: str(n.connects)),
@@ -33,6 +35,10 @@ COLUMNS: list[tuple[str, str, Callable[[Numbers], str]]] = [
     ("emails", "Emails", lambda n: str(n.email)),
     ("linkedin_messages", "LinkedIn", lambda n: str(n.linkedin)),
     ("meetings", "Meetings", lambda n: str(n.meeting)),
+    ("put_throughs", "Put through", lambda n: str(n.put_throughs)),
+    ("gatekeeper_pickups", "Gatekeeper only", lambda n: str(n.gatekeeper_pickups)),
+    ("gatekeeper_pickup_rate_pct", "Gatekeeper only %",
+     lambda n: percent(n.gatekeeper_pickup_rate)),
 ]
 
 

@@ -31,7 +31,7 @@ from app.extensions import db
 from app.metrics.filters import MetricsFilter
 from app.models import Call, Outcome, Person, PersonRole, Touchpoint
 
-CONNECTS = [o for o in Outcome if o.is_connect]
+REACHED = [o for o in Outcome if o.reached_the_target]
 Row = tuple[Any, ...]
 
 
@@ -51,6 +51,34 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
+def call_kinds(answered: Any) -> dict[str, ColumnElement[bool]]:
+    """SQL conditions sorting a dial by who it reached (answered: the Person aliased as the call's
+    answered_by). The page's "How these are counted" says the same in words.
+
+    connect: the outcome says the target was reached (connected, referral, not interested, call
+    back later), except a call to no one in particular (a main line) that only a gatekeeper
+    answered: a name from the receptionist is a gatekeeper pick-up, not a connect.
+    put_through: a connect to a named target that someone else (a gatekeeper, a colleague)
+    answered first and passed on.
+    gatekeeper_pickup: a gatekeeper answered and the call did not reach the target (the outcome
+    is gatekeeper, or the person recorded as answering is a gatekeeper other than the target).
+    """
+    someone_else = and_(Call.answered_by_id.is_not(None),
+                        or_(Call.person_id.is_(None), Call.answered_by_id != Call.person_id))
+    # IS NOT DISTINCT FROM (IS on SQLite): no answerer recorded must read false, not NULL, or
+    # the negation below would drop a main-line connect with nobody recorded as answering.
+    gatekeeper_answered = and_(someone_else,
+                               answered.role.is_not_distinct_from(PersonRole.GATEKEEPER))
+    connect = and_(Call.outcome.in_(REACHED),
+                   ~and_(Call.person_id.is_(None), gatekeeper_answered))
+    return {
+        "connect": connect,
+        "put_through": and_(connect, Call.person_id.is_not(None), someone_else),
+        "gatekeeper_pickup": and_(~connect, or_(Call.outcome == Outcome.GATEKEEPER,
+                                                gatekeeper_answered)),
+    }
+
+
 def _run(query: Select | CompoundSelect) -> Iterator[Row]:
     return iter(db.session.execute(query))
 
@@ -60,13 +88,15 @@ DAY, USER_BUCKET, USER, BUCKET, TOTAL = range(5)
 
 
 def call_counts(flt: MetricsFilter) -> Iterator[Row]:
-    """(tag, user_id, day or bucket, dials or companies, connects, gatekeepers, voicemails).
+    """(tag, user_id, day or bucket, dials or companies, connects, gatekeepers, voicemails,
+    put-throughs, gatekeeper pick-ups).
 
     The period's calls are read once into a materialized CTE (on SQLite each read of the call
     table through the started_at index costs a random row lookup per call); the per-day counts
     and the four groupings of distinct companies (distinct counts do not add up) come from it.
     """
     answered = aliased(Person)
+    kinds = call_kinds(answered)
     bucket_bounds = [b.start for b in flt.buckets()[1:]]
     scope = (
         select(
@@ -74,11 +104,13 @@ def call_counts(flt: MetricsFilter) -> Iterator[Row]:
             (rank(Call.started_at, flt.day_bounds()) - 1).label("d"),
             rank(Call.started_at, bucket_bounds).label("b"),
             Call.company_id.label("co"),
-            _flag(Call.outcome.in_(CONNECTS)).label("c"),
+            _flag(kinds["connect"]).label("c"),
             _flag(
                 or_(Call.outcome == Outcome.GATEKEEPER, answered.role == PersonRole.GATEKEEPER)
             ).label("g"),
             _flag(Call.outcome == Outcome.VOICEMAIL).label("v"),
+            _flag(kinds["put_through"]).label("p"),
+            _flag(kinds["gatekeeper_pickup"]).label("k"),
         )
         .outerjoin(answered, answered.id == Call.answered_by_id)
         .where(Call.started_at >= flt.start, Call.started_at < flt.end, Call.dialled())
@@ -95,7 +127,7 @@ def call_counts(flt: MetricsFilter) -> Iterator[Row]:
     def distinct_by(n: int, user: bool, bucket: bool) -> Select:
         keys = [k for k, on in ((cte.c.u, user), (cte.c.b, bucket)) if on]
         cols = [cte.c.u if user else none, cte.c.b if bucket else none]
-        return select(tag(n), *cols, companies, zero, zero, zero).group_by(*keys)
+        return select(tag(n), *cols, companies, zero, zero, zero, zero, zero).group_by(*keys)
 
     days = select(
         tag(DAY),
@@ -105,6 +137,8 @@ def call_counts(flt: MetricsFilter) -> Iterator[Row]:
         func.sum(cte.c.c),
         func.sum(cte.c.g),
         func.sum(cte.c.v),
+        func.sum(cte.c.p),
+        func.sum(cte.c.k),
     ).group_by(cte.c.u, cte.c.d)
     parts = [days, distinct_by(USER_BUCKET, True, True), distinct_by(USER, True, False)]
     if not flt.user_id:  # filtered to one recruiter, the team's distinct counts are theirs

@@ -14,6 +14,8 @@ from app.queue.session_stats import PeriodSessions, sessions_between
 ADDITIVE = (
     "dials",
     "connects",
+    "put_throughs",
+    "gatekeeper_pickups",
     "names",
     "gatekeepers",
     "voicemails",
@@ -37,7 +39,12 @@ class Numbers:
     """One recruiter's (or the team's) numbers over one bucket or the whole period."""
 
     dials: int = 0
+    # Dials that reached the target (see queries.call_kinds for the exact rules).
     connects: int = 0
+    # Connects that a gatekeeper or colleague answered first and passed on.
+    put_throughs: int = 0
+    # Dials a gatekeeper answered that went no further: not connects.
+    gatekeeper_pickups: int = 0
     names: int = 0
     gatekeepers: int = 0
     voicemails: int = 0
@@ -52,6 +59,10 @@ class Numbers:
     @property
     def connect_rate(self) -> float | None:
         return self.connects / self.dials if self.dials else None
+
+    @property
+    def gatekeeper_pickup_rate(self) -> float | None:
+        return self.gatekeeper_pickups / self.dials if self.dials else None
 
     @property
     def names_per_dial(self) -> float | None:
@@ -106,7 +117,8 @@ def _collect(
     def at(user_id: int, day: int) -> Numbers:
         return cells.setdefault((user_id, of_day[day]), Numbers())
 
-    for tag, u, d, count, connects, gatekeepers, voicemails in queries.call_counts(flt):
+    for tag, u, d, count, connects, gatekeepers, voicemails, put_throughs, pickups in (
+            queries.call_counts(flt)):
         if tag != queries.DAY:
             companies[tag, u, d] = count
             continue
@@ -115,6 +127,8 @@ def _collect(
         n.connects += connects or 0
         n.gatekeepers += gatekeepers or 0
         n.voicemails += voicemails or 0
+        n.put_throughs += put_throughs or 0
+        n.gatekeeper_pickups += pickups or 0
     for u, d, due, kept, missed in queries.follow_up_counts(flt, now):
         n = at(u, d)
         n.follow_ups_due += due

@@ -21,6 +21,7 @@ from app.form_errors import submit_checked
 from app.models import Company, Person, PersonStatus
 from app.paging import page_of
 from app.people import service
+from app.people.boxes import FillBoxForm
 from app.people.forms import PersonForm
 from app.people.merge import erase_person, merge_candidates, merge_people
 from app.textmatch import contains
@@ -89,13 +90,38 @@ def create():
                            match=match), 422 if request.method == "POST" else 200
 
 
+def _detail_page(person: Person, fill_form: FillBoxForm | None = None, status: int = 200):
+    """The person page; for an empty box, who to ask and the form that names it."""
+    page = request.args.get("page", 1, type=int)
+    return render_template("people/detail.html",
+                           **person_page_context(person, page=page, fill_form=fill_form),
+                           merge_candidates=merge_candidates(person)), status
+
+
 @bp.get("/<int:person_id>")
 def detail(person_id: int):
     """A person with their manager, reports, provenance, ladder step and timeline (paged)."""
+    return _detail_page(db.get_or_404(Person, person_id))
+
+
+@bp.post("/<int:person_id>/fill")
+def fill(person_id: int):
+    """Name the holder of an empty box: same record, so its reporting line and history stay."""
     person = db.get_or_404(Person, person_id)
-    page = request.args.get("page", 1, type=int)
-    return render_template("people/detail.html", **person_page_context(person, page=page),
-                           merge_candidates=merge_candidates(person))
+    if not person.placeholder:
+        flash(f"{person.display_name} is not an empty box: edit them instead.", "error")
+        return redirect(url_for("people.detail", person_id=person.id), 303)
+    form = FillBoxForm()
+    if form.validate_on_submit():
+        position = person.title or "position"
+        try:
+            service.update_person(person, {"full_name": form.full_name.data})
+        except DomainError as exc:
+            attach_errors(form, exc.fields)
+        else:
+            flash(f"Filled the box: {person.full_name} is the {position}.", "success")
+            return redirect(url_for("people.detail", person_id=person.id), 303)
+    return _detail_page(person, form, 422)
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

@@ -4,10 +4,8 @@ A block's window runs from its start to its end (or, while open, its last activi
 are the user's calls started in that window. Two grouped queries serve one block or a period's
 many: one over the blocks' calls, one over their queue items.
 
-Connects here are conversations with the target or someone who moved the search on: connected,
-referral, not interested, call back. A gatekeeper is NOT a connect in a block (it is counted on
-its own): the metrics page's dialer-style connect rate, which counts them, answers another
-question.
+Connects here are the metrics page's: dials that reached the target (app.metrics.queries
+.call_kinds). A gatekeeper's pick-up is NOT a connect (it is counted on its own).
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
+from app.metrics.queries import call_kinds
 from app.models import (
     Call,
     CallingSession,
@@ -30,8 +29,6 @@ from app.models import (
     QueueReason,
     QueueStatus,
 )
-
-CONNECTS = tuple(o for o in Outcome if o.reached_the_target)
 
 
 @dataclass
@@ -116,7 +113,7 @@ def _summaries(*where: ColumnElement[bool]) -> list[SessionSummary]:
              .correlate(Call).scalar_subquery())
     calls = (
         select(CallingSession.id.label("sid"), Call.id.label("cid"),
-               _flag(Call.outcome.in_(CONNECTS)).label("c"),
+               _flag(call_kinds(answered)["connect"]).label("c"),
                _flag(or_(Call.outcome == Outcome.GATEKEEPER,
                          answered.role == PersonRole.GATEKEEPER)).label("g"),
                func.coalesce(Call.duration_seconds, 0).label("secs"), names.label("n"))

@@ -81,6 +81,10 @@ def log_touchpoint(
     `found`: the form's own problems; nothing is written and they come back with these.
     """
     errors = FieldErrors(found or {})
+    if person.placeholder:
+        # An empty box is a position, not a person: there is nobody to email or meet yet.
+        errors.add("person_id", "This is an empty box: nobody to email, message or meet yet. "
+                                "Fill the box with their name first.")
     if kind in (None, ""):
         errors.add("kind", "Pick how you reached them.")
     cleaned_kind = clean_choice(TouchpointKind, kind, errors, "kind")

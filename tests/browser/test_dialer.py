@@ -112,7 +112,7 @@ def test_a_browser_call_is_placed_logged_and_completed_by_twilios_callbacks(
                lambda route: route.fulfill(body=FAKE_SDK, content_type="text/javascript"))
     sign_in(page)
     page.goto(f"/people/{prospect.id}")
-    page.get_by_role("link", name="☎ Call").click()
+    page.get_by_role("link", name="(415) 555-0188").click()  # the number opens the dialer
     state = page.locator("#dial-state")
     expect(state).to_have_text("Ready")
     expect(page.locator("#dialer[data-phase='ready']")).to_be_attached()  # the script is wired
@@ -209,7 +209,7 @@ def test_twilio_rejecting_a_bridge_call_is_shown_as_an_alert_not_a_field_error(
              status=401, json={"code": 20003, "message": "Authenticate", "status": 401})
     sign_in(page)
     page.goto(f"/people/{prospect.id}")
-    page.get_by_role("link", name="☎ Call").click()
+    page.get_by_role("link", name="(415) 555-0188").click()  # the number opens the dialer
     page.get_by_role("button", name="Ring my phone first").click()
     alert = page.locator("#dial-error")
     expect(alert).to_be_visible()
@@ -229,7 +229,7 @@ def test_a_bridge_call_with_no_key_pressed_says_nothing_was_dialled(
                                "to": "+14155550123", "from": "+14155550100"})
     sign_in(page)
     page.goto(f"/people/{prospect.id}")
-    page.get_by_role("link", name="☎ Call").click()
+    page.get_by_role("link", name="(415) 555-0188").click()  # the number opens the dialer
     page.get_by_role("button", name="Ring my phone first").click()
     wait_until(page, "document.getElementById('twilio_call_sid') && "
                      f"document.getElementById('twilio_call_sid').value === '{CALL_SID}'")

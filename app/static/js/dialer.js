@@ -11,6 +11,8 @@
   function init(panel) {
   if (!panel || panel.dataset.ready) return null;
   panel.dataset.ready = "1";
+  // Calling through Twilio is not set up: the panel only says what to do instead.
+  if (panel.dataset.off) return null;
   var form = document.getElementById("call-form");
   var $ = function (id) { return document.getElementById(id); };
   var stateEl = $("dial-state"), timerEl = $("dial-timer"), logEl = $("dial-log");
