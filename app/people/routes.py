@@ -112,16 +112,14 @@ def fill(person_id: int):
         flash(f"{person.display_name} is not an empty box: edit them instead.", "error")
         return redirect(url_for("people.detail", person_id=person.id), 303)
     form = FillBoxForm()
-    if form.validate_on_submit():
-        position = person.title or "position"
-        try:
-            service.update_person(person, {"full_name": form.full_name.data})
-        except DomainError as exc:
-            attach_errors(form, exc.fields)
-        else:
-            flash(f"Filled the box: {person.full_name} is the {position}.", "success")
-            return redirect(url_for("people.detail", person_id=person.id), 303)
-    return _detail_page(person, form, 422)
+    position = person.title or "position"
+    filled = submit_checked(
+        form, lambda found: service.update_person(person, {"full_name": form.full_name.data},
+                                                  found=found))
+    if filled is None:
+        return _detail_page(person, form, 422)
+    flash(f"Filled the box: {person.full_name} is the {position}.", "success")
+    return redirect(url_for("people.detail", person_id=person.id), 303)
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

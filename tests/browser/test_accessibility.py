@@ -19,26 +19,8 @@ demo_app, demo_ids, demo_server, contexts = (
     demo_site.contexts,
 )
 
-# Findings in files other helpers of issue 11 own (their fixes land in their branches). Strict
-# xfails: once the fix is merged the case passes, the xfail fails, and the integrator deletes
-# the entry. (page, size or None for both): reason.
-OTHER_LANES_PENDING = {
-    ("phone-tree", None): "forms: aria-valid-attr-value, phone_tree.html renders"
-    ' aria-invalid="None" (it passes none where WTForms needs false)',
-    ("metrics", "phone"): "guards: scrollable-region-focusable, the metrics tables' .table-scroll"
-    ' boxes need tabindex="0" and a name (role="region" aria-labelledby)',
-}
-
-
-def _cases():
-    for name in MAIN_PAGES:
-        for size in sorted(SIZES):
-            reason = OTHER_LANES_PENDING.get((name, size)) or OTHER_LANES_PENDING.get((name, None))
-            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-            yield pytest.param(name, size, marks=marks, id=f"{name}-{size}")
-
-
-@pytest.mark.parametrize(("name", "size"), list(_cases()))
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("name", MAIN_PAGES)
 def test_main_page_has_no_serious_accessibility_violations(contexts, demo_ids, name, size):
     page = contexts(size).new_page()
     try:

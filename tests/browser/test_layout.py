@@ -124,6 +124,9 @@ def test_saved_search_remove_is_visible_labelled_and_works_by_keyboard(open_page
     name = f"Engineers {size}"
     page.get_by_label("Save this search as").fill(name)
     page.get_by_label("Save this search as").press("Enter")
+    # The page after the save, with its stylesheets applied (the colours are read below).
+    page.wait_for_url(re.compile(r"saved=\d+"))
+    page.wait_for_load_state("load")
     saved = page.locator(".saved-searches")
     expect(saved.get_by_role("link", name=name)).to_be_visible()
 
