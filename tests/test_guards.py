@@ -252,3 +252,13 @@ def test_today_offers_no_call_now_for_someone_who_must_not_be_called(world, logg
     html = logged_in.get("/").get_data(as_text=True)
     follow_ups = html[html.index('id="fu-title"'):html.index('id="recent-title"')]
     assert follow_ups.count(">Log a call</a>") == 2 and "Call now" not in follow_ups
+
+
+def test_the_org_chart_marks_an_off_limits_company_and_draws_do_not_call_as_elsewhere(
+        world, logged_in):
+    banned = logged_in.get(f"/companies/{world['banned'].id}/org-chart").get_data(as_text=True)
+    assert markers(banned) == ["Off limits"]
+    acme = logged_in.get(f"/companies/{world['acme'].id}/org-chart").get_data(as_text=True)
+    assert markers(acme) == []  # the boxes carry their own status badges
+    # One symbol per guard across the app: the chart's do-not-call badge is the marker's ✕.
+    assert "✕" in acme and "⊘" not in acme

@@ -24,7 +24,7 @@ _SENTINEL = 987654321
 # A symbol and a word for every status: colour alone tells nothing to one in twelve men.
 STATUS_MARKS = {
     PersonStatus.UNCOVERED: "○", PersonStatus.VERIFIED: "◑", PersonStatus.CONTACTED: "✓",
-    PersonStatus.CANDIDATE: "★", PersonStatus.NOT_INTERESTED: "–", PersonStatus.DO_NOT_CALL: "⊘",
+    PersonStatus.CANDIDATE: "★", PersonStatus.NOT_INTERESTED: "–", PersonStatus.DO_NOT_CALL: "✕",
 }
 LEFT_MARK = "⇥"
 _STATUS_BADGES = {

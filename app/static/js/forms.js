@@ -28,6 +28,12 @@
     input.dispatchEvent(new Event("change", {bubbles: true}));
   }
 
+  var pointerDown = false;
+  document.addEventListener("pointerdown", function () { pointerDown = true; }, true);
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function () { pointerDown = false; }, true);
+  });
+
   function init(form) {
     if (!form || form.dataset.formsReady) return;
     form.dataset.formsReady = "1";
@@ -38,7 +44,9 @@
         if (button) fillQuickDate(group, button);
       });
     });
-    form.addEventListener("focusin", function (e) { keepClear(e.target); });
+    // Only focus that comes from the keyboard or a script: a field the pointer pressed is in
+    // view already, and scrolling between press and release would make the click miss it.
+    form.addEventListener("focusin", function (e) { if (!pointerDown) keepClear(e.target); });
     var summary = form.querySelector(".error-summary");
     if (!summary) return;
     summary.addEventListener("click", function (e) {
