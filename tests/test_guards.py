@@ -262,3 +262,17 @@ def test_the_org_chart_marks_an_off_limits_company_and_draws_do_not_call_as_else
     assert markers(acme) == []  # the boxes carry their own status badges
     # One symbol per guard across the app: the chart's do-not-call badge is the marker's ✕.
     assert "✕" in acme and "⊘" not in acme
+
+
+def test_an_empty_box_edit_form_asks_no_status_and_keeps_it(box, logged_in, db):
+    vp = box["box"]
+    page = logged_in.get(f"/people/{vp.id}/edit").get_data(as_text=True)
+    assert '<select id="status"' not in page and 'type="hidden" name="status"' in page
+    saved = logged_in.post(f"/people/{vp.id}/edit", data={
+        "placeholder": "y", "title": "VP Platform Engineering", "department": "Engineering",
+        "reports_to": str(box["ceo"].id), "role": vp.role.value,
+        "status": re.search(r'type="hidden" name="status" value="([^"]+)"', page)[1]})
+    assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:2000]
+    db.session.refresh(vp)
+    assert (vp.title, vp.placeholder, vp.status) == ("VP Platform Engineering", True,
+                                                     PersonStatus.UNCOVERED)

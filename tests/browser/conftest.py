@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
+from tests import factories
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, app_on_empty_schema
 
 CHROMIUM = "/usr/bin/chromium"
@@ -230,3 +231,17 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
 def page_width(page) -> int:
     """The document's laid-out width: wider than the viewport means sideways scrolling."""
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+# Where the call form lands after a save: the new call's page.
+SAVED_CALL_URL = re.compile(r"/calls/\d+$")
+
+
+@pytest.fixture
+def acme(db):
+    """A company with one person on file; ids only, so nothing holds the test's session open."""
+    pat = factories.PersonFactory(full_name="Pat Existing", title="CTO",
+                                  company=factories.CompanyFactory(name="Acme Widgets"))
+    ids = {"company": pat.company_id, "pat": pat.id}
+    db.session.rollback()
+    return ids

@@ -2,28 +2,13 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.models import Call, Outcome, Person
-from tests import factories
-from tests.browser.conftest import needs_chromium, sign_in
+from tests.browser.conftest import SAVED_CALL_URL, needs_chromium, sign_in
 
 pytestmark = needs_chromium
-
-SAVED_CALL_URL = re.compile(r"/calls/\d+$")
-
-
-@pytest.fixture
-def acme(db):
-    """A company with one person on file; ids only, so nothing holds the test's session open."""
-    pat = factories.PersonFactory(full_name="Pat Existing", title="CTO",
-                                  company=factories.CompanyFactory(name="Acme Widgets"))
-    ids = {"company": pat.company_id, "pat": pat.id}
-    db.session.rollback()
-    return ids
-
 
 def fresh(db):
     """The test's session, emptied, so reads see what the server thread committed."""

@@ -6,28 +6,14 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.models import Call
 from tests import factories
-from tests.browser.conftest import needs_chromium, screenshot, sign_in
+from tests.browser.conftest import SAVED_CALL_URL, needs_chromium, screenshot, sign_in
 
 pytestmark = needs_chromium
-
-SAVED_CALL_URL = re.compile(r"/calls/\d+$")
-
-
-@pytest.fixture
-def acme(db):
-    """A company with one person on file; ids only, so nothing holds the test's session open."""
-    pat = factories.PersonFactory(full_name="Pat Existing", title="CTO",
-                                  company=factories.CompanyFactory(name="Acme Widgets"))
-    ids = {"company": pat.company_id, "pat": pat.id}
-    db.session.rollback()
-    return ids
-
 
 def open_call_form(page, company_id):
     page.goto(f"/calls/new?company_id={company_id}")
