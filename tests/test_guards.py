@@ -276,3 +276,12 @@ def test_an_empty_box_edit_form_asks_no_status_and_keeps_it(box, logged_in, db):
     db.session.refresh(vp)
     assert (vp.title, vp.placeholder, vp.status) == ("VP Platform Engineering", True,
                                                      PersonStatus.UNCOVERED)
+
+
+def test_the_call_forms_pickers_say_who_must_not_be_called(world, logged_in):
+    page = logged_in.get(f"/calls/new?company_id={world['acme'].id}").get_data(as_text=True)
+    start = page.index('id="person_id"')
+    picker = page[start:page.index("</select>", start)]
+    assert "Dana Guarded (Engineer) · do not call</option>" in picker
+    assert "Lou Guarded (Engineer) · left</option>" in picker
+    assert "Cal Guarded (Engineer)</option>" in picker

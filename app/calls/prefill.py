@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.calls.forms import PersonRowForm
 from app.choices import as_choices
 from app.extensions import db
-from app.models import Call, Company, Person, User
+from app.models import Call, Company, Person, PersonStatus, User
 from app.phones import format_national
 from app.telephony.inbound import owns_callback
 from app.timezones import to_local
@@ -61,9 +61,21 @@ def prefill(form, args: Mapping, call: Call | None = None, user: User | None = N
         form.to_number.data, company.country if company else current_app.config["DEFAULT_COUNTRY"])
 
 
+def picker_label(person: Person) -> str:
+    """A person as the call form's pickers list them: who must not be called says so there too
+    (the marker of every other page), so nobody is picked as the target unawares."""
+    label = person.display_name + (f" ({person.title})" if person.full_name and person.title
+                                   else "")
+    if person.status == PersonStatus.DO_NOT_CALL:
+        label += " · do not call"
+    if person.left_at is not None:
+        label += " · left"
+    return label
+
+
 def people_payload(people: list[Person]) -> list[dict]:
     """What the call form's script needs to know of each person, also served as JSON."""
-    return [{"id": p.id, "full_name": p.display_name, "title": p.title,
+    return [{"id": p.id, "full_name": p.display_name, "title": p.title, "label": picker_label(p),
              "direct_phone": p.direct_phone, "extension": p.extension, "status": p.status.value}
             for p in people]
 
@@ -118,8 +130,7 @@ def choices_for(form, company: Company | None, blank_row=None, lazy: bool = Fals
     # the pickers from the page's people list instead, so only picks already made are rendered.
     shown = people if len(people) <= SERVER_OPTIONS and not getattr(
         form, "people_lazy", False) else _picked(form, people)
-    options = [(str(p.id), p.display_name + (f" ({p.title})" if p.full_name and p.title else ""))
-               for p in shown]
+    options = [(str(p.id), picker_label(p)) for p in shown]
     form.person_id.choices = as_choices([("", "— nobody in particular —")] + options)
     form.answered_by.choices = as_choices([("", "Nobody / not known")] + options +
                                           [("new", "A new gatekeeper (type the name)")])

@@ -60,7 +60,7 @@
     return o;
   }
 
-  function personLabel(p) { return p.full_name + (p.title ? " (" + p.title + ")" : ""); }
+  function personLabel(p) { return p.label || (p.full_name + (p.title ? " (" + p.title + ")" : "")); }
 
   // Each row's "reports to" lists the company's people and every other row, by its typed name.
   function refreshRowOptions() {
