@@ -41,7 +41,8 @@ def test_recording_callbacks_store_the_recording_on_the_call(recorded_call):
     assert recorded_call.recording_status == "completed"
     assert recorded_call.recording_duration == 42
     assert recorded_call.recording_url == RECORDING_URL
-    events = db.session.scalars(select(TwilioEvent).where(TwilioEvent.kind == "recording")).all()
+    events = db.session.scalars(select(TwilioEvent).where(TwilioEvent.kind == "recording")
+                                .order_by(TwilioEvent.id)).all()
     assert [(e.payload["RecordingStatus"], e.applied) for e in events] == [
         ("in-progress", True), ("completed", True)]
 

@@ -94,7 +94,8 @@ def test_a_bridge_call_to_a_stalled_twilio_answers_in_time_while_callbacks_land(
     db.session.expire_all()
     stored = db.session.get(Call, other_id)
     assert (stored.twilio_status, stored.duration_seconds) == ("completed", 30)
-    events = db.session.scalars(select(TwilioEvent).where(TwilioEvent.call_id == other_id))
+    events = db.session.scalars(select(TwilioEvent).where(TwilioEvent.call_id == other_id)
+                                .order_by(TwilioEvent.id))
     assert [e.payload["CallStatus"] for e in events] == ["ringing", "in-progress", "completed"]
     # The bridge call Twilio never confirmed is not left behind as a call that happened.
     assert db.session.scalars(select(Call.id)).all() == [other_id]
