@@ -18,7 +18,7 @@ from app.timezones import to_local
 
 # Blueprints that authenticate on their own terms (bearer tokens, Twilio signatures).
 SELF_AUTHENTICATED_BLUEPRINTS = {"api", "webhooks"}
-PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health", "main.ready"}
 
 
 def refuse_nul_characters():

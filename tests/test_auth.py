@@ -20,7 +20,7 @@ GET_RULES = sorted(
     for rule in _rules
     if "GET" in rule.methods and not rule.rule.startswith("/api/")
 )
-PUBLIC_RULES = {"/login", "/healthz", "/static/<path:filename>",
+PUBLIC_RULES = {"/login", "/healthz", "/readyz", "/static/<path:filename>",
                 # Twilio's <Play> fetch: no session, an HMAC token instead (tests/telephony).
                 "/twilio/voicemails/<int:voicemail_id>/audio"}
 

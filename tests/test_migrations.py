@@ -115,3 +115,44 @@ def test_downgrade_to_base_and_upgrade_again(empty_app):
     assert tables() <= {"alembic_version"}
     flask_migrate.upgrade(directory=MIGRATIONS)
     assert schema_diff(empty_app) == []
+
+
+def test_readiness_follows_the_schema_a_load_balancer_should_trust(empty_app):
+    """/readyz (public, like /healthz): 503 until `flask db upgrade` has run, or when the schema is
+    at another revision than this code's; 200 once it is at the head."""
+    client = empty_app.test_client()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "not ready", "checks": {
+        "database": "ok", "migrations": "not applied (run flask db upgrade)"}}
+
+    flask_migrate.upgrade(directory=MIGRATIONS)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ready",
+                                   "checks": {"database": "ok", "migrations": "ok"}}
+
+    flask_migrate.downgrade(directory=MIGRATIONS, revision="-1")  # an old server's schema
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.get_json()["checks"]["migrations"].startswith(
+        "database schema differs")
+
+
+def test_readiness_wants_the_voice_sdk_only_where_browser_calling_is_set_up(empty_app, tmp_path):
+    from tests.telephony.conftest import TWILIO_CONFIG
+
+    flask_migrate.upgrade(directory=MIGRATIONS)
+    empty_app.config.update(TWILIO_CONFIG)
+    empty_app.static_folder = str(tmp_path)  # a server deployed without scripts/fetch_vendor.py
+    response = empty_app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["voice_sdk"] == "missing (run scripts/fetch_vendor.py)"
+
+
+def test_readiness_says_unreachable_without_leaking_the_address(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test",
+                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody:secret@127.0.0.1:1/x"})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "not ready", "checks": {"database": "unreachable"}}
+    assert "secret" not in response.get_data(as_text=True)

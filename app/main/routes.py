@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from app.calls.queries import due_follow_ups, missed_calls, recent_calls
+from app.main.readiness import readiness
 from app.models import now_utc
 
 bp = Blueprint("main", __name__)
@@ -26,3 +27,11 @@ def index():
 def health():
     """Liveness probe for load balancers; says nothing about the data."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def ready():
+    """Readiness probe: 200 when this server can serve (database, schema, Voice SDK), else 503."""
+    checks = readiness()
+    ok = all(verdict == "ok" for verdict in checks.values())
+    return {"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503
