@@ -1,9 +1,12 @@
 """The org chart through the JSON API: the tree contract, empty boxes, refusals, provenance."""
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
 from app.auth.service import issue_token
+from app.companies.export import STREAM_CHUNK
 from app.companies.orgchart import build_org_chart, chart_nodes
 from app.models import Company, Person, ReportingLink
 from tests import factories
@@ -285,3 +288,23 @@ def test_a_move_by_hand_settles_earlier_disagreeing_reports(api, acme, db, logge
     assert moved.status_code == 200
     page = logged_in.get(f"/companies/{acme['company']}/org-chart").get_data(as_text=True)
     assert "Also reported under" not in page
+
+
+def test_the_org_chart_json_is_streamed_in_chunks_and_parses_whole(client, db, user):
+    """A big chart goes out in pieces of about STREAM_CHUNK, not as one string."""
+    company = factories.CompanyFactory(name="Bigco")
+    ceo = factories.PersonFactory(company=company, full_name="Chief", title="CEO")
+    for i in range(600):
+        factories.PersonFactory(company=company, full_name=f"Person {i:04d}",
+                                title="Engineer " + "x" * 100, reports_to=ceo)
+    token = issue_token(user, "stream")
+    response = client.get(f"/api/v1/companies/{company.id}/org-chart",
+                          headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype == "application/json"
+    chunks = list(response.response)
+    assert len(chunks) >= 2 and all(len(c) < 2 * STREAM_CHUNK for c in chunks)
+    body = json.loads(b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks))
+    assert body["company"]["name"] == "Bigco"
+    (root,) = body["roots"]
+    assert root["full_name"] == "Chief" and len(root["reports"]) == 600

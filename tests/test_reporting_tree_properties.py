@@ -2,13 +2,14 @@
 
 import csv
 import io
+import json
 import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from app.companies.export import org_chart_to_csv, org_chart_to_json
+from app.companies.export import org_chart_to_csv, org_chart_to_json, stream_org_chart_json
 from app.companies.orgchart import build_org_chart, chart_nodes
 from app.errors import DomainError
 from app.extensions import db
@@ -57,6 +58,9 @@ def assert_everyone_shown_once(company_id: int, client) -> None:
     rows = csv.DictReader(io.StringIO(org_chart_to_csv(chart)))
     assert sorted(int(r["id"]) for r in rows) == live
     assert sorted(json_ids(org_chart_to_json(chart))) == live
+    # The API streams the same tree a box at a time: the same JSON, whatever the shape.
+    streamed = json.loads("".join(stream_org_chart_json({"company": {"id": company_id}}, chart)))
+    assert streamed == {"company": {"id": company_id}, "roots": org_chart_to_json(chart)}
     page = client.get(f"/companies/{company_id}/org-chart").get_data(as_text=True)
     assert sorted(int(i) for i in re.findall(r'<li id="person-(\d+)"', page)) == live
 

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import json
+from collections.abc import Iterator
 
 from app.companies.orgchart import Node, OrgChart, chart_nodes
 
@@ -57,5 +59,62 @@ def org_chart_to_json(chart: OrgChart) -> list[dict]:
 
     People the chart could not place come last, each with an `unplaced_reason`.
     """
+    return [node_to_json(n) for n in org_chart_roots(chart)]
+
+
+def org_chart_roots(chart: OrgChart) -> list[Node]:
+    """The API's roots in order: managers first, then the people not yet placed, then the people
+    the chart could not place."""
     unplaced = [n for group in chart.unplaced.values() for n in group]
-    return [node_to_json(n) for n in chart.roots + unplaced + chart.cannot_place]
+    return chart.roots + unplaced + chart.cannot_place
+
+
+# Bytes gathered before a piece of the streamed tree is handed to the server: one write per box
+# would be thousands of tiny writes; the whole tree at once is what streaming avoids.
+STREAM_CHUNK = 64 * 1024
+
+
+def _opened_box(node: Node) -> str:
+    """A box's JSON up to its opened `reports` list: the same fields as node_to_json."""
+    p = node.person
+    fields = {"id": p.id, "full_name": p.full_name, "title": p.title,
+              "department": p.department, "status": p.status.value,
+              "placeholder": p.placeholder} | (
+                  {"unplaced_reason": node.problem} if node.problem else {})
+    return json.dumps(fields)[:-1] + ', "reports": ['
+
+
+def _tree_pieces(chart: OrgChart) -> Iterator[str]:
+    """The roots' nested JSON, a box at a time, depth first and without recursion."""
+    pending: list[Node | str] = []
+    for i, root in enumerate(reversed(org_chart_roots(chart))):
+        if i:
+            pending.append(",")
+        pending.append(root)
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        yield _opened_box(item)
+        pending.append("]}")
+        for i, child in enumerate(reversed(item.reports)):
+            if i:
+                pending.append(",")
+            pending.append(child)
+
+
+def stream_org_chart_json(head: dict, chart: OrgChart) -> Iterator[str]:
+    """`{**head, "roots": [...]}` as text in chunks of about STREAM_CHUNK characters, so a
+    12,000-person chart is never held as one dict and one string (the tree is built already:
+    nothing here touches the database, and nothing can fail once the first chunk is sent)."""
+    buffer = [json.dumps(head)[:-1] + (", " if head else "") + '"roots": [']
+    size = len(buffer[0])
+    for piece in _tree_pieces(chart):
+        buffer.append(piece)
+        size += len(piece)
+        if size >= STREAM_CHUNK:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    buffer.append("]}")
+    yield "".join(buffer)
