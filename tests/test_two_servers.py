@@ -25,17 +25,18 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import create_engine, make_url, select
+from sqlalchemy import create_engine, make_url, select, update
 
 from app import create_app
 from app.auth.service import issue_token
 from app.extensions import db
-from app.models import Call, QueueItem, QueueStatus, TwilioEvent
+from app.models import Call, QueueItem, QueueStatus, TwilioEvent, now_utc
 from app.queue.service import add_to_queue
 from app.telephony.settings import VOICE_SDK_STATIC_PATH
 from tests import factories
@@ -289,6 +290,30 @@ def test_recruiters_taking_next_on_different_servers_never_get_the_same_target(c
         claimed = db.session.scalars(select(QueueItem.line_key).where(
             QueueItem.status == QueueStatus.CLAIMED)).all()
     assert len(claimed) == 2 and len(set(claimed)) == 2
+
+
+def test_a_claim_that_ran_out_on_one_server_is_taken_over_on_the_other_without_a_job(cluster):
+    """Time-based work needs no background job: a claim's end is read from the database."""
+    with cluster.app.app_context():
+        sam, jo = factories.UserFactory(), factories.UserFactory()
+        person = factories.PersonFactory(direct_phone="+12125551399")
+        for user in (sam, jo):
+            add_to_queue(user, person=person)
+        tokens, person_id = (issue_token(sam), issue_token(jo)), person.id
+
+    def take(port, token):
+        return Client().request(port, "POST", "/api/v1/queue/next",
+                                headers={"Authorization": f"Bearer {token}"})
+
+    assert take(cluster.a, tokens[0]).json()["person_id"] == person_id
+    assert take(cluster.b, tokens[1]).status == 204  # held by Sam's claim
+    with cluster.app.app_context():
+        db.session.execute(update(QueueItem).where(QueueItem.person_id == person_id,
+                                                   QueueItem.status == QueueStatus.CLAIMED)
+                           .values(claimed_until=now_utc() - timedelta(seconds=1)))
+        db.session.commit()
+    taken_over = take(cluster.b, tokens[1])
+    assert taken_over.status == 200 and taken_over.json()["person_id"] == person_id
 
 
 def test_one_status_callback_delivered_to_both_servers_at_once_is_applied_once(cluster):
