@@ -112,9 +112,15 @@ class Client:
 
 
 def _free_ports(count: int) -> list[int]:
-    """Ports in this helper's range (5200-5299) that nothing listens on now."""
+    """Ports in this suite's range (5200-5299) that nothing listens on now.
+
+    Under pytest-xdist each worker probes its own stretch of the range, so two workers starting
+    their servers at the same moment do not both pick the same free port.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = 5200 + (int(worker) * 20 % 100 if worker.isdigit() else 0)
     found = []
-    for port in range(5200, 5300):
+    for port in [*range(start, 5300), *range(5200, start)]:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 found.append(port)
@@ -123,17 +129,22 @@ def _free_ports(count: int) -> list[int]:
     pytest.skip("no free port in 5200-5299")
 
 
-def _fresh_database() -> str:
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_two_servers"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+def _admin(statement: str) -> None:
+    admin = create_engine(make_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            conn.exec_driver_sql(statement)
     finally:
         admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _fresh_database() -> str:
+    """A database of its own, migrated by `flask db upgrade` (not the suite's create_all)."""
+    url = make_url(TEST_DATABASE_URL)
+    url = url.set(database=f"{url.database}_two_servers")
+    _admin(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{url.database}"')
+    return url.render_as_string(hide_password=False)
 
 
 def _second_checkout(folder: Path) -> Path:
@@ -206,6 +217,7 @@ def cluster(tmp_path_factory):
                 process.kill()
         with app.app_context():
             db.engine.dispose()
+        _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def _together(*jobs):
