@@ -188,12 +188,13 @@ def cluster(tmp_path_factory):
         pytest.skip("the Voice SDK is not fetched (python scripts/fetch_vendor.py voice-sdk)")
     url = _fresh_database()
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TWILIO_", "FLASK_", "LOGIN_RATE"))}
+           if not key.startswith(("TWILIO_", "FLASK_", "LOGIN_RATE", "PYTHONPATH"))}
     env |= TWILIO_ENV | {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
                          "LOGIN_RATE_LIMIT": str(LOGIN_RATE_LIMIT), "PYTHONDONTWRITEBYTECODE": "1"}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
+    # Each server imports the code from its working directory (no PYTHONPATH): B runs its copy.
     folders = [ROOT, _second_checkout(tmp_path_factory.mktemp("server_b"))]
     ports = _free_ports(2)
     logs = [tmp_path_factory.mktemp("logs") / f"server-{port}.log" for port in ports]
