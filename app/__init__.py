@@ -9,11 +9,12 @@ from werkzeug.routing import IntegerConverter
 
 from app.auth.secret_key import configure_secret_key
 from app.extensions import csrf, db, login_manager, migrate
+from app.static_files import SwitchboardFlask
 
 
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     """Build a configured application: the only place an app instance is made."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = SwitchboardFlask(__name__, instance_relative_config=True)
     app.config.from_object("app.config.Config")
     app.config.from_pyfile("config.py", silent=True)
     if config_overrides:
