@@ -194,7 +194,8 @@ def _now_for_user() -> datetime:
     """Now on the signed-in user's wall clock (UTC without one): "today" is theirs."""
     from flask_login import current_user
 
-    from app.timezones import zone
+    from app.models import now_utc
+    from app.timezones import to_local
 
     tz = getattr(current_user, "timezone", None) if current_user else None
-    return datetime.now(zone(tz)).replace(tzinfo=None)
+    return to_local(now_utc(), tz).replace(tzinfo=None)  # the app's clock, as everywhere

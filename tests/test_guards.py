@@ -285,3 +285,12 @@ def test_the_call_forms_pickers_say_who_must_not_be_called(world, logged_in):
     assert "Dana Guarded (Engineer) · do not call</option>" in picker
     assert "Lou Guarded (Engineer) · left</option>" in picker
     assert "Cal Guarded (Engineer)</option>" in picker
+
+
+def test_the_org_chart_offers_a_call_only_where_phone_link_would(world, logged_in, app):
+    app.config.update(TWILIO_CONFIG)
+    banned = logged_in.get(f"/companies/{world['banned'].id}/org-chart").get_data(as_text=True)
+    assert "Olga Guarded" in banned and 'class="call-link"' not in banned  # off limits
+    acme = logged_in.get(f"/companies/{world['acme'].id}/org-chart").get_data(as_text=True)
+    calls = re.findall(r'class="call-link" href="([^"]+)"', acme)
+    assert calls == [f"/calls/new?person_id={world['cal'].id}&dial=1"]  # not Dana (DNC)

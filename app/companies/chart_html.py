@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from app.companies.orgchart import Node, OrgChart, add_details
 from app.models import PersonStatus
+from app.telephony.phone_links import guard_reason
 from app.timezones import to_local, zone
 
 _SENTINEL = 987654321
@@ -201,9 +202,9 @@ class ChartRenderer:
         p = node.person
         out = ['<span class="box-links">']
         dialable = p.direct_phone or (p.extension and self.can_dial_extensions)
-        if self.calling and not p.placeholder and p.status != PersonStatus.DO_NOT_CALL and (
-            dialable
-        ):
+        # The one rule for who must not be called (phone_link's): do not call, an empty box, an
+        # off-limits company (people who left are not on the live chart).
+        if self.calling and dialable and guard_reason(p, self.chart.company) is None:
             out.append(f'<a class="call-link" href="{self.call_url.format(id=p.id)}">☎ Call</a>')
         out.append(f'<a class="chart-action" data-action="move" '
                    f'href="{self.edit_url.format(id=p.id)}">Move</a>'

@@ -37,7 +37,7 @@ from app.extensions import db
 from app.form_errors import submit_checked
 from app.models import Call, Company, Person
 from app.paging import page_of
-from app.telephony.settings import bridge_calling_enabled, browser_calling_enabled
+from app.telephony.settings import calling_enabled
 from app.textmatch import contains
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
@@ -128,7 +128,7 @@ def org_chart(company_id: int):
     company = db.get_or_404(Company, company_id)
     printing = request.args.get("print") == "1"
     chart = build_org_chart(company, details=printing)  # the renderer adds the boxes it shows
-    calling = browser_calling_enabled() or bridge_calling_enabled()
+    calling = calling_enabled()
     renderer = ChartRenderer(chart, current_user.timezone, printing, calling,
                              focus=request.args.get("focus", type=int))
     return render_template("companies/org_chart.html", chart=chart, company=company,
@@ -144,7 +144,7 @@ def org_chart_branch(company_id: int, person_id: int):
     if node is None:
         return Response("They are not on this company's live chart (any more).", 404,
                         mimetype="text/plain")
-    calling = browser_calling_enabled() or bridge_calling_enabled()
+    calling = calling_enabled()
     renderer = ChartRenderer(chart, current_user.timezone, False, calling)
     return Response(renderer.branch(node), mimetype="text/html")
 

@@ -151,7 +151,7 @@ def build_screen(user: User, now: datetime, form: CallForm | None = None,
     empty screen explains itself from the list).
     """
     screen = Screen(message=message, error=error)
-    screen.calling = settings.browser_calling_enabled() or settings.bridge_calling_enabled()
+    screen.calling = settings.calling_enabled()
     if item is None:
         item = current_item(user)
     item = load_item(item.id, user) if item is not None else None

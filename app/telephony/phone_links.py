@@ -54,8 +54,7 @@ def phone_link_state(number: str | None, person: Person | None = None,
         return PhoneLink(None, "not a usable number", None)
     reason = guard_reason(person, company)
     dial_url = None
-    if not reason and e164 and (settings.browser_calling_enabled()
-                                or settings.bridge_calling_enabled()):
+    if not reason and e164 and settings.calling_enabled():
         dial_url = (url_for("calls.create", person_id=person.id, dial=1) if person is not None
                     else url_for("calls.create", company_id=home.id, dial=1) if home else None)
     return PhoneLink(e164, reason, dial_url)

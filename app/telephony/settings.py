@@ -90,6 +90,11 @@ def bridge_calling_enabled() -> bool:
     return not missing(REST_SETTINGS)
 
 
+def calling_enabled() -> bool:
+    """Some way to place a call through Twilio: from the browser, or a bridge to one's phone."""
+    return browser_calling_enabled() or bridge_calling_enabled()
+
+
 def public_url(path: str) -> str:
     """The address Twilio must use to reach `path` (signatures are computed over it).
 
