@@ -105,7 +105,7 @@ class Call(db.Model):
     # Who logged it; for an inbound call, whoever it was routed to (or who answered it).
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     # None only for an inbound call from a number nobody has on file, until someone says whose.
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))  # indexed below
     # The person the call was aimed at (or reached), if any.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     # Who picked up: often a gatekeeper rather than the target.
@@ -164,6 +164,9 @@ class Call(db.Model):
         # A recruiter's calls in a time window (a calling block's summary, their call list):
         # also serves every lookup by user_id alone, so it replaced ix_call_user_id.
         Index("ix_call_user_started_at", "user_id", "started_at"),
+        # A company's latest calls (its page lists the last 100 of, at most, ~20,000): also
+        # serves every lookup by company_id alone, so it replaced ix_call_company_id.
+        Index("ix_call_company_started_at", "company_id", "started_at"),
         Index("ix_call_open_follow_up_user", "user_id", "follow_up_at",
               postgresql_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL"),
               sqlite_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL")),
