@@ -381,7 +381,7 @@ def table_growth(served: list[Served], rows: list[tuple[Endpoint, list[Result]]]
     data_ratio = full.data["calls"] / max(small.data["calls"], 1)
     log_ratio = (math.log(full.data["calls"]) / math.log(small.data["calls"])
                  if small.data["calls"] > 1 else float("nan"))
-    print(f"\nData: {data_ratio:.0f}x the calls ({small.data['calls']:,} → "
+    print(f"\nData: {data_ratio:.1f}x the calls ({small.data['calls']:,} → "
           f"{full.data['calls']:,}); logarithmic growth would be "
           f"log(n₂)/log(n₁) = {log_ratio:.2f}x. Server time = median − hello's median "
           f"({ms(hello_med)} ms).\n")
@@ -429,6 +429,9 @@ def parse_args() -> argparse.Namespace:
                         help="a database of its own (SQLite file by default)")
     parser.add_argument("--small-database-url",
                         help="a smaller seed-bench data set to compare growth against")
+    parser.add_argument("--labels", default="busy team,team year",
+                        help="names of the two data sets with --small-database-url (the same "
+                             "comparison serves before/after: an unmigrated copy first)")
     parser.add_argument("--seed-data", action="store_true",
                         help="run `flask db upgrade` and `flask seed-bench --reset` first")
     parser.add_argument("--companies", type=int, default=10_000)
@@ -466,8 +469,9 @@ def main() -> None:
     print(f"started: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores")
     load_start = os.getloadavg()
 
-    names = [("busy team", args.small_database_url)] if growth else []
-    names.append(("team year", args.database_url))
+    small_name, full_name = args.labels.split(",", 1)
+    names = [(small_name, args.small_database_url)] if growth else []
+    names.append((full_name if growth else "team year", args.database_url))
     served: list[Served] = []
     hello_port = free_port()
     hello_server = start_gunicorn(None, hello_port, args.workers, "hello_app:app", "/")
