@@ -445,7 +445,8 @@ def parse_args() -> argparse.Namespace:
                         help="also requests/s with --clients concurrent sessions")
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--no-replay", action="store_true", help="skip the SQL replays")
-    parser.add_argument("--only", help="only endpoints whose label contains this text")
+    parser.add_argument("--only", help="only endpoints whose label contains one of these "
+                                       "(comma-separated) texts")
     parser.add_argument("--profile", action="store_true",
                         help="profile each endpoint over its target, in-process")
     parser.add_argument("--top", type=int, default=12, help="hotspot lines per profile")
@@ -487,7 +488,7 @@ def main() -> None:
         if not args.no_replay and not growth:
             served[0].in_process = InProcess(served[0].url, USERS[0][0], PASSWORD)
         for index, endpoint in enumerate(served[-1].endpoints):
-            if args.only and args.only not in endpoint.label:
+            if args.only and not any(part in endpoint.label for part in args.only.split(",")):
                 continue
             results, hello_times = measure(index, served, hello, hello_url, args.runs,
                                            args.warmup, counter)
