@@ -180,8 +180,11 @@ class Call(db.Model):
         # and follow_up_done_at are checked inside the index if a planner still walks it.
         Index("ix_call_follow_up_due", "follow_up_at", "user_id", "follow_up_done_at"),
         # Who answers a company's calls (its gatekeeper card, read with every main-line target):
-        # without it PostgreSQL intersects the company's calls with every answered call.
-        Index("ix_call_company_answered", "company_id", "answered_by_id",
+        # without it PostgreSQL intersects the company's calls with every answered call. The
+        # trailing columns let the card's counts come from the index alone and its latest calls
+        # per gatekeeper be read newest first (a big company's gatekeepers answered ~4,000).
+        Index("ix_call_company_answered", "company_id", "answered_by_id", "started_at",
+              "person_id", "outcome",
               postgresql_where=text("answered_by_id IS NOT NULL"),
               sqlite_where=text("answered_by_id IS NOT NULL")),
         # The queue's reads: the latest logged call to a number (is it bad?), and to a
