@@ -31,6 +31,14 @@ class Statement:
     many: bool
 
 
+QUERY_WORDS = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")
+
+
+def is_query(statement: Statement) -> bool:
+    """A statement that can be replayed or explained (not SAVEPOINT, RELEASE, PRAGMA, ...)."""
+    return not statement.many and statement.sql.lstrip().upper().startswith(QUERY_WORDS)
+
+
 @dataclass
 class Replay:
     sql: str
@@ -89,7 +97,7 @@ class InProcess:
     def replay(self, send, i: int, runs: int) -> Replay | None:
         """Capture one request, then time its slowest statement `runs` times, rolled back."""
         captured = self.capture(send, i)
-        single = [s for s in captured if not s.many]
+        single = [s for s in captured if is_query(s)]
         if not single:
             return None
         main = max(single, key=lambda s: s.seconds)
@@ -126,7 +134,8 @@ class InProcess:
         slowest = sorted(self.statements, key=lambda s: s.seconds, reverse=True)[:3]
         for statement in slowest:
             print(f"  SQL {statement.seconds * 1000:7.1f} ms  {one_line(statement.sql)}")
-        worst = next((s for s in slowest if not s.many), None)
+        worst = next((s for s in sorted(self.statements, key=lambda s: s.seconds, reverse=True)
+                      if is_query(s)), None)
         if worst is not None and worst.seconds > 0.02:
             prefix = ("EXPLAIN QUERY PLAN " if self.engine.dialect.name == "sqlite"
                       else "EXPLAIN (ANALYZE, BUFFERS) ")
