@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -97,18 +98,24 @@ class InProcess:
     def replay(self, send, i: int, runs: int) -> Replay | None:
         """Capture one request, then time its slowest statement `runs` times, rolled back."""
         captured = self.capture(send, i)
-        single = [s for s in captured if is_query(s)]
-        if not single:
+        # Reads first: a write replayed after the request committed it may collide with itself.
+        queries = [s for s in captured if is_query(s)]
+        reads = [s for s in queries if s.sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+        if not queries:
             return None
-        main = max(single, key=lambda s: s.seconds)
+        main = max(reads or queries, key=lambda s: s.seconds)
         times = []
         with self.engine.connect() as conn:
             for _ in range(runs):
                 transaction = conn.begin()
                 start = time.perf_counter()
-                result = conn.exec_driver_sql(main.sql, main.params)
-                if result.returns_rows:
-                    result.all()
+                try:
+                    result = conn.exec_driver_sql(main.sql, main.params)
+                    if result.returns_rows:
+                        result.all()
+                except DBAPIError:
+                    transaction.rollback()
+                    return None
                 times.append((time.perf_counter() - start) * 1000)
                 transaction.rollback()
         return Replay(main.sql, statistics.median(times), p95(times), len(captured),
