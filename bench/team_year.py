@@ -1,15 +1,25 @@
-"""Benchmark: a team-year data set (issue 5) served by gunicorn, measured over HTTP.
+"""Benchmark: a team-year data set (issues 5 and 12) served by gunicorn, measured over HTTP.
 
 Serves the app with gunicorn (2 sync workers on 127.0.0.1) against a database filled by
 `flask seed-bench` (a SQLite file, or --database-url for PostgreSQL: a database of its own, never
 `test`), signs in with a requests.Session like a browser (CSRF token from the login form) and
 times, over loopback, N requests each after warm-up: the home page with follow-ups, the largest
 company's page, the most-called person's page, the call-log submit with three new names, the call
-list filtered, a simple and a complex Boolean search, the metrics page and the largest company's
-org chart. Prints median, p95 and throughput (requests/s with --clients concurrent sessions)
-against the issue's targets: search p95 < 100 ms, submit p95 < 50 ms, pages p95 < 200 ms.
-With --profile, each endpoint over its target is profiled once in-process (no gunicorn): the
-app's hotspots by cumulative time, the slowest SQL statements and the plan of the slowest one.
+list filtered, a simple, a complex Boolean and a sound-alike (`~`) search, the metrics page (the
+30-day team view and a 12-month per-recruiter view) and the first screen of the largest company's
+org chart. A bare Flask "hello" (bench/hello_app.py) runs under the same gunicorn settings and is
+timed interleaved with every endpoint; each endpoint's main query (the slowest statement of one
+request, captured in-process) is replayed directly as many times. The result is a markdown table:
+median, p95, the ratios to "hello" and to the replayed SQL, size and verdict against the issue's
+targets (search p95 < 100 ms, submit < 50 ms, org chart first screen < 300 ms and < 1 MB, other
+pages < 200 ms), with the command, the time of the run and the load average at start and end.
+--throughput adds requests/s with --clients concurrent sessions. With --profile, each endpoint
+over its target is profiled once in-process: hotspots, slowest SQL and the plan of the slowest.
+
+--small-database-url compares two data sets in one run (both served at once, interleaved): the
+busy team's (e.g. seed-bench at 1,000 companies / 20,000 people / 100,000 calls) and the team
+year's, reporting per endpoint the ratio of server time (median minus hello's) and of output
+size, to show which endpoints grow faster than logarithmically, and where the output itself grows.
 
     pip install -r bench/requirements.txt            # gunicorn, only for benchmarks
     # SQLite: seed a file (minutes at full size), then measure
@@ -18,6 +28,11 @@ app's hotspots by cumulative time, the slowest SQL statements and the plan of th
     psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE bench_teamyear"
     .venv/bin/python bench/team_year.py --seed-data --profile \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_teamyear
+    # Growth: a busy team's data set against the team year's
+    DATABASE_URL=sqlite:////tmp/small.sqlite flask --app wsgi seed-bench --companies 1000 \\
+        --people 20000 --calls 100000
+    .venv/bin/python bench/team_year.py --database-url sqlite:////tmp/tybench/teamyear.sqlite \\
+        --small-database-url sqlite:////tmp/small.sqlite
 
 Without --seed-data the database must already hold seed-bench's data (the same sizes are not
 checked). The call-log submits add calls and people: reseed before comparing runs exactly.
@@ -27,11 +42,11 @@ Run by hand, not in CI.
 from __future__ import annotations
 
 import argparse
-import cProfile
+import math
 import os
-import pstats
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import statistics
@@ -40,6 +55,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -48,16 +64,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import create_engine, event, func, select  # noqa: E402
+from in_process import InProcess, Replay, one_line, p95  # noqa: E402
+from sqlalchemy import create_engine, func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.benchdata import PASSWORD, USER_TZ, USERS  # noqa: E402
 from app.models import Call, Person, call_person  # noqa: E402
 
-SEARCH_TARGET_MS, SUBMIT_TARGET_MS, PAGE_TARGET_MS = 100, 50, 200
+SEARCH_TARGET_MS, SUBMIT_TARGET_MS, PAGE_TARGET_MS, CHART_TARGET_MS = 100, 50, 200, 300
+CHART_MAX_BYTES = 1_000_000
 DEFAULT_URL = f"sqlite:///{ROOT / 'instance' / 'bench_teamyear.sqlite'}"
 SIMPLE_QUERY = "engineer"
 COMPLEX_QUERY = 'title:(director OR "vice president") AND department:finance NOT intern'
+FUZZY_QUERY = "name:kathryn~"  # sound-alikes and nicknames (issue 14)
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 VENV_BIN = Path(sys.executable).parent
 
@@ -74,24 +93,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(url: str | None, port: int, workers: int, app: str = "wsgi:app",
+                   health: str = "/healthz") -> subprocess.Popen:
+    """gunicorn with the same settings for the app and for the bare "hello" (bench/ on path)."""
     gunicorn = shutil.which("gunicorn", path=str(VENV_BIN)) or shutil.which("gunicorn")
     if gunicorn is None:
         raise SystemExit("gunicorn is not installed: pip install -r bench/requirements.txt")
-    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)}
+    env = os.environ | {"SECRET_KEY": secrets.token_hex(16)}
+    if url:
+        env["DATABASE_URL"] = url
     proc = subprocess.Popen(
         [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "300",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+         "--log-level", "warning", "--pythonpath", str(ROOT / "bench"), app], cwd=ROOT, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).ok:
+            if requests.get(f"http://127.0.0.1:{port}{health}", timeout=10).ok:
                 return proc
         except requests.RequestException:
             time.sleep(0.3)
     proc.terminate()
     proc.wait(timeout=30)
-    raise SystemExit("gunicorn did not answer /healthz within 120 s")
+    raise SystemExit(f"gunicorn ({app}) did not answer {health} within 120 s")
 
 
 def csrf_token(html: str) -> str:
@@ -129,6 +152,7 @@ def subjects(url: str) -> dict:
             Person.left_at.is_(None), Person.reports_to_id.is_not(None))
             .order_by(Person.id).offset(20).limit(1))
         calls = conn.scalar(select(func.count()).select_from(Call))
+        total_people = conn.scalar(select(func.count()).select_from(Person))
         company_calls = conn.scalar(select(func.count()).where(Call.company_id == company))
         open_due = conn.scalar(select(func.count()).where(
             Call.user_id == 1, Call.follow_up_at.is_not(None), Call.follow_up_done_at.is_(None),
@@ -136,17 +160,24 @@ def subjects(url: str) -> dict:
     engine.dispose()
     return {"company": company, "company_people": people, "company_calls": company_calls,
             "busy_person": busy_person, "busy_calls": busy_calls, "manager": manager,
-            "target": target, "calls": calls, "open_due": open_due}
+            "target": target, "calls": calls, "people": total_people, "open_due": open_due}
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+def describe(data: dict) -> str:
+    return (f"{data['calls']:,} calls, {data['people']:,} people; largest company "
+            f"{data['company']}: {data['company_people']:,} people, {data['company_calls']:,} "
+            f"calls; person {data['busy_person']} on {data['busy_calls']:,} calls; "
+            f"{data['open_due']:,} open follow-ups due for {USERS[0][0]}")
 
 
+@dataclass
 class Endpoint:
-    def __init__(self, label, send, expected, target):
-        self.label, self.send, self.expected, self.target = label, send, expected, target
+    label: str
+    send: object  # (session-like, request number) -> response
+    expected: int
+    target: int
+    max_bytes: int | None = None
+    note: object = None  # (response) -> str, a remark for the table
 
 
 def check(response, label: str, expected: int) -> None:
@@ -155,43 +186,17 @@ def check(response, label: str, expected: int) -> None:
                          f"{response.text[:1500]}")
 
 
-def measure(endpoint: Endpoint, sessions: list[requests.Session], runs: int, warmup: int,
-            counter) -> dict:
-    main = sessions[0]
-    for _ in range(warmup):
-        check(endpoint.send(main, next(counter)), endpoint.label, endpoint.expected)
-    times, size = [], 0
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = endpoint.send(main, next(counter))
-        size = len(response.content)
-        times.append((time.perf_counter() - start) * 1000)
-        check(response, endpoint.label, endpoint.expected)
-    # Throughput: the same number of requests again, from every session at once.
-    # Unexpected answers here (concurrent writes colliding) are counted and reported, not fatal.
-    lock = threading.Lock()
-    errors: list[int] = []
-
-    def worker(session, share):
-        for _ in range(share):
-            with lock:
-                i = next(counter)
-            status = endpoint.send(session, i).status_code
-            if status != endpoint.expected:
-                errors.append(status)
-
-    shares = [runs // len(sessions) + (k < runs % len(sessions)) for k in range(len(sessions))]
-    start = time.perf_counter()
-    with ThreadPoolExecutor(len(sessions)) as pool:
-        list(pool.map(worker, sessions, shares))
-    throughput = runs / (time.perf_counter() - start)
-    return {"median": statistics.median(times), "p95": p95(times), "rps": throughput,
-            "size": size, "errors": errors}
+def no_people_found(response) -> str:
+    if "No people match." in response.text:
+        return "0 people found (no sound-alike search in this build)"
+    return ""
 
 
 def endpoints(base: str, data: dict, sessions: list[requests.Session]) -> list[Endpoint]:
     company, person = data["company"], data["busy_person"]
     since = (datetime.now(UTC) - timedelta(days=90)).date().isoformat()
+    today = datetime.now(ZoneInfo(USER_TZ)).date()
+    year = f"period=custom&from={today - timedelta(days=364)}&to={today}&recruiter=1&group=week"
     # One CSRF token per session (the form's), reused: Flask-WTF's tokens last the session.
     tokens = {id(s): csrf_token(s.get(f"{base}/calls/new?company_id={company}").text)
               for s in sessions}
@@ -199,6 +204,9 @@ def endpoints(base: str, data: dict, sessions: list[requests.Session]) -> list[E
 
     def get(path):
         return lambda s, _i: s.get(base + path, allow_redirects=False)
+
+    def search(query):
+        return get(f"/search/?q={requests.utils.quote(query)}")
 
     def submit(s, i):
         stamp = datetime.now(ZoneInfo(USER_TZ)).strftime("%Y-%m-%dT%H:%M")
@@ -215,95 +223,215 @@ def endpoints(base: str, data: dict, sessions: list[requests.Session]) -> list[E
                      f"people-{row}-reports_to": str(manager), f"people-{row}-role": "other"}
         return s.post(f"{base}/calls/new", data=form, allow_redirects=False)
 
-    listed = [
-        Endpoint("GET  / (home, follow-ups)", get("/"), 200, PAGE_TARGET_MS),
-        Endpoint(f"GET  /companies/{company}", get(f"/companies/{company}"), 200,
+    # Labels name the role, not the id: the same row across data sets (ids are in the header).
+    return [
+        Endpoint("`GET /` (home, follow-ups due)", get("/"), 200, PAGE_TARGET_MS),
+        Endpoint("`GET /companies/<largest>`", get(f"/companies/{company}"), 200,
                  PAGE_TARGET_MS),
-        Endpoint(f"GET  /people/{person}", get(f"/people/{person}"), 200, PAGE_TARGET_MS),
-        Endpoint("POST /calls/new (3 new names)", submit, 302, SUBMIT_TARGET_MS),
-        Endpoint("GET  /calls/?company&outcome&date_from",
+        Endpoint("`GET /people/<most called>`", get(f"/people/{person}"), 200, PAGE_TARGET_MS),
+        Endpoint("`POST /calls/new` (3 new names)", submit, 302, SUBMIT_TARGET_MS),
+        Endpoint("`GET /calls/?company&outcome&date_from`",
                  get(f"/calls/?company={company}&outcome=connected&date_from={since}"), 200,
                  PAGE_TARGET_MS),
-        Endpoint(f"GET  /search/?q={SIMPLE_QUERY}",
-                 get(f"/search/?q={requests.utils.quote(SIMPLE_QUERY)}"), 200,
+        Endpoint(f"`GET /search/?q={SIMPLE_QUERY}`", search(SIMPLE_QUERY), 200,
                  SEARCH_TARGET_MS),
-        Endpoint("GET  /search/?q=<complex>",
-                 get(f"/search/?q={requests.utils.quote(COMPLEX_QUERY)}"), 200,
-                 SEARCH_TARGET_MS),
-        Endpoint("GET  /metrics", get("/metrics"), 200, PAGE_TARGET_MS),
-        Endpoint(f"GET  /companies/{company}/org-chart", get(f"/companies/{company}/org-chart"),
+        Endpoint("`GET /search/?q=<complex>`", search(COMPLEX_QUERY), 200, SEARCH_TARGET_MS),
+        Endpoint(f"`GET /search/?q={FUZZY_QUERY}`", search(FUZZY_QUERY), 200, SEARCH_TARGET_MS,
+                 note=no_people_found),
+        Endpoint("`GET /metrics` (30 days, team)", get("/metrics"), 200, PAGE_TARGET_MS),
+        Endpoint("`GET /metrics` (12 months, one recruiter, by week)", get(f"/metrics?{year}"),
                  200, PAGE_TARGET_MS),
+        Endpoint("`GET /companies/<largest>/org-chart` (first screen)",
+                 get(f"/companies/{company}/org-chart"), 200, CHART_TARGET_MS,
+                 max_bytes=CHART_MAX_BYTES),
     ]
-    return listed
 
 
-def profile_misses(url: str, missed: list[Endpoint], top: int) -> None:
-    """Profile each missed endpoint once in-process, with its SQL timed and the worst explained."""
-    from app import create_app
-    from app.extensions import db
+@dataclass
+class Served:
+    """One data set behind its own gunicorn, with signed-in sessions and its endpoints."""
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "bench-profile"})
-    client = app.test_client()
-    client.post("/login", data={"email": USERS[0][0], "password": PASSWORD})
-    statements: list[tuple[float, str, object]] = []
-    with app.app_context():
-        engine = db.engine
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["t0"] = time.perf_counter()
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def _after(conn, cursor, statement, parameters, context, executemany):
-        statements.append((time.perf_counter() - conn.info["t0"], statement, parameters))
-
-    class Adapter:
-        """The Flask test client behind the requests-style calls the endpoints make."""
-
-        def get(self, url, allow_redirects=False):
-            return client.get(re.sub(r"^https?://[^/]+", "", url))
-
-        def post(self, url, data, allow_redirects=False):
-            return client.post(re.sub(r"^https?://[^/]+", "", url), data=data)
-
-    for endpoint in missed:
-        statements.clear()
-        profiler = cProfile.Profile()
-        profiler.enable()
-        endpoint.send(Adapter(), 10**6 + len(statements))
-        profiler.disable()
-        stats = pstats.Stats(profiler).stats
-        total = max(cum for _cc, _nc, _tt, cum, _c in stats.values())
-        ours = sorted(((cum, nc, k) for k, (_cc, nc, _tt, cum, _c) in stats.items()
-                       if k[0].startswith(str(ROOT / "app"))), reverse=True)[:top]
-        print(f"\nprofile: {endpoint.label}  ({total * 1000:.0f} ms under cProfile, "
-              f"{len(statements)} SQL statements, {sum(s[0] for s in statements) * 1000:.0f} ms "
-              "in SQL)")
-        for cum, calls, (path, line, function) in ours:
-            short = path.removeprefix(str(ROOT) + "/")
-            print(f"  {cum * 1000:8.1f} ms {calls:6d}x  {short}:{line}({function})")
-        slowest = sorted(statements, key=lambda s: s[0], reverse=True)[:3]
-        for seconds, statement, _params in slowest:
-            flat = " ".join(statement.split())
-            print(f"  SQL {seconds * 1000:7.1f} ms  {flat[:400]}{'…' if len(flat) > 400 else ''}")
-        if slowest and slowest[0][0] > 0.02:
-            _seconds, statement, params = slowest[0]
-            prefix = ("EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite"
-                      else "EXPLAIN (ANALYZE, BUFFERS) ")
-            with engine.connect() as conn:
-                plan = conn.exec_driver_sql(prefix + statement, params).all()
-            print("  plan of the slowest:")
-            for row in plan:
-                print("    " + " | ".join(str(v) for v in row))
-    with app.app_context():
-        db.engine.dispose()
+    name: str
+    url: str
+    data: dict
+    server: subprocess.Popen
+    base: str
+    sessions: list[requests.Session]
+    endpoints: list[Endpoint] = field(default_factory=list)
+    in_process: InProcess | None = None
 
 
-def main() -> None:
+@dataclass
+class Result:
+    times: list[float]
+    size: int
+    note: str = ""
+    errors: list[int] = field(default_factory=list)
+    rps: float | None = None
+    replay: Replay | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        return p95(self.times)
+
+
+def measure(index: int, served: list[Served], hello: requests.Session, hello_url: str,
+            runs: int, warmup: int, counter) -> tuple[list[Result], list[float]]:
+    """Endpoint `index` on every data set, one request each in turn, then one "hello"."""
+    for target in served:
+        endpoint = target.endpoints[index]
+        for _ in range(warmup):
+            check(endpoint.send(target.sessions[0], next(counter)), endpoint.label,
+                  endpoint.expected)
+    results = [Result([], 0) for _ in served]
+    floor: list[float] = []
+    for _ in range(runs):
+        for target, result in zip(served, results, strict=True):
+            endpoint = target.endpoints[index]
+            start = time.perf_counter()
+            response = endpoint.send(target.sessions[0], next(counter))
+            result.times.append((time.perf_counter() - start) * 1000)
+            check(response, endpoint.label, endpoint.expected)
+            result.size = len(response.content)
+            if endpoint.note:
+                result.note = endpoint.note(response)
+        start = time.perf_counter()
+        hello.get(hello_url).raise_for_status()
+        floor.append((time.perf_counter() - start) * 1000)
+    return results, floor
+
+
+def throughput(endpoint: Endpoint, sessions: list[requests.Session], runs: int, counter,
+               result: Result) -> None:
+    """The same number of requests again, from every session at once. Unexpected answers here
+    (concurrent writes colliding) are counted and reported, not fatal."""
+    lock = threading.Lock()
+
+    def worker(session, share):
+        for _ in range(share):
+            with lock:
+                i = next(counter)
+            status = endpoint.send(session, i).status_code
+            if status != endpoint.expected:
+                result.errors.append(status)
+
+    shares = [runs // len(sessions) + (k < runs % len(sessions)) for k in range(len(sessions))]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(len(sessions)) as pool:
+        list(pool.map(worker, sessions, shares))
+    result.rps = runs / (time.perf_counter() - start)
+
+
+def verdict(endpoint: Endpoint, result: Result) -> str:
+    problems = []
+    if result.p95 >= endpoint.target:
+        problems.append(f"MISSED by {result.p95 - endpoint.target:.0f} ms")
+    if endpoint.max_bytes and result.size >= endpoint.max_bytes:
+        problems.append(f"over {endpoint.max_bytes / 1e6:.0f} MB")
+    if result.errors:
+        problems.append(f"{len(result.errors)} concurrent requests failed "
+                        f"({', '.join(sorted(set(map(str, result.errors))))})")
+    text = "; ".join(problems) or "ok"
+    return f"{text}; {result.note}" if result.note else text
+
+
+def ms(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024:,.0f} kB" if size >= 1024 else f"{size} B"
+
+
+def table_one(served: Served, rows: list[tuple[Endpoint, Result]], floor: list[float]) -> None:
+    """The markdown table for docs/benchmarks.md: one data set, hello and replayed SQL."""
+    hello_med, hello_p95 = statistics.median(floor), p95(floor)
+    rps = bool(rows and rows[0][1].rps)
+    header = ["Endpoint", "median / p95 (ms)", "target (p95)", "× hello (median / p95)",
+              "main SQL replayed median / p95", "× SQL (p95)", "statements / SQL ms", "size",
+              *(["req/s"] if rps else []), "verdict"]
+    print("\n| " + " | ".join(header) + " |\n|" + "---|" * len(header))
+    hello = ["bare Flask \"hello\" (same gunicorn)", f"{ms(hello_med)} / {ms(hello_p95)}", "",
+             "1", "", "", "", "", *([""] if rps else []), "floor"]
+    print("| " + " | ".join(hello) + " |")
+    for endpoint, r in rows:
+        replay = r.replay
+        sql = (f"{ms(replay.median)} / {ms(replay.p95)} | {r.p95 / max(replay.p95, 0.01):.1f} | "
+               f"{replay.statements} / {ms(replay.sql_ms)}") if replay else "– | – | –"
+        rate = f"{r.rps:.1f} | " if rps else ""
+        print(f"| {endpoint.label} | {ms(r.median)} / {ms(r.p95)} | {endpoint.target} | "
+              f"{r.median / hello_med:.0f} / {r.p95 / hello_p95:.0f} | {sql} | "
+              f"{size_text(r.size)} | {rate}{verdict(endpoint, r)} |")
+    print("\nMain SQL: the slowest statement of one request, replayed directly "
+          "(same parameters, rolled back):")
+    for endpoint, r in rows:
+        if r.replay:
+            print(f"- {endpoint.label}: `{one_line(r.replay.sql, 300)}`")
+
+
+def table_growth(served: list[Served], rows: list[tuple[Endpoint, list[Result]]],
+                 floor: list[float]) -> None:
+    """Busy team vs team year: server time (median minus hello's) and output size ratios."""
+    small, full = served
+    hello_med = statistics.median(floor)
+    data_ratio = full.data["calls"] / max(small.data["calls"], 1)
+    log_ratio = (math.log(full.data["calls"]) / math.log(small.data["calls"])
+                 if small.data["calls"] > 1 else float("nan"))
+    print(f"\nData: {data_ratio:.1f}x the calls ({small.data['calls']:,} → "
+          f"{full.data['calls']:,}); logarithmic growth would be "
+          f"log(n₂)/log(n₁) = {log_ratio:.2f}x. Server time = median − hello's median "
+          f"({ms(hello_med)} ms).\n")
+    print(f"| Endpoint | {small.name} median / p95 | {full.name} median / p95 | server time "
+          f"ratio (median) | size {small.name} / {full.name} | output grows? |")
+    print("|---|---|---|---|---|---|")
+    for endpoint, (a, b) in rows:
+        server_a, server_b = max(a.median - hello_med, 0.1), max(b.median - hello_med, 0.1)
+        grows = b.size / max(a.size, 1)
+        output = f"yes, {grows:.1f}x" if grows > 1.2 else "no"
+        print(f"| {endpoint.label} | {ms(a.median)} / {ms(a.p95)} | {ms(b.median)} / "
+              f"{ms(b.p95)} | {server_b / server_a:.2f} | {size_text(a.size)} / "
+              f"{size_text(b.size)} | {output} |")
+
+
+def serve(name: str, url: str, workers: int, clients: int) -> Served:
+    data = subjects(url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(url, port, workers)
+    try:
+        sessions = [sign_in(base) for _ in range(clients)]
+        served = Served(name, url, data, server, base, sessions)
+        served.endpoints = endpoints(base, data, sessions)
+    except BaseException:
+        stop(server)
+        raise
+    return served
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def refuse_test_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" and (parsed.database or "").lower() == "test":
+        raise SystemExit("refusing the `test` database: give the benchmark a database of its own")
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL,
                         help="a database of its own (SQLite file by default)")
+    parser.add_argument("--small-database-url",
+                        help="a smaller seed-bench data set to compare growth against")
+    parser.add_argument("--labels", default="busy team,team year",
+                        help="names of the two data sets with --small-database-url (the same "
+                             "comparison serves before/after: an unmigrated copy first)")
     parser.add_argument("--seed-data", action="store_true",
                         help="run `flask db upgrade` and `flask seed-bench --reset` first")
     parser.add_argument("--companies", type=int, default=10_000)
@@ -313,73 +441,92 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed requests per endpoint")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--clients", type=int, default=2,
-                        help="concurrent sessions for the throughput loop")
+    parser.add_argument("--throughput", action="store_true",
+                        help="also requests/s with --clients concurrent sessions")
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--no-replay", action="store_true", help="skip the SQL replays")
+    parser.add_argument("--only", help="only endpoints whose label contains one of these "
+                                       "(comma-separated) texts")
     parser.add_argument("--profile", action="store_true",
                         help="profile each endpoint over its target, in-process")
     parser.add_argument("--top", type=int, default=12, help="hotspot lines per profile")
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    url = args.database_url
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" and (parsed.database or "").lower() == "test":
-        raise SystemExit("refusing the `test` database: give the benchmark a database of its own")
+
+def main() -> None:
+    args = parse_args()
+    urls = [args.database_url] + ([args.small_database_url] if args.small_database_url else [])
+    for url in urls:
+        refuse_test_database(url)
     if args.seed_data:
-        flask_cli(url, "db", "upgrade")
+        flask_cli(args.database_url, "db", "upgrade")
         start = time.perf_counter()
-        flask_cli(url, "seed-bench", "--companies", str(args.companies), "--people",
-                  str(args.people), "--calls", str(args.calls), "--seed", str(args.seed),
-                  "--reset")
+        flask_cli(args.database_url, "seed-bench", "--companies", str(args.companies),
+                  "--people", str(args.people), "--calls", str(args.calls), "--seed",
+                  str(args.seed), "--reset")
         print(f"seeded in {time.perf_counter() - start:.0f} s")
-    data = subjects(url)
-    print(f"database: {parsed.get_backend_name()}  {data['calls']:,} calls; largest company "
-          f"{data['company']}: {data['company_people']:,} people, {data['company_calls']:,} "
-          f"calls; person {data['busy_person']} on {data['busy_calls']:,} calls; "
-          f"{data['open_due']:,} open follow-ups due for {USERS[0][0]}")
-    load = os.getloadavg()
-    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-          f"({os.cpu_count()} cores)")
+    growth = bool(args.small_database_url)
+    print(f"command: {' '.join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv])}")
+    print(f"started: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores")
+    load_start = os.getloadavg()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    missed: list[Endpoint] = []
-    server = start_gunicorn(url, port, args.workers)
+    small_name, full_name = args.labels.split(",", 1)
+    names = [(small_name, args.small_database_url)] if growth else []
+    names.append((full_name if growth else "team year", args.database_url))
+    served: list[Served] = []
+    hello_port = free_port()
+    hello_server = start_gunicorn(None, hello_port, args.workers, "hello_app:app", "/")
     try:
-        sessions = [sign_in(base) for _ in range(args.clients)]
+        for name, url in names:
+            served.append(serve(name, url, args.workers, args.clients))
+            print(f"{name}: {make_url(url).get_backend_name()}, {describe(served[-1].data)}")
+        hello = requests.Session()
+        hello_url = f"http://127.0.0.1:{hello_port}/"
         counter = iter(range(10**9))
-        header = (f"{'endpoint':42} {'median':>8} {'p95':>8} {'target':>7} {'req/s':>7} "
-                  f"{'size':>8}")
-        print(f"\n{header}   (ms; n={args.runs} after {args.warmup} warm-up; req/s with "
-              f"{args.clients} clients, {args.workers} gunicorn workers)")
-        results = []
-        for endpoint in endpoints(base, data, sessions):
-            if endpoint.label.startswith("GET  /metrics") and sessions[0].get(
-                    base + "/metrics").status_code == 404:
-                print(f"{endpoint.label:42} skipped: /metrics answers 404 (not built yet)")
+        floor: list[float] = []
+        rows: list[tuple[Endpoint, list[Result]]] = []
+        if not args.no_replay and not growth:
+            served[0].in_process = InProcess(served[0].url, USERS[0][0], PASSWORD)
+        for index, endpoint in enumerate(served[-1].endpoints):
+            if args.only and not any(part in endpoint.label for part in args.only.split(",")):
                 continue
-            r = measure(endpoint, sessions, args.runs, args.warmup, counter)
-            ok = r["p95"] < endpoint.target
-            verdict = "ok" if ok else f"MISSED by {r['p95'] - endpoint.target:.0f} ms"
-            if r["errors"]:
-                verdict += (f"; {len(r['errors'])} of {args.runs} concurrent requests failed "
-                            f"({', '.join(sorted(set(map(str, r['errors']))))})")
-            print(f"{endpoint.label:42} {r['median']:8.1f} {r['p95']:8.1f} {endpoint.target:7d} "
-                  f"{r['rps']:7.1f} {r['size'] / 1024:6.0f}kB  {verdict}", flush=True)
-            results.append((endpoint, r))
-            if not ok:
-                missed.append(endpoint)
+            results, hello_times = measure(index, served, hello, hello_url, args.runs,
+                                           args.warmup, counter)
+            floor += hello_times
+            if served[0].in_process:
+                results[0].replay = served[0].in_process.replay(endpoint.send, next(counter),
+                                                                args.runs)
+            if args.throughput and not growth:
+                throughput(endpoint, served[0].sessions, args.runs, counter, results[0])
+            rows.append((endpoint, results))
+            line = "  ".join(f"{t.name}: {ms(r.median)} / {ms(r.p95)} ms"
+                             for t, r in zip(served, results, strict=True))
+            print(f"  {endpoint.label:56} {line}  {size_text(results[-1].size)}", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print()
-    for endpoint, r in results:
-        if r["p95"] >= endpoint.target:
-            print(f"MISSED {endpoint.label.strip()}: p95 {r['p95']:.0f} ms vs {endpoint.target} "
-                  f"ms (+{r['p95'] - endpoint.target:.0f} ms, {r['p95'] / endpoint.target:.1f}x)")
-    if not missed:
-        print("All targets met.")
+        for target in served:
+            stop(target.server)
+        stop(hello_server)
+    load_end = os.getloadavg()
+    print(f"\nn={args.runs} per endpoint after {args.warmup} warm-up, {args.workers} gunicorn "
+          f"sync workers; \"hello\" timed once after each round. Load average (1/5/15 min) at "
+          f"start {load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f}, at end "
+          f"{load_end[0]:.2f} / {load_end[1]:.2f} / {load_end[2]:.2f}; finished "
+          f"{datetime.now(UTC):%H:%M} UTC.")
+    if growth:
+        table_growth(served, rows, floor)
+        return
+    single = [(endpoint, results[0]) for endpoint, results in rows]
+    table_one(served[0], single, floor)
+    missed = [(e, r) for e, r in single if verdict(e, r) != "ok" and r.p95 >= e.target]
+    print("\nAll targets met." if not missed else
+          "\n" + "\n".join(f"MISSED {e.label}: p95 {r.p95:.0f} ms vs {e.target} ms "
+                           f"({r.p95 / e.target:.1f}x)" for e, r in missed))
     if args.profile and missed:
-        profile_misses(url, missed, args.top)
+        in_process = served[0].in_process or InProcess(served[0].url, USERS[0][0], PASSWORD)
+        for endpoint, _r in missed:
+            in_process.profile(endpoint.label, endpoint.send, next(counter), args.top)
+    if served[0].in_process:
+        served[0].in_process.close()
 
 
 if __name__ == "__main__":

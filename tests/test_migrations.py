@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.extensions import db
+from app.models import User
 from tests.conftest import TEST_DATABASE_URL
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -156,3 +157,24 @@ def test_readiness_says_unreachable_without_leaking_the_address(tmp_path):
     assert response.status_code == 503
     assert response.get_json() == {"status": "not ready", "checks": {"database": "unreachable"}}
     assert "secret" not in response.get_data(as_text=True)
+
+
+def sqlite_statistics() -> dict[str, int]:
+    rows = db.session.execute(text("SELECT tbl, count(*) FROM sqlite_stat1 GROUP BY tbl"))
+    return dict(rows.all())
+
+
+def test_sqlite_statistics_follow_every_upgrade(empty_app):
+    """SQLite gathers no planner statistics by itself: env.py analyses after each run. A new,
+    empty database gets none (the planner keeps its defaults); one with data gets them, and an
+    upgrade with nothing to do refreshes them."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    flask_migrate.upgrade(directory=MIGRATIONS)
+    # Only bookkeeping tables (alembic_version, the FTS5 engine's) have rows yet.
+    assert not set(sqlite_statistics()) & set(db.metadata.tables)
+    db.session.add(User(email="a@example.com", password_hash="x"))
+    db.session.commit()
+    db.session.remove()
+    flask_migrate.upgrade(directory=MIGRATIONS)  # already at head: only the statistics run
+    assert sqlite_statistics().get("user", 0) > 0

@@ -66,7 +66,7 @@ class PersonStatus(enum.StrEnum):
 
 class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))  # indexed below
     # None only for a placeholder: a known position ("VP Engineering") whose holder is unknown.
     full_name: Mapped[str | None] = mapped_column(String(200))
     placeholder: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -123,6 +123,9 @@ class Person(db.Model):
               postgresql_where=text("NOT namesake"), sqlite_where=text("NOT namesake")),
         # The duplicate check's lookup, namesakes included: no scan of a big company's people.
         Index("ix_person_company_id_name_key", "company_id", "name_key"),
+        # A company's people by name (its page shows the first 100 of up to ~12,000 without
+        # sorting them all); also every lookup by company_id, so it replaced ix_person_company_id.
+        Index("ix_person_company_full_name", "company_id", "full_name"),
     )
 
     @validates("full_name")
