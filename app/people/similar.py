@@ -107,3 +107,13 @@ def similar_to(person: Person) -> list[Similar]:
     if not person.full_name or person.company_id is None:
         return []
     return find_similar(person.company_id, person.full_name, {person.id})
+
+
+def offers_for(people: list[Person]) -> list[tuple[Person, list[Similar]]]:
+    """Each of these people with the older records they may duplicate (the newer one goes)."""
+    offers = []
+    for person in people:
+        older = [s for s in similar_to(person) if s.person.id < person.id]
+        if older:
+            offers.append((person, older))
+    return offers
