@@ -7,8 +7,8 @@ from app.auth.service import issue_token
 from app.calls.service import save_call
 from app.models import Person, SearchEntry
 from app.people.merge import merge_candidates
-from app.people.similar import find_similar, relation
 from app.people.service import update_person
+from app.people.similar import find_similar, relation
 from tests import factories
 from tests.test_api import Api
 
