@@ -47,6 +47,10 @@ def upgrade():
         if rows:
             conn.execute(sa.insert(search_entry), rows)
         last = people[-1].id
+    if conn.dialect.name == "postgresql":
+        # The inserts wait in the GIN index's pending list, which every full-text query scans
+        # until autovacuum merges it: merge it now (200,000 entries made lookups 5x slower).
+        conn.execute(sa.text("SELECT gin_clean_pending_list('ix_search_entry_tsv')"))
 
 
 def downgrade():
