@@ -8,9 +8,10 @@ PostgreSQL), narrowed to the company, so it costs the same at 12 people or 12,00
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, literal_column, select, text
+from sqlalchemy import bindparam, literal_column, select, text
 
 from app.extensions import db
 from app.models import Person, SearchEntry
@@ -21,6 +22,7 @@ SOUNDS_LIKE = "sounds_like"
 NICKNAME = "nickname"
 MAX_OFFERED = 5
 CANDIDATES = 50  # rows the index may return before the word-by-word check
+_PLAIN_KEY = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,12 @@ def _keys_match(dialect: str, groups: list[list[str]]):
         fts = select(literal_column("rowid")).select_from(text("search_fts")).where(
             text("search_fts MATCH :heard_keys").bindparams(bindparam("heard_keys", query)))
         return SearchEntry.id.in_(fts)
+    # Written into the statement, not bound: PostgreSQL then plans for these very keys. A
+    # bound query let a reused generic plan walk all 12,000 people of a big company instead
+    # of the index (390 ms, not 1). Keys are [a-z0-9] only (checked), so nothing can escape.
+    assert all(_PLAIN_KEY.fullmatch(key) for keys in groups for key in keys)
     query = " & ".join("(" + " | ".join(keys) + ")" for keys in groups)
-    return text("search_entry.tsv @@ to_tsquery('simple', :heard_keys)").bindparams(
-        bindparam("heard_keys", query))
+    return text(f"search_entry.tsv @@ to_tsquery('simple', '{query}')")
 
 
 def find_similar(company_id: int, full_name: str | None,
@@ -81,12 +86,18 @@ def find_similar(company_id: int, full_name: str | None,
     if not groups:
         return []
     exact = person_name_key(full_name)
+    dialect = db.engine.dialect.name
+    # The index first, then the company: the other way round reads every entry of a big
+    # company. A materialised CTE keeps the planner from choosing that for a company it
+    # thinks is small (its estimate is the average company, 20 people).
+    heard = select(SearchEntry.ref_id).where(
+        SearchEntry.kind == "person", SearchEntry.field == "sound", _keys_match(dialect, groups)
+    ).cte("heard")
+    if dialect == "postgresql":
+        heard = heard.prefix_with("MATERIALIZED")
     query = (
-        select(Person)
-        .join(SearchEntry, and_(SearchEntry.ref_id == Person.id, SearchEntry.kind == "person",
-                                SearchEntry.field == "sound"))
-        .where(Person.company_id == company_id, ~Person.placeholder,
-               _keys_match(db.engine.dialect.name, groups))
+        select(Person).join(heard, heard.c.ref_id == Person.id)
+        .where(Person.company_id == company_id, ~Person.placeholder)
         .order_by(Person.id).limit(CANDIDATES)
     )
     if exclude_ids:
