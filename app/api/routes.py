@@ -183,7 +183,10 @@ def _company_of(data: dict[str, Any]) -> Company:
 @bp.post("/people")
 @token_required
 def create_person():
-    """Add a person at `company_id`; 409 with `matches` unless `allow_duplicate` is true."""
+    """Add a person at `company_id`; 409 with `matches` unless `allow_duplicate` is true.
+
+    The 201 offers colleagues whose name sounds alike or is a nickname as `similar`.
+    """
     data = json_body()
     require_shape(data, shapes.PERSON)
     person = people.create_person(
