@@ -57,7 +57,8 @@ PAGING = [
 SINCE_UNTIL = "Calls started at or after `since` and before `until`. "
 
 
-def _collection(resource: str, name: str, filters: list[Schema], post_note: str) -> Schema:
+def _collection(resource: str, name: str, filters: list[Schema], post_note: str,
+                created: str | None = None) -> Schema:
     return {
         "get": {
             "operationId": f"list_{resource}",
@@ -75,7 +76,7 @@ def _collection(resource: str, name: str, filters: list[Schema], post_note: str)
                 "content": {"application/json": {"schema": ref(f"{name}Create")}},
             },
             "responses": {
-                **_ok("201", name, "Created; Location points at it."),
+                **_ok("201", created or name, "Created; Location points at it."),
                 **_errors("400", "401", "409", "413", "415", "422"),
             },
         },
@@ -279,7 +280,8 @@ def openapi_document() -> Schema:
                     _query("q", {"type": "string"}, "Search name, title, department."),
                     _query("status", enum(PersonStatus), "Only this status."),
                 ],
-                "Add a person",
+                "Add a person (201 lists colleagues whose name sounds alike as `similar`)",
+                created="PersonCreated",
             ),
             "/api/v1/people/{person_id}": _item("people", "Person", "person_id", UPDATE_ERRORS),
             "/api/v1/people/{person_id}/touchpoints": _touchpoints(),

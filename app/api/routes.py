@@ -32,6 +32,7 @@ from app.api.serializers import (
     call_json,
     call_summary_json,
     company_json,
+    created_person_json,
     me_json,
     page_json,
     person_json,
@@ -182,13 +183,16 @@ def _company_of(data: dict[str, Any]) -> Company:
 @bp.post("/people")
 @token_required
 def create_person():
-    """Add a person at `company_id`; 409 with `matches` unless `allow_duplicate` is true."""
+    """Add a person at `company_id`; 409 with `matches` unless `allow_duplicate` is true.
+
+    The 201 offers colleagues whose name sounds alike or is a nickname as `similar`.
+    """
     data = json_body()
     require_shape(data, shapes.PERSON)
     person = people.create_person(
         _company_of(data), data, api_user(), allow_duplicate=data.get("allow_duplicate") is True
     )
-    return _created(person_json(person), url_for(".get_person", person_id=person.id))
+    return _created(created_person_json(person), url_for(".get_person", person_id=person.id))
 
 
 @bp.get("/people/<int:person_id>")
@@ -290,7 +294,7 @@ def create_call():
     data = json_body()
     require_shape(data, shapes.CALL)
     call = _save_call(data, None)
-    return _created(call_json(call), url_for(".get_call", call_id=call.id))
+    return _created(call_json(call, offer_similar=True), url_for(".get_call", call_id=call.id))
 
 
 @bp.get("/calls/<int:call_id>")
@@ -309,7 +313,7 @@ def update_call(call_id: int):
         raise ApiError(403, "Only the recruiter who logged this call, or an admin, may change it.")
     data = json_body()
     require_shape(data, shapes.CALL)
-    return call_json(_save_call(data, call))
+    return call_json(_save_call(data, call), offer_similar=True)
 
 
 @bp.post("/calls/dial")

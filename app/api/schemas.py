@@ -178,6 +178,29 @@ PERSON: Schema = obj(
     required=["id", "company_id", "full_name", "role", "status", "placeholder", "created_at",
               "updated_at"],
 )
+# The answer to a write that created a person (POST /people; POST or PATCH /calls, for the
+# people the call uncovered) also offers whom they may be.
+PERSON_CREATED: Schema = {
+    **PERSON,
+    "properties": {**PERSON["properties"], "similar": {
+        "type": "array", "items": ref("SimilarPerson"), "readOnly": True,
+        "description": "Colleagues at the same company whose name sounds alike, is one letter "
+        "apart or is a nickname of this one. Offered, never blocking: an exact name is a 409.",
+    }},
+    "required": [*PERSON["required"], "similar"],
+}
+SIMILAR_PERSON: Schema = obj(
+    {
+        "id": ident(),
+        "full_name": {"type": "string"},
+        "reason": {"type": "string", "enum": ["sounds_like", "nickname"],
+                   "description": "sounds_like: sounds alike or one letter apart (Catherine "
+                   "Mueller / Katrin Müller); nickname: a known nickname (Bob / Robert)."},
+    },
+    required=["id", "full_name", "reason"],
+    additionalProperties=False,
+    description="Someone on file the new name may be.",
+)
 
 ROW_REFERENCE: Schema = obj(
     {"row": {"type": "integer", "minimum": 0}},
@@ -271,7 +294,9 @@ CALL: Schema = obj(
         "follow_up_done_at": stamp(nullable=True),
         "created_at": stamp(),
         "updated_at": stamp(),
-        "people": {"type": "array", "items": ref("Person"), "description": "Who it touched."},
+        "people": {"type": "array", "items": {"anyOf": [ref("PersonCreated"), ref("Person")]},
+                   "description": "Who it touched. In the answer to POST or PATCH, the people "
+                   "this call uncovered are PersonCreated (with `similar`)."},
         "dialed_via": {"type": ["string", "null"], "enum": ["browser", "bridge", None],
                        "readOnly": True, "description": "Placed through Twilio: how."},
         "twilio_call_sid": {"type": ["string", "null"], "readOnly": True},
@@ -491,6 +516,8 @@ SCHEMAS: dict[str, Schema] = {
     "CompanyUpdate": request(COMPANY_INPUT, shapes.COMPANY),
     "CompanyList": page_of("Company"),
     "Person": PERSON,
+    "PersonCreated": PERSON_CREATED,
+    "SimilarPerson": SIMILAR_PERSON,
     "PersonCreate": request(PERSON_INPUT, shapes.PERSON, required=["company_id"]),
     "PersonUpdate": request(PERSON_INPUT, shapes.PERSON),
     "PersonList": page_of("Person"),

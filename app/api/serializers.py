@@ -5,6 +5,7 @@ from enum import Enum
 from typing import Any
 
 from app.models import Call, Company, Person, QueueItem, Touchpoint, TwilioEvent, User
+from app.people.similar import similar_to
 from app.queue.order import ItemFacts
 
 COMPANY_FIELDS = (
@@ -90,19 +91,28 @@ def person_json(person: Person) -> dict[str, Any]:
     return _columns(person, PERSON_FIELDS)
 
 
+def created_person_json(person: Person) -> dict[str, Any]:
+    """A person just written, with the colleagues their name sounds like (never blocking)."""
+    return {**person_json(person), "similar": [s.as_json() for s in similar_to(person)]}
+
+
 def touchpoint_json(touchpoint: Touchpoint) -> dict[str, Any]:
     return _columns(touchpoint, TOUCHPOINT_FIELDS)
 
 
-def call_json(call: Call) -> dict[str, Any]:
-    """A call with the people it touched and what Twilio reported (selectinload for lists)."""
+def call_json(call: Call, offer_similar: bool = False) -> dict[str, Any]:
+    """A call with the people it touched and what Twilio reported (selectinload for lists).
+
+    offer_similar (the answer to a write): people this call uncovered carry `similar`.
+    """
     recording = None
     if call.recording_sid:
         recording = {"sid": call.recording_sid, "status": call.recording_status,
                      "duration_seconds": call.recording_duration}
     return {
         **call_summary_json(call),
-        "people": [person_json(p) for p in call.people],
+        "people": [created_person_json(p) if offer_similar and p.source_call_id == call.id
+                   else person_json(p) for p in call.people],
         "answered_by": call.answered_by_machine,  # Twilio's AnsweredBy (human / machine_*)
         "recording": recording,
         "events": [event_json(e) for e in call.events],

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.form_errors import submit_checked
 from app.models import Call, Company, Person, now_utc
 from app.paging import page_of
+from app.people.similar import offers_for
 from app.queue.quick_times import quick_follow_ups, quick_started
 from app.telephony.dialer import build_dialer
 from app.telephony.inbound import owns_callback
@@ -91,7 +92,8 @@ def create():
 def detail(call_id: int):
     """One call: outcome, notes, and the people it uncovered."""
     call = db.get_or_404(Call, call_id)
-    return render_template("calls/detail.html", call=call)
+    uncovered = [p for p in call.people if p.source_call_id == call.id]
+    return render_template("calls/detail.html", call=call, similar_offers=offers_for(uncovered))
 
 
 @bp.route("/<int:call_id>/edit", methods=["GET", "POST"])

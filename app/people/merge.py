@@ -17,6 +17,7 @@ from app.people.reporting import (
     lock_people_going,
     lock_reporting_lines,
 )
+from app.people.similar import similar_to
 from app.queue.people import drop_queue_items, move_queue_items
 from app.search.index import reindex
 
@@ -32,17 +33,20 @@ def _calls_of(person_id: int) -> set[int]:
 
 
 def merge_candidates(person: Person, limit: int = 15) -> list[Person]:
-    """Colleagues who may be the same person: sharing a word of the name (or a phone/email)."""
+    """Colleagues who may be the same person: a name that sounds alike or is a nickname, a
+    shared word of the name, or the same phone or email."""
     words = {w.lower() for w in (person.full_name or "").replace("-", " ").split() if len(w) > 1}
     conditions = [func.lower(Person.full_name).like(f"%{w}%") for w in words]
     for value, column in ((person.email, Person.email), (person.direct_phone, Person.direct_phone)):
         if value:
             conditions.append(column == value)
-    if not conditions:
-        return []
-    return list(db.session.scalars(
-        select(Person).where(Person.company_id == person.company_id, Person.id != person.id,
-                             or_(*conditions)).order_by(Person.full_name).limit(limit)))
+    # Heard variants first (Catherine Mueller for Katrin Müller, Bob for Robert).
+    candidates = {s.person.id: s.person for s in similar_to(person)}
+    if conditions:
+        candidates.update((p.id, p) for p in db.session.scalars(
+            select(Person).where(Person.company_id == person.company_id, Person.id != person.id,
+                                 or_(*conditions)).order_by(Person.full_name).limit(limit)))
+    return list(candidates.values())[:limit]
 
 
 def _lock_pair(keep: Person, duplicate: Person) -> None:

@@ -24,6 +24,7 @@ from app.people import service
 from app.people.boxes import FillBoxForm
 from app.people.forms import PersonForm
 from app.people.merge import erase_person, merge_candidates, merge_people
+from app.people.similar import offers_for
 from app.textmatch import contains
 from app.touchpoints.page import person_page_context
 from app.validation import get_by_id
@@ -95,7 +96,8 @@ def _detail_page(person: Person, fill_form: FillBoxForm | None = None, status: i
     page = request.args.get("page", 1, type=int)
     return render_template("people/detail.html",
                            **person_page_context(person, page=page, fill_form=fill_form),
-                           merge_candidates=merge_candidates(person)), status
+                           merge_candidates=merge_candidates(person),
+                           similar_offers=offers_for([person])), status
 
 
 @bp.get("/<int:person_id>")
