@@ -1,7 +1,7 @@
 """sound keys for people's names (a "sound" search entry per person)
 
 Revision ID: 7c3e5a9d2b10
-Revises: 3911b78c7159
+Revises: a4b8c2d6e0f3
 Create Date: 2026-12-01 23:05:00
 
 A data migration: no schema changes. Every person gets the search entry that `~` search and the
@@ -20,7 +20,7 @@ from app.people.heard_names import sound_keys
 
 # revision identifiers, used by Alembic.
 revision = '7c3e5a9d2b10'
-down_revision = '3911b78c7159'
+down_revision = 'a4b8c2d6e0f3'
 branch_labels = None
 depends_on = None
 
