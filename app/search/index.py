@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.models import Call, Company, Person, SearchEntry, call_person
+from app.people.heard_names import sound_keys
 
 KINDS = {Person: "person", Company: "company", Call: "call"}
 
@@ -26,7 +27,8 @@ def _person_rows(conn: Connection, ids: set[int]) -> list[dict]:
     out = []
     for pid, name, title, department, notes, company in rows:
         for field, value in (("name", name), ("title", title), ("department", department),
-                             ("notes", notes), ("company", company)):
+                             ("notes", notes), ("company", company),
+                             ("sound", " ".join(sound_keys(name or "")))):
             if value:
                 out.append({"kind": "person", "ref_id": pid, "field": field, "text": value})
     return out
