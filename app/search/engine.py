@@ -1,33 +1,82 @@
 """Each database's own full-text engine over `search_entry`, behind one small interface.
 
 SQLite: an FTS5 table with external content (`search_entry` holds the text; triggers keep the
-index in step). PostgreSQL: a generated `tsvector` column with a GIN index. Both use the `simple`
-(no stemming) rules, so "director" matches "Director" and `direc*` does too, and nothing else
-surprising happens to names.
+index in step). PostgreSQL: a generated `tsvector` column with a GIN index. Both use no stemming,
+so "director" matches "Director" and `direc*` does too, and nothing else surprising happens to
+names. Both fold case and accents the same way, on the text and on the query: FTS5's
+`remove_diacritics 2`, and on PostgreSQL the `switchboard` configuration (`simple` after
+`unaccent`), so Müller, Muller and MÜLLER are one word on either database.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, literal_column, select, text
 from sqlalchemy.engine import Connection
 
+# SQLite's FTS5 index is contentless and its rowid says whose entry it is: kind, record, field.
+# A match then needs no visit to `search_entry` (a lookup per hit costs more than the match), a
+# kind is one rowid range the index seeks to, and walking rowids downwards lists the newest
+# records first, so a capped count and its candidates stop early.
+KIND_CODES = {"person": 1, "company": 2, "call": 3}
+# Every field the index writes has a code (a test checks it); OTHER_FIELD keeps a new one working.
+FIELD_CODES = {"name": 1, "title": 2, "department": 3, "notes": 4, "company": 5, "about": 6,
+               "sound": 7}
+OTHER_FIELD = 31
+FIELD_BITS = 5
+KIND_SHIFT = 41  # record ids below 2**36
+REF_MASK = (1 << (KIND_SHIFT - FIELD_BITS)) - 1
+
+
+def fts_key(kind: str, ref_id: int, field: str) -> int:
+    """The FTS5 rowid of one entry (the triggers compute the same in SQL)."""
+    return ((KIND_CODES[kind] << KIND_SHIFT) | (ref_id << FIELD_BITS)
+            | FIELD_CODES.get(field, OTHER_FIELD))
+
+
+def _sql_key(row: str) -> str:
+    kinds = " ".join(f"WHEN '{k}' THEN {c}" for k, c in KIND_CODES.items())
+    fields = " ".join(f"WHEN '{f}' THEN {c}" for f, c in FIELD_CODES.items())
+    return (f"((CASE {row}.kind {kinds} ELSE 0 END) << {KIND_SHIFT}) | ({row}.ref_id << "
+            f"{FIELD_BITS}) | (CASE {row}.field {fields} ELSE {OTHER_FIELD} END)")
+
+
+_ADD = f"INSERT INTO search_fts(rowid, text) VALUES ({_sql_key('new')}, new.text);"
+# A contentless table forgets an entry only when told its exact old text.
+_FORGET = (f"INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', {_sql_key('old')}, "
+           "old.text);")
 SQLITE_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(text, content='search_entry', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER IF NOT EXISTS search_entry_ai AFTER INSERT ON search_entry BEGIN "
-    "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END",
-    "CREATE TRIGGER IF NOT EXISTS search_entry_ad AFTER DELETE ON search_entry BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(text, content='', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER IF NOT EXISTS search_entry_ai AFTER INSERT ON search_entry BEGIN {_ADD} END",
+    f"CREATE TRIGGER IF NOT EXISTS search_entry_ad AFTER DELETE ON search_entry BEGIN {_FORGET} "
+    "END",
     "CREATE TRIGGER IF NOT EXISTS search_entry_au AFTER UPDATE ON search_entry BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); "
-    "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END",
+    f"{_FORGET} {_ADD} END",
 )
-SQLITE_DROP = ("DROP TABLE IF EXISTS search_fts",)
+SQLITE_FILL = f"INSERT INTO search_fts(rowid, text) SELECT {_sql_key('search_entry')}, text " \
+    "FROM search_entry"
+SQLITE_DROP = tuple(f"DROP TRIGGER IF EXISTS search_entry_{t}" for t in ("ai", "ad", "au")) + (
+    "DROP TABLE IF EXISTS search_fts",)
+TS_CONFIG = "switchboard"
+# Every kind of word token PostgreSQL's parser makes goes through unaccent, then simple.
+_WORD_TOKENS = ("asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, "
+                "hword_part, hword_numpart")
+POSTGRES_CONFIG = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    # No IF NOT EXISTS for a text search configuration: look it up first.
+    f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{TS_CONFIG}') THEN "
+    f"CREATE TEXT SEARCH CONFIGURATION {TS_CONFIG} (COPY = simple); "
+    f"ALTER TEXT SEARCH CONFIGURATION {TS_CONFIG} ALTER MAPPING FOR {_WORD_TOKENS} "
+    "WITH unaccent, simple; END IF; END $$",
+)
 POSTGRES_DDL = (
+    *POSTGRES_CONFIG,
     "ALTER TABLE search_entry ADD COLUMN IF NOT EXISTS tsv tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
+    f"GENERATED ALWAYS AS (to_tsvector('{TS_CONFIG}', text)) STORED",
     "CREATE INDEX IF NOT EXISTS ix_search_entry_tsv ON search_entry USING GIN (tsv)",
 )
 POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_search_entry_tsv",
@@ -61,32 +110,98 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
+def fold(text_value: str) -> str:
+    """Lower case without accents (é -> e, Ü -> u), as both engines index words."""
+    decomposed = unicodedata.normalize("NFKD", text_value.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def words(text_value: str) -> list[str]:
-    return _WORDS.findall(text_value.lower())
+    return _WORDS.findall(fold(text_value))
 
 
-def match_clause(dialect: str, terms: list[str], prefix: bool, phrase: bool, key: str):
-    """A condition on `search_entry` rows whose text matches, or None when nothing can."""
+@dataclass(frozen=True)
+class Match:
+    """One full-text condition on an entry: these folded words as a phrase, all, or any of them."""
+
+    words: tuple[str, ...]
+    prefix: bool = False  # the last word is a prefix
+    phrase: bool = False
+    any_of: bool = False
+
+    def sqlite(self) -> str:
+        quoted = ['"' + w.replace('"', '""') + '"' for w in self.words]
+        if self.phrase:
+            query = '"' + " ".join(w.replace('"', '""') for w in self.words) + '"'
+        else:
+            query = (" OR " if self.any_of else " ").join(quoted)
+        return query + ("*" if self.prefix else "")
+
+    def postgres(self) -> str | None:
+        lexemes = [w for w in (re.sub(r"\W", "", w) for w in self.words) if w]
+        if not lexemes:
+            return None
+        if self.prefix:
+            lexemes[-1] += ":*"
+        return (" <-> " if self.phrase else " | " if self.any_of else " & ").join(lexemes)
+
+
+def _kind_range(kind: str) -> tuple[int, int]:
+    code = KIND_CODES[kind]
+    return code << KIND_SHIFT, ((code + 1) << KIND_SHIFT) - 1
+
+
+def _field_filter(fields: tuple[str, ...]) -> str:
+    codes = ", ".join(str(FIELD_CODES.get(f, OTHER_FIELD)) for f in fields)
+    return f"(rowid & {(1 << FIELD_BITS) - 1}) IN ({codes})"
+
+
+_FTS_REF = f"(rowid >> {FIELD_BITS}) & {REF_MASK}"
+TSQUERY = f"to_tsquery('{TS_CONFIG}', :{{key}})"
+
+
+def matching_refs(dialect: str, kind: str, fields: tuple[str, ...], match: Match, key: str):
+    """SELECT of the ids of `kind` records with an entry in `fields` that matches, or None."""
     from app.models import SearchEntry
 
-    if not terms:
-        return None
     if dialect == "sqlite":
-        # FTS5 syntax: quoted words (a phrase, or each on its own for AND), maybe a prefix.
-        quoted = ['"' + w.replace('"', '""') + '"' for w in terms]
-        query = ('"' + " ".join(w.replace('"', '""') for w in terms) + '"') if phrase else (
-            " ".join(quoted))
-        if prefix:
-            query += "*"
-        fts = select(literal_column("rowid")).select_from(text("search_fts")).where(
-            text(f"search_fts MATCH :{key}").bindparams(bindparam(key, query)))
-        return SearchEntry.id.in_(fts)
-    # PostgreSQL: lexemes joined by <-> (a phrase) or & (all of them); the last maybe a prefix.
-    lexemes = [w for w in (re.sub(r"\W", "", w) for w in terms) if w]
-    if not lexemes:
+        low, high = _kind_range(kind)
+        return select(literal_column(_FTS_REF)).select_from(text("search_fts")).where(
+            text(f"search_fts MATCH :{key}").bindparams(bindparam(key, match.sqlite())),
+            text(f"rowid BETWEEN {low} AND {high}"), text(_field_filter(fields)))
+    query = match.postgres()
+    if query is None:
         return None
-    if prefix:
-        lexemes[-1] += ":*"
-    joiner = " <-> " if phrase else " & "
-    return text(f"search_entry.tsv @@ to_tsquery('simple', :{key})").bindparams(
-        bindparam(key, joiner.join(lexemes)))
+    return select(SearchEntry.ref_id).where(
+        SearchEntry.kind == kind, SearchEntry.field.in_(fields),
+        text("search_entry.tsv @@ " + TSQUERY.format(key=key)).bindparams(
+            bindparam(key, query)))
+
+
+def relevance(connection: Connection, kind: str, fields: tuple[str, ...], match: Match,
+              ref_ids: list[int], limit: int) -> dict[int, float]:
+    """The engine's own score of each record's matching entries (FTS5 bm25, ts_rank_cd)."""
+    wanted = set(ref_ids)
+    scores: dict[int, float] = {}
+    if connection.dialect.name == "sqlite":
+        # Walk only the rowids between the oldest and newest record asked about.
+        code = KIND_CODES[kind] << KIND_SHIFT
+        low, high = code | (min(wanted) << FIELD_BITS), code | ((max(wanted) + 1) << FIELD_BITS)
+        rows = connection.execute(text(
+            f"SELECT {_FTS_REF}, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH :q "
+            f"AND rowid >= :low AND rowid < :high AND {_field_filter(fields)} "
+            "ORDER BY rowid DESC LIMIT :limit"),
+            {"q": match.sqlite(), "low": low, "high": high, "limit": limit})
+    else:
+        query = match.postgres()
+        if query is None:
+            return scores
+        rows = connection.execute(text(
+            f"SELECT ref_id, ts_rank_cd(tsv, {TSQUERY.format(key='q')}) FROM search_entry "
+            f"WHERE kind = :kind AND field = ANY(:fields) AND ref_id = ANY(:ids) "
+            f"AND tsv @@ {TSQUERY.format(key='q')}"),
+            {"q": query, "kind": kind, "fields": list(fields), "ids": sorted(wanted)})
+    for ref_id, score in rows:
+        if ref_id in wanted:
+            scores[ref_id] = scores.get(ref_id, 0.0) + float(score)
+    return scores

@@ -5,9 +5,10 @@
 Precedence is LinkedIn's: quotes, parentheses, NOT, AND, OR, so `a OR b NOT c` reads
 `a OR (b AND NOT c)`. Terms side by side are ANDed; `-term` is `NOT term`; `term*` is a prefix;
 `name~` (Lucene's fuzzy marker) also finds names that sound alike or are nicknames of it; a field
-(`title:`) applies to the term or group right after it; `called:>2026-01-01` compares dates. Case never matters. A malformed query raises QueryError with the position of the problem,
-and so does one past the limits below (length, terms, nesting), so no query can exhaust the
-parser's recursion or the database.
+(`title:`) applies to the term or group right after it; `called:>2026-01-01` compares dates.
+Case never matters. A malformed query raises QueryError with the position of the problem, and so
+does one past the limits below (length, terms, nesting), so no query can exhaust the parser's
+recursion or the database.
 """
 
 from __future__ import annotations

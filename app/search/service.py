@@ -1,8 +1,11 @@
 """Run a parsed Boolean query against people, companies and calls.
 
-Every term becomes "this record's id is among the index entries that match", through the
+Every term becomes "this record's id is among those whose index entries match", through the
 database's own full-text engine (app/search/engine.py); AND, OR and NOT become the same in SQL.
 Choice fields (status, role, outcome), dates (called:) and recruiter: read the tables directly.
+Each kind of record walks its matches newest first and stops past COUNT_CAP: that gives the
+count ("1,000+") and the candidates, which app/search/ranking.py orders by the engine's
+relevance blended with recency.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, literal_column, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 from sqlalchemy.sql.elements import False_
 
 from app.extensions import db
@@ -22,39 +25,69 @@ from app.models import (
     Person,
     PersonRole,
     PersonStatus,
-    SearchEntry,
     User,
     call_person,
 )
-from app.search.engine import match_clause, words
-from app.search.highlight import rank
-from app.search.query import And, DateCompare, Node, Not, Or, Term, parse
+from app.people.heard_names import query_keys
+from app.search.engine import Match, matching_refs, words
+from app.search.query import (
+    TEXT_FIELDS,
+    And,
+    DateCompare,
+    Node,
+    Not,
+    Or,
+    Term,
+    parse,
+    positive_terms,
+)
+from app.search.ranking import Scored, rank
 from app.textmatch import contains
 from app.timezones import from_local
 
+KINDS = ("person", "company", "call")
 # Which index fields a query field reads, per kind of record (absent: that kind never matches).
-INDEX_FIELDS: dict[str, dict[str | None, tuple[str, ...] | None]] = {
-    "person": {None: None, "name": ("name",), "title": ("title",),
-               "department": ("department",), "company": ("company",), "notes": ("notes",)},
-    "company": {None: None, "name": ("name",), "company": ("name",), "notes": ("notes", "about")},
-    "call": {None: None, "name": ("name",), "company": ("company",), "notes": ("notes",)},
+# No field reads every field but "sound", whose made-up tokens are only for `~`.
+INDEX_FIELDS: dict[str, dict[str | None, tuple[str, ...]]] = {
+    "person": {None: ("name", "title", "department", "company", "notes"), "name": ("name",),
+               "title": ("title",), "department": ("department",), "company": ("company",),
+               "notes": ("notes",)},
+    "company": {None: ("name", "notes", "about"), "company": ("name",),
+                "notes": ("notes", "about")},
+    "call": {None: ("notes", "company", "name"), "company": ("company",), "notes": ("notes",)},
 }
+# Fields only people have: a query made of these alone is about people (issue 14.4), and so is
+# `~`, which compares the sound of people's names.
+PEOPLE_FIELDS = frozenset({"name", "title", "department", "status", "role"})
 MODELS = {"person": Person, "company": Company, "call": Call}
 PER_PAGE = 20
-CANDIDATES = 400  # rows ranked per group before paging
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000  # past this, "1,000+": counting further costs time and tells a sourcer nothing
+
+
+def kinds_about(node: Node) -> frozenset[str]:
+    """The kinds of record a query asks about: AND narrows them, OR widens, NOT keeps them.
+
+    `NOT title:intern` is about people, so companies and calls (which have no title) are not
+    listed as "not interns"; `title:director OR kafka` is about every kind.
+    """
+    if isinstance(node, Term):
+        about_people = node.fuzzy or node.field in PEOPLE_FIELDS
+        return frozenset({"person"}) if about_people else frozenset(KINDS)
+    if isinstance(node, Not):
+        return kinds_about(node.child)
+    if isinstance(node, And):
+        return frozenset.intersection(*(kinds_about(child) for child in node.children))
+    if isinstance(node, Or):
+        return frozenset.union(*(kinds_about(child) for child in node.children))
+    return frozenset(KINDS)  # a date compares calls, which every kind has
 
 
 @dataclass
 class Group:
     kind: str
     items: list = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def capped(self) -> bool:
-        """True when there are more matches than were counted."""
-        return self.total > COUNT_CAP
+    total: int = 0  # at most COUNT_CAP
+    capped: bool = False  # True when there are more matches than were counted
 
 
 @dataclass
@@ -68,6 +101,29 @@ class Results:
     @property
     def total(self) -> int:
         return self.people.total + self.companies.total + self.calls.total
+
+    @property
+    def capped(self) -> bool:
+        return self.people.capped or self.companies.capped or self.calls.capped
+
+
+def term_matches(kind: str, term: Term) -> list[tuple[tuple[str, ...], Match]]:
+    """The (index fields, full-text match) pairs a text term asks of one kind; none: no match.
+
+    A `~` term asks for the name as spelled or for any of its sound and nickname keys.
+    """
+    fields = INDEX_FIELDS[kind].get(term.field, ())
+    found = words(term.text)
+    if term.fuzzy:
+        if kind != "person" or not found:
+            return []
+        pairs = [(("name",), Match(tuple(found)))]
+        if keys := query_keys(term.text):
+            pairs.append((("sound",), Match(tuple(keys), any_of=True)))
+        return pairs
+    if not fields or not found:
+        return []
+    return [(fields, Match(tuple(found), prefix=term.prefix, phrase=term.phrase))]
 
 
 class _Compiler:
@@ -96,21 +152,12 @@ class _Compiler:
         return self._text(node)
 
     def _text(self, term: Term) -> ColumnElement:
-        fields = INDEX_FIELDS[self.kind].get(term.field, ())
-        if fields == ():
-            return false()
-        match = match_clause(self.dialect, words(term.text), term.prefix, term.phrase,
-                             f"q{next(self.keys)}")
-        if match is None:
-            return false()
-        # On SQLite, "+kind" keeps the planner from scanning the kind index instead of starting
-        # from the full-text matches (it has no statistics to know better).
-        kind = literal_column("+search_entry.kind") if self.dialect == "sqlite" else (
-            SearchEntry.kind)
-        entries = select(SearchEntry.ref_id).where(kind == self.kind, match)
-        if fields is not None:
-            entries = entries.where(SearchEntry.field.in_(fields))
-        return self.model.id.in_(entries)
+        conditions = []
+        for fields, match in term_matches(self.kind, term):
+            refs = matching_refs(self.dialect, self.kind, fields, match, f"q{next(self.keys)}")
+            if refs is not None:
+                conditions.append(self.model.id.in_(refs))
+        return or_(*conditions) if conditions else false()
 
     def _choice(self, term: Term) -> ColumnElement:
         slug = term.text.replace(" ", "_").replace("-", "_")
@@ -159,8 +206,12 @@ def run_search(text: str, page: int = 1, timezone: str | None = None,
     """
     tree = parse(text)
     page = max(1, min(page, 10_000))
+    about = kinds_about(tree)
     groups = {}
-    for kind in ("person", "company", "call"):
+    for kind in KINDS:
+        if kind not in about:
+            groups[kind] = Group(kind)
+            continue
         condition = _Compiler(kind, timezone).compile(tree)
         model = MODELS[kind]
         if since is not None:
@@ -173,22 +224,28 @@ def _group(kind: str, model, condition, tree: Node, page: int, per_page: int,
            counts_only: bool = False) -> Group:
     if isinstance(condition, False_):  # a field this kind of record does not have
         return Group(kind)
-    # One pass gives both the count (stopping at COUNT_CAP: "10,000+" says enough) and the
-    # newest ids, walking the primary key instead of sorting every match.
+    # One walk down the primary key gives the count (stopping past COUNT_CAP) and the
+    # candidates, newest first, instead of sorting every match.
     ids = db.session.scalars(select(model.id).where(condition).order_by(model.id.desc())
                              .limit(COUNT_CAP + 1)).all()
-    total = len(ids)
+    capped = len(ids) > COUNT_CAP
+    ids = ids[:COUNT_CAP]
     offset = (page - 1) * per_page
-    if not total or counts_only or offset >= total:
-        return Group(kind, total=total)
-    if offset < CANDIDATES:
-        # Rank the newest candidates by how well they match, then take this page of them.
-        wanted = ids[:CANDIDATES]
-        rows = _load(model, wanted)
-        rows = rank(kind, rows, tree)[offset:offset + per_page]
-    else:
-        rows = _load(model, ids[offset:offset + per_page])
-    return Group(kind, rows, total)
+    if not ids or counts_only or offset >= len(ids):
+        return Group(kind, total=len(ids), capped=capped)
+    ranked = rank(kind, ids, _scoring(kind, tree))[offset:offset + per_page]
+    return Group(kind, _load(model, ranked), len(ids), capped)
+
+
+def _scoring(kind: str, tree: Node) -> list[Scored]:
+    """What to score one kind's candidates by: every full-text match of a positive term."""
+    scoring = []
+    for term in positive_terms(tree):
+        if term.field in TEXT_FIELDS - {"recruiter"} or term.field is None:
+            pairs = term_matches(kind, term)
+            scoring += [Scored(fields, match, exact=term.fuzzy and i == 0)
+                        for i, (fields, match) in enumerate(pairs)]
+    return scoring
 
 
 def _load(model, ids: list[int]) -> list:
