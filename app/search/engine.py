@@ -14,7 +14,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 
 # SQLite's FTS5 index is contentless and its rowid says whose entry it is: kind, record, field.
@@ -146,6 +155,15 @@ class Match:
         return (" <-> " if self.phrase else " | " if self.any_of else " & ").join(lexemes)
 
 
+@dataclass(frozen=True)
+class Arm:
+    """A match in some of a record's index fields; `exact` marks a `~` term's own spelling."""
+
+    fields: tuple[str, ...]
+    match: Match
+    exact: bool = False
+
+
 def _kind_range(kind: str) -> tuple[int, int]:
     code = KIND_CODES[kind]
     return code << KIND_SHIFT, ((code + 1) << KIND_SHIFT) - 1
@@ -153,33 +171,89 @@ def _kind_range(kind: str) -> tuple[int, int]:
 
 def _field_filter(fields: tuple[str, ...]) -> str:
     codes = ", ".join(str(FIELD_CODES.get(f, OTHER_FIELD)) for f in fields)
-    return f"(rowid & {(1 << FIELD_BITS) - 1}) IN ({codes})"
+    return f"(search_fts.rowid & {(1 << FIELD_BITS) - 1}) IN ({codes})"
 
 
-_FTS_REF = f"(rowid >> {FIELD_BITS}) & {REF_MASK}"
-TSQUERY = f"to_tsquery('{TS_CONFIG}', :{{key}})"
+# Qualified: inside a filter's subquery a bare rowid would be that table's own.
+_FTS_REF = f"((search_fts.rowid >> {FIELD_BITS}) & {REF_MASK})"
 
 
-def matching_refs(dialect: str, kind: str, fields: tuple[str, ...], match: Match, key: str):
-    """SELECT of the ids of `kind` records with an entry in `fields` that matches, or None."""
+def _tsquery(key: str, query: str) -> ColumnElement:
+    return func.to_tsquery(literal_column(f"'{TS_CONFIG}'::regconfig"), bindparam(key, query))
+
+
+def ref_column(dialect: str) -> ColumnElement:
+    """The record id of the entry a driver walks (see app/search/compiler.py)."""
+    from app.models import SearchEntry
+
+    return literal_column(_FTS_REF) if dialect == "sqlite" else SearchEntry.ref_id
+
+
+def _arm_select(dialect: str, kind: str, arm: Arm, key: str, scored: bool):
+    """Entries of `kind` in the arm's fields that match, with their key (newest record last)."""
     from app.models import SearchEntry
 
     if dialect == "sqlite":
         low, high = _kind_range(kind)
-        return select(literal_column(_FTS_REF)).select_from(text("search_fts")).where(
-            text(f"search_fts MATCH :{key}").bindparams(bindparam(key, match.sqlite())),
-            text(f"rowid BETWEEN {low} AND {high}"), text(_field_filter(fields)))
-    query = match.postgres()
+        columns = [literal_column("search_fts.rowid").label("entry_key"),
+                   literal_column(_FTS_REF).label("ref")]
+        if scored:
+            columns += [literal_column("-bm25(search_fts)").label("score"),
+                        literal_column(str(int(arm.exact))).label("exact")]
+        return select(*columns).select_from(text("search_fts")).where(
+            text(f"search_fts MATCH :{key}").bindparams(bindparam(key, arm.match.sqlite())),
+            text(f"search_fts.rowid BETWEEN {low} AND {high}"), text(_field_filter(arm.fields)))
+    query = arm.match.postgres()
     if query is None:
         return None
-    return select(SearchEntry.ref_id).where(
-        SearchEntry.kind == kind, SearchEntry.field.in_(fields),
-        text("search_entry.tsv @@ " + TSQUERY.format(key=key)).bindparams(
-            bindparam(key, query)))
+    tsv = literal_column("search_entry.tsv")
+    columns = [SearchEntry.ref_id.label("entry_key"), SearchEntry.ref_id.label("ref")]
+    if scored:
+        columns += [func.ts_rank_cd(tsv, _tsquery(key + "r", query)).label("score"),
+                    literal_column(str(int(arm.exact))).label("exact")]
+    return select(*columns).where(SearchEntry.kind == kind, SearchEntry.field.in_(arm.fields),
+                                  tsv.op("@@")(_tsquery(key, query)))
 
 
-def relevance(connection: Connection, kind: str, fields: tuple[str, ...], match: Match,
-              ref_ids: list[int], limit: int) -> dict[int, float]:
+def matching_refs(dialect: str, kind: str, arm: Arm, key: str):
+    """SELECT of the ids of `kind` records with an entry that matches the arm, or None."""
+    arm_select = _arm_select(dialect, kind, arm, key, scored=False)
+    return None if arm_select is None else arm_select.with_only_columns(
+        arm_select.selected_columns.ref)
+
+
+def entry_exists(kind: str, arm: Arm, ids: ColumnElement, key: str) -> ColumnElement | None:
+    """PostgreSQL: the record `ids` names has an entry that matches (an index probe per record)."""
+    from app.models import SearchEntry
+
+    query = arm.match.postgres()
+    if query is None:
+        return None
+    entry = SearchEntry.__table__.alias(f"e_{key}")
+    return exists().where(entry.c.kind == kind, entry.c.ref_id == ids,
+                          entry.c.field.in_(arm.fields),
+                          literal_column(f"e_{key}.tsv").op("@@")(_tsquery(key, query)))
+
+
+def driver_walk(dialect: str, kind: str, arms: list[Arm], condition: ColumnElement,
+                limit: int):
+    """The newest records with a driver entry that passes `condition`, scored by the engine
+    (FTS5 bm25, ts_rank_cd): rows of (ref, score, exact, entries), newest first, or None.
+
+    `limit` counts entries (a record may match in several fields), walked newest first.
+    """
+    selects = [s.where(condition) for i, arm in enumerate(arms)
+               if (s := _arm_select(dialect, kind, arm, f"d{i}", scored=True)) is not None]
+    if not selects:
+        return None
+    walk = (selects[0] if len(selects) == 1 else union_all(*selects)).order_by(
+        literal_column("entry_key").desc()).limit(limit).subquery("walk")
+    return select(walk.c.ref, func.sum(walk.c.score), func.max(walk.c.exact),
+                  func.count()).group_by(walk.c.ref).order_by(walk.c.ref.desc())
+
+
+def relevance(connection: Connection, kind: str, arm: Arm, ref_ids: list[int],
+              limit: int) -> dict[int, float]:
     """The engine's own score of each record's matching entries (FTS5 bm25, ts_rank_cd)."""
     wanted = set(ref_ids)
     scores: dict[int, float] = {}
@@ -189,18 +263,18 @@ def relevance(connection: Connection, kind: str, fields: tuple[str, ...], match:
         low, high = code | (min(wanted) << FIELD_BITS), code | ((max(wanted) + 1) << FIELD_BITS)
         rows = connection.execute(text(
             f"SELECT {_FTS_REF}, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH :q "
-            f"AND rowid >= :low AND rowid < :high AND {_field_filter(fields)} "
-            "ORDER BY rowid DESC LIMIT :limit"),
-            {"q": match.sqlite(), "low": low, "high": high, "limit": limit})
+            f"AND search_fts.rowid >= :low AND search_fts.rowid < :high "
+            f"AND {_field_filter(arm.fields)} ORDER BY search_fts.rowid DESC LIMIT :limit"),
+            {"q": arm.match.sqlite(), "low": low, "high": high, "limit": limit})
     else:
-        query = match.postgres()
+        query = arm.match.postgres()
         if query is None:
             return scores
         rows = connection.execute(text(
-            f"SELECT ref_id, ts_rank_cd(tsv, {TSQUERY.format(key='q')}) FROM search_entry "
+            f"SELECT ref_id, ts_rank_cd(tsv, to_tsquery('{TS_CONFIG}', :q)) FROM search_entry "
             f"WHERE kind = :kind AND field = ANY(:fields) AND ref_id = ANY(:ids) "
-            f"AND tsv @@ {TSQUERY.format(key='q')}"),
-            {"q": query, "kind": kind, "fields": list(fields), "ids": sorted(wanted)})
+            f"AND tsv @@ to_tsquery('{TS_CONFIG}', :q)"),
+            {"q": query, "kind": kind, "fields": list(arm.fields), "ids": sorted(wanted)})
     for ref_id, score in rows:
         if ref_id in wanted:
             scores[ref_id] = scores.get(ref_id, 0.0) + float(score)
