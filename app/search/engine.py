@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
+    and_,
     bindparam,
     exists,
     func,
@@ -76,17 +77,34 @@ _WORD_TOKENS = ("asciiword, word, numword, asciihword, hword, numhword, hword_as
                 "hword_part, hword_numpart")
 POSTGRES_CONFIG = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
-    # No IF NOT EXISTS for a text search configuration: look it up first.
-    f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{TS_CONFIG}') THEN "
-    f"CREATE TEXT SEARCH CONFIGURATION {TS_CONFIG} (COPY = simple); "
-    f"ALTER TEXT SEARCH CONFIGURATION {TS_CONFIG} ALTER MAPPING FOR {_WORD_TOKENS} "
-    "WITH unaccent, simple; END IF; END $$",
+    # No IF NOT EXISTS for a text search configuration: look for it in the schema it would be
+    # created in. The dictionary is named with its extension's schema, which need not be on
+    # the search path.
+    "DO $$ DECLARE home text; BEGIN "
+    f"IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{TS_CONFIG}' "
+    "AND cfgnamespace = current_schema()::regnamespace) THEN "
+    "SELECT n.nspname INTO home FROM pg_extension e "
+    "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'; "
+    f"CREATE TEXT SEARCH CONFIGURATION {TS_CONFIG} (COPY = pg_catalog.simple); "
+    f"EXECUTE format('ALTER TEXT SEARCH CONFIGURATION {TS_CONFIG} ALTER MAPPING FOR "
+    f"{_WORD_TOKENS} WITH %I.unaccent, simple', home); END IF; END $$",
 )
+# PostgreSQL's GIN index cannot list matches newest first, and reading every match's row to
+# sort them costs ~100 ms per 20,000. So the index also holds, per entry, which block of record
+# ids it falls in, at several block sizes (1,024 ids, 8,192, ... 4M): a driver asks for its word
+# AND the newest blocks, which GIN intersects inside the index, and widens the window until it
+# has enough (app/search/service.py). The blocks are an expression of the index (no column):
+# user queries read `tsv` only, so they can never match a block.
+BLOCK_SHIFTS = {"a": 10, "b": 13, "c": 16, "d": 19, "e": 22}
+BLOCKS_SQL = "to_tsvector('simple'::regconfig, " + " || ' ' || ".join(
+    f"kind || '{letter}' || (ref_id >> {shift})::text" for letter, shift in BLOCK_SHIFTS.items()
+) + ")"
 POSTGRES_DDL = (
     *POSTGRES_CONFIG,
     "ALTER TABLE search_entry ADD COLUMN IF NOT EXISTS tsv tsvector "
     f"GENERATED ALWAYS AS (to_tsvector('{TS_CONFIG}', text)) STORED",
-    "CREATE INDEX IF NOT EXISTS ix_search_entry_tsv ON search_entry USING GIN (tsv)",
+    "CREATE INDEX IF NOT EXISTS ix_search_entry_tsv ON search_entry USING GIN "
+    f"(tsv, ({BLOCKS_SQL}))",
 )
 POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_search_entry_tsv",
                  "ALTER TABLE search_entry DROP COLUMN IF EXISTS tsv")
@@ -235,13 +253,32 @@ def entry_exists(kind: str, arm: Arm, ids: ColumnElement, key: str) -> ColumnEle
                           literal_column(f"e_{key}.tsv").op("@@")(_tsquery(key, query)))
 
 
+def block_window(kind: str, cursor: int, size: int) -> tuple[str, int]:
+    """PostgreSQL: a query for the blocks that cover at least [cursor - size, cursor), and the
+    first id they cover (blocks of about a quarter of the window, so a few of them)."""
+    letter, shift = max(((letter, shift) for letter, shift in BLOCK_SHIFTS.items()
+                         if 1 << shift <= max(size // 4, 1 << BLOCK_SHIFTS["a"])),
+                        key=lambda pair: pair[1])
+    high, low = (cursor - 1) >> shift, max(0, cursor - size) >> shift
+    return " | ".join(f"{kind}{letter}{block}" for block in range(high, low - 1, -1)), (
+        low << shift)
+
+
 def driver_walk(dialect: str, kind: str, arms: list[Arm], condition: ColumnElement,
-                limit: int):
+                limit: int, window: tuple[str, int] | None = None):
     """The newest records with a driver entry that passes `condition`, scored by the engine
     (FTS5 bm25, ts_rank_cd): rows of (ref, score, exact, entries), newest first, or None.
 
     `limit` counts entries (a record may match in several fields), walked newest first.
+    PostgreSQL takes a `window` (blocks, cursor): only ids below the cursor in those blocks.
     """
+    if window is not None:
+        from app.models import SearchEntry
+
+        blocks, cursor = window
+        condition = and_(condition, SearchEntry.ref_id < cursor, literal_column(
+            BLOCKS_SQL).op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"),
+                                                 bindparam("blocks", blocks))))
     selects = [s.where(condition) for i, arm in enumerate(arms)
                if (s := _arm_select(dialect, kind, arm, f"d{i}", scored=True)) is not None]
     if not selects:

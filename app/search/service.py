@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.sql.elements import False_
 
 from app.extensions import db
 from app.search.compiler import KINDS, MODELS, Plan, is_text, kinds_about, plan, term_arms
-from app.search.engine import driver_walk
+from app.search.engine import block_window, driver_walk
 from app.search.query import Node, parse, positive_terms
 from app.search.ranking import rank, scores_of
 
@@ -23,6 +23,7 @@ PER_PAGE = 20
 COUNT_CAP = 1_000  # past this, "1,000+": counting further costs time and tells a sourcer nothing
 # Entries a driver walks at most: a record can match in several fields.
 WALK_CAP = 2 * (COUNT_CAP + 1)
+FIRST_WINDOW = 4_096  # PostgreSQL: ids in the first window a driver reads
 
 
 @dataclass
@@ -97,17 +98,41 @@ def _group(kind: str, query: Plan, tree: Node, page: int, per_page: int,
 
 def _walk_driver(kind: str, query: Plan):
     """Ids (newest first), whether there are more, and each one's score and exact matches."""
-    statement = driver_walk(db.engine.dialect.name, kind, query.arms, query.condition,
-                            WALK_CAP)
-    if statement is None:
-        return [], False, {}, {}
-    rows = db.session.execute(statement).all()
+    dialect = db.engine.dialect.name
+    rows: list = []
+    if dialect == "sqlite":  # FTS5 walks its rowids newest first: one statement
+        statement = driver_walk(dialect, kind, query.arms, query.condition, WALK_CAP)
+        rows = db.session.execute(statement).all() if statement is not None else []
+    else:
+        rows = _walk_windows(kind, query)
     ids = [row[0] for row in rows]
     scores = {ref: float(score) for ref, score, _exact, _entries in rows}
     exact = {ref: int(is_exact) for ref, _score, is_exact, _entries in rows}
     # Past the cap, or the walk stopped at its limit with more entries to go.
     more = len(ids) > COUNT_CAP or sum(row[3] for row in rows) >= WALK_CAP
     return ids, more, scores, exact
+
+
+def _walk_windows(kind: str, query: Plan) -> list:
+    """PostgreSQL: the driver asked for the newest blocks of ids, then older ones, each window
+    sized from how often the last one matched, until there are enough."""
+    model = MODELS[kind]
+    top = db.session.scalar(select(func.max(model.id)))
+    cursor, size, rows, entries = (top or 0) + 1, FIRST_WINDOW, [], 0
+    while cursor > 1 and len(rows) <= COUNT_CAP and entries < WALK_CAP:
+        blocks, low = block_window(kind, cursor, size)
+        statement = driver_walk("postgresql", kind, query.arms, query.condition,
+                                WALK_CAP - entries, (blocks, cursor))
+        if statement is None:
+            break
+        found = db.session.execute(statement).all()
+        rows += found
+        entries += sum(row[3] for row in found)
+        span, wanted = cursor - low, COUNT_CAP + 1 - len(rows)
+        guess = wanted * span * 3 // 2 // max(len(found), 1)
+        size = min(span * 16, max(span * 2, guess))
+        cursor = low
+    return rows
 
 
 def _load(model, ids: list[int]) -> list:
