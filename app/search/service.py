@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.sql.elements import False_
 
 from app.extensions import db
@@ -117,6 +117,8 @@ def _walk_windows(kind: str, query: Plan) -> list:
     """PostgreSQL: the driver asked for the newest blocks of ids, then older ones, each window
     sized from how often the last one matched, until there are enough."""
     model = MODELS[kind]
+    # Each window is a short index lookup: starting parallel workers costs more than it saves.
+    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     top = db.session.scalar(select(func.max(model.id)))
     cursor, size, rows, entries = (top or 0) + 1, FIRST_WINDOW, [], 0
     while cursor > 1 and len(rows) <= COUNT_CAP and entries < WALK_CAP:
