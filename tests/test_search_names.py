@@ -10,11 +10,6 @@ from tests.test_api import Api
 
 
 @pytest.fixture
-def api(client, user):
-    return Api(client, issue_token(user))
-
-
-@pytest.fixture
 def heard(app, user):
     """People whose names are spelled the many ways a name is heard, at two companies."""
     acme = factories.CompanyFactory(name="Acme Analytics")
@@ -103,7 +98,8 @@ def test_a_query_about_people_fields_returns_people_only(heard):
     assert run_search("hans").calls.total == 1  # a call names the people on it
 
 
-def test_the_api_contract_for_heard_names(heard, api):
+def test_the_api_contract_for_heard_names(heard, client, user):
+    api = Api(client, issue_token(user))
     body = api.get("/api/v1/search", q="name:kathryn~").get_json()
     names = [p["full_name"] for p in body["people"]]
     assert names[0] == "Kathryn Hale"
@@ -123,8 +119,8 @@ def test_the_api_contract_for_heard_names(heard, api):
     ("title:analyst~", "use it on names"),
     ("~", "right after a name"),
 ])
-def test_a_misplaced_tilde_is_a_pointed_400(heard, api, logged_in, query, words):
-    response = api.get("/api/v1/search", q=query)
+def test_a_misplaced_tilde_is_a_pointed_400(heard, client, user, logged_in, query, words):
+    response = Api(client, issue_token(user)).get("/api/v1/search", q=query)
     assert response.status_code == 400 and words in response.get_json()["error"]
     assert logged_in.get("/search/", query_string={"q": query}).status_code == 400
 
