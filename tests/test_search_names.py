@@ -128,3 +128,10 @@ def test_a_misplaced_tilde_is_a_pointed_400(heard, client, user, logged_in, quer
 def test_the_search_page_explains_tilde_and_people_fields(logged_in):
     page = logged_in.get("/search/").get_data(as_text=True)
     assert "kathryn~" in page and "NOT title:intern" in page and "Müller" in page
+
+
+def test_highlights_ignore_accents_as_matching_does(heard, logged_in):
+    page = logged_in.get("/search/?q=name:muller").get_data(as_text=True)
+    assert "Katrin <mark>Müller</mark>" in page and "Hans <mark>Muller</mark>" in page
+    page = logged_in.get("/search/?q=title:héad").get_data(as_text=True)
+    assert "<mark>Head</mark> of Sales" in page and "<mark>Héad</mark> of Data" in page
