@@ -196,6 +196,11 @@ def _field_filter(fields: tuple[str, ...]) -> str:
 _FTS_REF = f"((search_fts.rowid >> {FIELD_BITS}) & {REF_MASK})"
 
 
+# ts_rank_cd divided by 1 + log(entry length), as bm25 weighs length: a word in a short title
+# counts for more than the same word lost in long notes.
+RANK_NORMALIZATION = 1
+
+
 def _tsquery(key: str, query: str) -> ColumnElement:
     return func.to_tsquery(literal_column(f"'{TS_CONFIG}'::regconfig"), bindparam(key, query))
 
@@ -228,7 +233,8 @@ def _arm_select(dialect: str, kind: str, arm: Arm, key: str, scored: bool,
     tsv = literal_column("search_entry.tsv")
     columns = [SearchEntry.ref_id.label("entry_key"), SearchEntry.ref_id.label("ref")]
     if scored:
-        columns += [func.ts_rank_cd(tsv, _tsquery(key + "r", query)).label("score"),
+        columns += [func.ts_rank_cd(tsv, _tsquery(key + "r", query), RANK_NORMALIZATION)
+                    .label("score"),
                     literal_column(str(int(arm.exact))).label("exact")]
     # A window's blocks name the kind: saying it again, the planner would AND in the kind
     # index (800,000 rows) instead of letting GIN answer alone.
@@ -313,7 +319,8 @@ def relevance(connection: Connection, kind: str, arm: Arm, ref_ids: list[int],
         if query is None:
             return scores
         rows = connection.execute(text(
-            f"SELECT ref_id, ts_rank_cd(tsv, to_tsquery('{TS_CONFIG}', :q)) FROM search_entry "
+            f"SELECT ref_id, ts_rank_cd(tsv, to_tsquery('{TS_CONFIG}', :q), "
+            f"{RANK_NORMALIZATION}) FROM search_entry "
             f"WHERE kind = :kind AND field = ANY(:fields) AND ref_id = ANY(:ids) "
             f"AND tsv @@ to_tsquery('{TS_CONFIG}', :q)"),
             {"q": query, "kind": kind, "fields": list(arm.fields), "ids": sorted(wanted)})

@@ -130,9 +130,11 @@ def _walk_windows(kind: str, query: Plan) -> list:
         found = db.session.execute(statement).all()
         rows += found
         entries += sum(row[3] for row in found)
+        # Every row of a window is read (GIN cannot stop early), so grow it by at most 4x:
+        # a window too big reads thousands of rows a smaller one would not have.
         span, wanted = cursor - low, COUNT_CAP + 1 - len(rows)
-        guess = wanted * span * 3 // 2 // max(len(found), 1)
-        size = min(span * 16, max(span * 2, guess))
+        guess = wanted * span * 5 // 4 // max(len(found), 1)
+        size = min(span * 4, max(span * 2, guess))
         cursor = low
     return rows
 
