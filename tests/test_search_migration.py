@@ -43,6 +43,7 @@ def test_upgrade_rebuilds_the_index_from_existing_entries_and_downgrade_restores
     # (The revision before this one builds its index with today's engine code, so on a new
     # database there is no "accent kept" state to see here; the downgrade below shows one.)
     assert _old_index_finds("acme") >= 1
+    db.session.remove()  # the migration's DDL waits for no open transaction of ours
 
     flask_migrate.upgrade(directory=MIGRATIONS, revision=REVISION)
     assert {p.full_name for p in run_search("name:muller").people.items} == {
@@ -53,12 +54,13 @@ def test_upgrade_rebuilds_the_index_from_existing_entries_and_downgrade_restores
     db.session.add(Person(company_id=acme.id, full_name="Jürgen Müller"))
     db.session.commit()
     assert run_search("name:muller").people.total == 3
+    db.session.remove()
 
     flask_migrate.downgrade(directory=MIGRATIONS, revision=_before())
-    db.session.remove()
     assert _old_index_finds("acme") >= 1
     # The earlier index again: SQLite folds accents, PostgreSQL's simple configuration does not.
     assert _old_index_finds("jurgen") == (1 if db.engine.dialect.name == "sqlite" else 0)
     assert _old_index_finds("jürgen") == 1
+    db.session.remove()
     flask_migrate.upgrade(directory=MIGRATIONS, revision=REVISION)
     assert run_search("name:muller").people.total == 3
