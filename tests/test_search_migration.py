@@ -40,6 +40,7 @@ def test_upgrade_rebuilds_the_index_from_existing_entries_and_downgrade_restores
     db.session.add_all([Person(company_id=acme.id, full_name="Katrin Müller", title="Héad"),
                         Person(company_id=acme.id, full_name="Hans Muller", title="Head")])
     db.session.commit()
+    acme_id = acme.id
     # (The revision before this one builds its index with today's engine code, so on a new
     # database there is no "accent kept" state to see here; the downgrade below shows one.)
     assert _old_index_finds("acme") >= 1
@@ -51,7 +52,7 @@ def test_upgrade_rebuilds_the_index_from_existing_entries_and_downgrade_restores
     assert run_search("title:héad").people.total == 2
     assert run_search("company:acme").companies.total == 1
     # The index keeps following writes after the rebuild.
-    db.session.add(Person(company_id=acme.id, full_name="Jürgen Müller"))
+    db.session.add(Person(company_id=acme_id, full_name="Jürgen Müller"))
     db.session.commit()
     assert run_search("name:muller").people.total == 3
     db.session.remove()
