@@ -212,6 +212,15 @@ def ref_column(dialect: str) -> ColumnElement:
     return literal_column(_FTS_REF) if dialect == "sqlite" else SearchEntry.ref_id
 
 
+def fts_refs(kind: str, fields: tuple[str, ...], fts_query: str, key: str):
+    """SQLite: SELECT of the ids of `kind` records with an entry in `fields` matching an FTS5
+    query (for callers outside search that write their own, e.g. the duplicate check)."""
+    low, high = _kind_range(kind)
+    return select(literal_column(_FTS_REF)).select_from(text("search_fts")).where(
+        text(f"search_fts MATCH :{key}").bindparams(bindparam(key, fts_query)),
+        text(f"search_fts.rowid BETWEEN {low} AND {high}"), text(_field_filter(fields)))
+
+
 def _arm_select(dialect: str, kind: str, arm: Arm, key: str, scored: bool,
                 blocks: bool = False):
     """Entries of `kind` in the arm's fields that match, with their key (newest record last)."""
