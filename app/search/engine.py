@@ -216,7 +216,7 @@ def fts_refs(kind: str, fields: tuple[str, ...], fts_query: str, key: str):
     """SQLite: SELECT of the ids of `kind` records with an entry in `fields` matching an FTS5
     query (for callers outside search that write their own, e.g. the duplicate check)."""
     low, high = _kind_range(kind)
-    return select(literal_column(_FTS_REF)).select_from(text("search_fts")).where(
+    return select(literal_column(_FTS_REF).label("ref_id")).select_from(text("search_fts")).where(
         text(f"search_fts MATCH :{key}").bindparams(bindparam(key, fts_query)),
         text(f"search_fts.rowid BETWEEN {low} AND {high}"), text(_field_filter(fields)))
 
