@@ -250,7 +250,12 @@ def openapi_document() -> Schema:
                     "parameters": [
                         {**_query("q", {"type": "string", "maxLength": MAX_QUERY,
                                         "pattern": NOT_BLANK},
-                                  'e.g. title:(director OR "vice president") NOT intern'),
+                                  'e.g. title:(director OR "vice president") NOT intern. '
+                                  "`name:kathryn~` also finds names that sound alike or are "
+                                  "nicknames (spelled-as-typed first); accents and case never "
+                                  "matter. When every match needs a people-only field (name:, "
+                                  "title:, department:, status:, role:, or ~), only people are "
+                                  "returned."),
                          "required": True},
                         *PAGING[:1],
                     ],

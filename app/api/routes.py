@@ -372,4 +372,6 @@ def search():
             "total": results.total,
             "totals": {"people": results.people.total, "companies": results.companies.total,
                        "calls": results.calls.total},
+            "capped": {"people": results.people.capped, "companies": results.companies.capped,
+                       "calls": results.calls.capped},
             "page": results.page}

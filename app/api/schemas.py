@@ -19,6 +19,7 @@ from app.models import (
     TouchpointKind,
     User,
 )
+from app.search.service import COUNT_CAP
 from app.touchpoints.service import NOTE_MAX
 from app.validation import max_length
 
@@ -447,12 +448,18 @@ SEARCH_RESULTS: Schema = obj(
         "companies": {"type": "array", "items": ref("Company")},
         "calls": {"type": "array", "items": ref("CallSummary"),
                   "description": "Calls without their people and events."},
-        "total": {"type": "integer", "minimum": 0, "description": "Matches in all groups."},
-        "totals": obj({k: {"type": "integer", "minimum": 0}
-                       for k in ("people", "companies", "calls")}),
+        "total": {"type": "integer", "minimum": 0,
+                  "description": "Matches in all groups (each group counted up to 1,000)."},
+        "totals": obj({k: {"type": "integer", "minimum": 0, "maximum": COUNT_CAP}
+                       for k in ("people", "companies", "calls")},
+                      description=f"Matches per group, counted up to {COUNT_CAP}."),
+        "capped": obj({k: {"type": "boolean"} for k in ("people", "companies", "calls")},
+                      description=f"True where a group has more than {COUNT_CAP} matches "
+                                  f"(shown as “{COUNT_CAP:,}+”); only the newest "
+                                  f"{COUNT_CAP} are ranked and paged."),
         "page": {"type": "integer", "minimum": 1},
     },
-    required=["people", "companies", "calls", "total"],
+    required=["people", "companies", "calls", "total", "totals", "capped", "page"],
 )
 QUERY_ERROR: Schema = obj(
     {"error": {"type": "string", "description": "What is wrong with the query."},

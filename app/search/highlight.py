@@ -1,4 +1,4 @@
-"""Ranking a page of results and marking the words that matched."""
+"""Marking the words that matched, accents and case aside, as the engines match them."""
 
 from __future__ import annotations
 
@@ -6,48 +6,41 @@ import re
 
 from markupsafe import Markup, escape
 
+from app.search.engine import fold
 from app.search.query import Node, Term, positive_terms
-
-# How much a match in each field counts towards a result's rank.
-WEIGHTS = {
-    "person": {"full_name": 4, "title": 3, "department": 1, "notes": 1},
-    "company": {"name": 4, "domain": 2, "industry": 1, "notes": 1},
-    "call": {"notes": 2, "follow_up_note": 1},
-}
 
 
 def _pattern(term: Term) -> re.Pattern:
-    body = re.escape(term.text).replace(r"\ ", r"\s+")
-    return re.compile(r"\b" + body + (r"\w*" if term.prefix else r"\b"), re.IGNORECASE)
-
-
-def rank(kind: str, rows: list, tree: Node) -> list:
-    """Best matches first; ties keep their order (most recent first)."""
-    patterns = [(t.field, _pattern(t)) for t in positive_terms(tree) if _is_text(t)]
-    weights = WEIGHTS[kind]
-
-    def score(row) -> int:
-        total = 0
-        for _field, pattern in patterns:
-            for attr, weight in weights.items():
-                value = getattr(row, attr, None)
-                if value and pattern.search(value):
-                    total += weight
-        return total
-
-    return sorted(rows, key=lambda row: -score(row))
+    body = re.escape(fold(term.text)).replace(r"\ ", r"\s+")
+    return re.compile(r"\b" + body + (r"\w*" if term.prefix else r"\b"))
 
 
 def _is_text(term: Term) -> bool:
     return term.field not in {"status", "role", "outcome", "recruiter"}
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The text folded as the engines fold it, and where each folded character came from."""
+    chars, origin = [], []
+    for i, char in enumerate(text):
+        for folded in fold(char):
+            chars.append(folded)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+def _spans(text: str, patterns: list[re.Pattern]) -> list[tuple[int, int]]:
+    """Matches found in the folded text (so `muller` marks "Müller"), as spans of the text."""
+    folded, origin = _folded(text)
+    return sorted({(origin[m.start()], origin[m.end() - 1] + 1)
+                   for p in patterns for m in p.finditer(folded) if m.end() > m.start()})
+
+
 def highlight(text: str | None, tree: Node, limit: int | None = None) -> Markup:
     """Escape text and wrap each matched word in <mark>; long text is cut around the first."""
     if not text:
         return Markup("")
-    patterns = [_pattern(t) for t in positive_terms(tree) if _is_text(t)]
-    spans = sorted({(m.start(), m.end()) for p in patterns for m in p.finditer(text)})
+    spans = _spans(text, [_pattern(t) for t in positive_terms(tree) if _is_text(t)])
     if limit and len(text) > limit:
         start = max(0, (spans[0][0] - limit // 3) if spans else 0)
         end = min(len(text), start + limit)

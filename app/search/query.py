@@ -4,10 +4,11 @@
 
 Precedence is LinkedIn's: quotes, parentheses, NOT, AND, OR, so `a OR b NOT c` reads
 `a OR (b AND NOT c)`. Terms side by side are ANDed; `-term` is `NOT term`; `term*` is a prefix;
-a field (`title:`) applies to the term or group right after it; `called:>2026-01-01` compares
-dates. Case never matters. A malformed query raises QueryError with the position of the problem,
-and so does one past the limits below (length, terms, nesting), so no query can exhaust the
-parser's recursion or the database.
+`name~` (Lucene's fuzzy marker) also finds names that sound alike or are nicknames of it; a field
+(`title:`) applies to the term or group right after it; `called:>2026-01-01` compares dates.
+Case never matters. A malformed query raises QueryError with the position of the problem, and so
+does one past the limits below (length, terms, nesting), so no query can exhaust the parser's
+recursion or the database.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from app.dates import WINDOW_TEXT, DateError, OutsideWindow, parse_date
 TEXT_FIELDS = frozenset({"name", "title", "department", "company", "notes", "recruiter"})
 CHOICE_FIELDS = frozenset({"status", "role", "outcome"})
 DATE_FIELDS = frozenset({"called"})
+# `~` compares how names sound: only a person's name has sound keys in the index.
+FUZZY_FIELDS = frozenset({None, "name"})
 FIELDS = TEXT_FIELDS | CHOICE_FIELDS | DATE_FIELDS
 MAX_QUERY = 500
 MAX_TERMS = 30
@@ -41,6 +44,7 @@ class Term:
     field: str | None = None
     prefix: bool = False
     phrase: bool = False
+    fuzzy: bool = False  # `word~`: sound-alikes and nicknames of a name too
 
 
 @dataclass(frozen=True)
@@ -228,13 +232,29 @@ class _Parser:
                 raise QueryError("Empty quotes.", token.position)
             return Term(words, field, phrase=True)
         word = token.value.lower()
+        fuzzy = word.endswith("~")
+        word = word.removesuffix("~")
         prefix = word.endswith("*")
         word = word.rstrip("*")
+        if fuzzy or (prefix and word.endswith("~")):
+            self.check_fuzzy(token, word.removesuffix("~") if not fuzzy else word, field,
+                             prefix)
         if not word:
             raise QueryError("A * needs letters before it.", token.position)
         if "*" in word:
             raise QueryError("A * goes only at the end of a word.", token.position)
-        return Term(word, field, prefix=prefix)
+        return Term(word, field, prefix=prefix, fuzzy=fuzzy)
+
+    @staticmethod
+    def check_fuzzy(token: Token, word: str, field: str | None, prefix: bool) -> None:
+        """`~` goes right after one whole name (not a prefix, a phrase or another field)."""
+        if not word or "~" in word:
+            raise QueryError("A ~ goes right after a name, e.g. kathryn~.", token.position)
+        if prefix:
+            raise QueryError("Use either * or ~ on a word, not both.", token.position)
+        if field not in FUZZY_FIELDS:
+            raise QueryError("~ finds names that sound alike: use it on names, e.g. "
+                             "name:kathryn~ or kathryn~.", token.position)
 
     def date_compare(self, field_token: Token) -> DateCompare:
         token = self.peek()

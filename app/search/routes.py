@@ -8,7 +8,7 @@ from app.models import SavedSearch
 from app.search import saved
 from app.search.highlight import highlight
 from app.search.query import QueryError
-from app.search.service import run_search
+from app.search.service import COUNT_CAP, PER_PAGE, run_search
 from app.validation import parse_id
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -29,7 +29,8 @@ def index():
     running = saved.mark_run(current_user, parse_id(request.args.get("saved")), q)
     return render_template("search/index.html", q=q, results=results, error=error,
                            highlight=highlight, saved=saved.for_user(current_user),
-                           running=running), 400 if error else 200
+                           running=running, count_cap=COUNT_CAP,
+                           per_page=PER_PAGE), 400 if error else 200
 
 
 @bp.post("/saved")

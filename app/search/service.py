@@ -1,60 +1,37 @@
-"""Run a parsed Boolean query against people, companies and calls.
+"""Run a parsed Boolean query against people, companies and calls, a group per kind.
 
-Every term becomes "this record's id is among the index entries that match", through the
-database's own full-text engine (app/search/engine.py); AND, OR and NOT become the same in SQL.
-Choice fields (status, role, outcome), dates (called:) and recruiter: read the tables directly.
+Each kind walks its matches newest first and stops past COUNT_CAP: that gives the count
+("1,000+") and the candidates, which app/search/ranking.py orders by the engine's relevance
+blended with recency. How a query becomes SQL: app/search/compiler.py.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, false, literal_column, not_, or_, select
+from sqlalchemy import func, select, text
 from sqlalchemy.sql.elements import False_
 
 from app.extensions import db
-from app.models import (
-    Call,
-    Company,
-    Outcome,
-    Person,
-    PersonRole,
-    PersonStatus,
-    SearchEntry,
-    User,
-    call_person,
-)
-from app.search.engine import match_clause, words
-from app.search.highlight import rank
-from app.search.query import And, DateCompare, Node, Not, Or, Term, parse
-from app.textmatch import contains
-from app.timezones import from_local
+from app.search.compiler import KINDS, MODELS, Plan, is_text, kinds_about, plan, term_arms
+from app.search.engine import block_window, driver_walk
+from app.search.query import Node, parse, positive_terms
+from app.search.ranking import rank, scores_of
 
-# Which index fields a query field reads, per kind of record (absent: that kind never matches).
-INDEX_FIELDS: dict[str, dict[str | None, tuple[str, ...] | None]] = {
-    "person": {None: None, "name": ("name",), "title": ("title",),
-               "department": ("department",), "company": ("company",), "notes": ("notes",)},
-    "company": {None: None, "name": ("name",), "company": ("name",), "notes": ("notes", "about")},
-    "call": {None: None, "name": ("name",), "company": ("company",), "notes": ("notes",)},
-}
-MODELS = {"person": Person, "company": Company, "call": Call}
 PER_PAGE = 20
-CANDIDATES = 400  # rows ranked per group before paging
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000  # past this, "1,000+": counting further costs time and tells a sourcer nothing
+# Entries a driver walks at most: a record can match in several fields.
+WALK_CAP = 2 * (COUNT_CAP + 1)
+FIRST_WINDOW = 4_096  # PostgreSQL: ids in the first window a driver reads
 
 
 @dataclass
 class Group:
     kind: str
     items: list = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def capped(self) -> bool:
-        """True when there are more matches than were counted."""
-        return self.total > COUNT_CAP
+    total: int = 0  # at most COUNT_CAP
+    capped: bool = False  # True when there are more matches than were counted
 
 
 @dataclass
@@ -69,84 +46,9 @@ class Results:
     def total(self) -> int:
         return self.people.total + self.companies.total + self.calls.total
 
-
-class _Compiler:
-    def __init__(self, kind: str, timezone: str | None):
-        self.kind, self.model, self.tz = kind, MODELS[kind], timezone
-        self.dialect = db.engine.dialect.name
-        self.keys = itertools.count()
-
-    def compile(self, node: Node) -> ColumnElement:
-        if isinstance(node, And):
-            return and_(*(self.compile(child) for child in node.children))
-        if isinstance(node, Or):
-            return or_(*(self.compile(child) for child in node.children))
-        if isinstance(node, Not):
-            return not_(self.compile(node.child))
-        if isinstance(node, DateCompare):
-            return self._calls_where(self._date_condition(node))
-        if node.field in {"status", "role", "outcome"}:
-            return self._choice(node)
-        if node.field == "recruiter":
-            users = self._users(node)
-            clause = self._calls_where(Call.user_id.in_(users))
-            # For a person, whoever logged the name counts as well as whoever called them.
-            return or_(clause, Person.created_by_id.in_(users)) if self.kind == "person" else (
-                clause)
-        return self._text(node)
-
-    def _text(self, term: Term) -> ColumnElement:
-        fields = INDEX_FIELDS[self.kind].get(term.field, ())
-        if fields == ():
-            return false()
-        match = match_clause(self.dialect, words(term.text), term.prefix, term.phrase,
-                             f"q{next(self.keys)}")
-        if match is None:
-            return false()
-        # On SQLite, "+kind" keeps the planner from scanning the kind index instead of starting
-        # from the full-text matches (it has no statistics to know better).
-        kind = literal_column("+search_entry.kind") if self.dialect == "sqlite" else (
-            SearchEntry.kind)
-        entries = select(SearchEntry.ref_id).where(kind == self.kind, match)
-        if fields is not None:
-            entries = entries.where(SearchEntry.field.in_(fields))
-        return self.model.id.in_(entries)
-
-    def _choice(self, term: Term) -> ColumnElement:
-        slug = term.text.replace(" ", "_").replace("-", "_")
-        if term.field == "outcome":
-            values = [o for o in Outcome if o.value.startswith(slug)] if term.prefix else [
-                o for o in Outcome if o.value == slug]
-            return self._calls_where(Call.outcome.in_(values)) if values else false()
-        if self.kind != "person":
-            return false()
-        enum_cls = PersonStatus if term.field == "status" else PersonRole
-        column = Person.status if term.field == "status" else Person.role
-        values = [m for m in enum_cls if m.value == slug or (term.prefix and m.value.startswith(
-            slug))]
-        return column.in_(values) if values else false()
-
-    def _users(self, term: Term):
-        return select(User.id).where(contains(term.text, User.name, User.email))
-
-    def _date_condition(self, node: DateCompare) -> ColumnElement:
-        start = from_local(datetime.combine(node.value, time()), self.tz)
-        end = from_local(datetime.combine(node.value + timedelta(days=1), time()), self.tz)
-        return {"<": Call.started_at < start, "<=": Call.started_at < end,
-                ">": Call.started_at >= end, ">=": Call.started_at >= start,
-                "=": and_(Call.started_at >= start, Call.started_at < end)}[node.op]
-
-    def _calls_where(self, condition: ColumnElement) -> ColumnElement:
-        """For calls, the condition itself; for people and companies, "has such a call"."""
-        if self.kind == "call":
-            return condition
-        if self.kind == "company":
-            return exists().where(Call.company_id == Company.id, condition)
-        touched = or_(Call.person_id == Person.id, Call.answered_by_id == Person.id,
-                      Call.id.in_(select(call_person.c.call_id)
-                                  .where(call_person.c.person_id == Person.id)
-                                  .correlate(Person)))
-        return exists().where(touched, condition)
+    @property
+    def capped(self) -> bool:
+        return self.people.capped or self.companies.capped or self.calls.capped
 
 
 def run_search(text: str, page: int = 1, timezone: str | None = None,
@@ -159,36 +61,82 @@ def run_search(text: str, page: int = 1, timezone: str | None = None,
     """
     tree = parse(text)
     page = max(1, min(page, 10_000))
+    about = kinds_about(tree)
     groups = {}
-    for kind in ("person", "company", "call"):
-        condition = _Compiler(kind, timezone).compile(tree)
-        model = MODELS[kind]
-        if since is not None:
-            condition = and_(condition, model.created_at > since)
-        groups[kind] = _group(kind, model, condition, tree, page, per_page, counts_only)
+    for kind in KINDS:
+        if kind not in about:
+            groups[kind] = Group(kind)
+            continue
+        groups[kind] = _group(kind, plan(kind, tree, timezone, since), tree, page, per_page,
+                              counts_only)
     return Results(tree, groups["person"], groups["company"], groups["call"], page)
 
 
-def _group(kind: str, model, condition, tree: Node, page: int, per_page: int,
-           counts_only: bool = False) -> Group:
-    if isinstance(condition, False_):  # a field this kind of record does not have
+def _group(kind: str, query: Plan, tree: Node, page: int, per_page: int,
+           counts_only: bool) -> Group:
+    if isinstance(query.condition, False_):  # a field this kind of record does not have
         return Group(kind)
-    # One pass gives both the count (stopping at COUNT_CAP: "10,000+" says enough) and the
-    # newest ids, walking the primary key instead of sorting every match.
-    ids = db.session.scalars(select(model.id).where(condition).order_by(model.id.desc())
-                             .limit(COUNT_CAP + 1)).all()
-    total = len(ids)
-    offset = (page - 1) * per_page
-    if not total or counts_only or offset >= total:
-        return Group(kind, total=total)
-    if offset < CANDIDATES:
-        # Rank the newest candidates by how well they match, then take this page of them.
-        wanted = ids[:CANDIDATES]
-        rows = _load(model, wanted)
-        rows = rank(kind, rows, tree)[offset:offset + per_page]
+    if query.arms is not None:
+        ids, capped, scores, exact = _walk_driver(kind, query)
     else:
-        rows = _load(model, ids[offset:offset + per_page])
-    return Group(kind, rows, total)
+        # No driver: walk the table's primary key down, the rest of the query as a filter.
+        model = MODELS[kind]
+        ids = db.session.scalars(select(model.id).where(query.condition)
+                                 .order_by(model.id.desc()).limit(COUNT_CAP + 1)).all()
+        capped, scores, exact = len(ids) > COUNT_CAP, None, None
+    ids = ids[:COUNT_CAP]
+    offset = (page - 1) * per_page
+    if not ids or counts_only or offset >= len(ids):
+        return Group(kind, total=len(ids), capped=capped)
+    if scores is None:
+        arms = [arm for term in positive_terms(tree) if is_text(term)
+                for arm in term_arms(kind, term)]
+        scores, exact = scores_of(kind, ids, arms)
+    ranked = rank(ids, scores, exact)[offset:offset + per_page]
+    return Group(kind, _load(MODELS[kind], ranked), len(ids), capped)
+
+
+def _walk_driver(kind: str, query: Plan):
+    """Ids (newest first), whether there are more, and each one's score and exact matches."""
+    dialect = db.engine.dialect.name
+    rows: list = []
+    if dialect == "sqlite":  # FTS5 walks its rowids newest first: one statement
+        statement = driver_walk(dialect, kind, query.arms, query.condition, WALK_CAP)
+        rows = db.session.execute(statement).all() if statement is not None else []
+    else:
+        rows = _walk_windows(kind, query)
+    ids = [row[0] for row in rows]
+    scores = {ref: float(score) for ref, score, _exact, _entries in rows}
+    exact = {ref: int(is_exact) for ref, _score, is_exact, _entries in rows}
+    # Past the cap, or the walk stopped at its limit with more entries to go.
+    more = len(ids) > COUNT_CAP or sum(row[3] for row in rows) >= WALK_CAP
+    return ids, more, scores, exact
+
+
+def _walk_windows(kind: str, query: Plan) -> list:
+    """PostgreSQL: the driver asked for the newest blocks of ids, then older ones, each window
+    sized from how often the last one matched, until there are enough."""
+    model = MODELS[kind]
+    # Each window is a short index lookup: starting parallel workers costs more than it saves.
+    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    top = db.session.scalar(select(func.max(model.id)))
+    cursor, size, rows, entries = (top or 0) + 1, FIRST_WINDOW, [], 0
+    while cursor > 1 and len(rows) <= COUNT_CAP and entries < WALK_CAP:
+        blocks, low = block_window(kind, cursor, size)
+        statement = driver_walk("postgresql", kind, query.arms, query.condition,
+                                WALK_CAP - entries, (blocks, cursor))
+        if statement is None:
+            break
+        found = db.session.execute(statement).all()
+        rows += found
+        entries += sum(row[3] for row in found)
+        # Every row of a window is read (GIN cannot stop early), so grow it by at most 4x:
+        # a window too big reads thousands of rows a smaller one would not have.
+        span, wanted = cursor - low, COUNT_CAP + 1 - len(rows)
+        guess = wanted * span * 5 // 4 // max(len(found), 1)
+        size = min(span * 4, max(span * 2, guess))
+        cursor = low
+    return rows
 
 
 def _load(model, ids: list[int]) -> list:
