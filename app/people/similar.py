@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, literal_column, select, text
+from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import Person, SearchEntry
 from app.models.person import person_name_key
 from app.people.heard_names import name_words, query_keys, related_names, sound_tokens
+from app.search.engine import fts_refs
 
 SOUNDS_LIKE = "sounds_like"
 NICKNAME = "nickname"
@@ -63,11 +64,6 @@ def relation(heard_name: str, on_file_name: str) -> str | None:
 
 def _keys_match(dialect: str, groups: list[list[str]]):
     """Entries holding, for every word, one of its keys (all keys are plain ASCII words)."""
-    if dialect == "sqlite":
-        query = " AND ".join("(" + " OR ".join(f'"{k}"' for k in keys) + ")" for keys in groups)
-        fts = select(literal_column("rowid")).select_from(text("search_fts")).where(
-            text("search_fts MATCH :heard_keys").bindparams(bindparam("heard_keys", query)))
-        return SearchEntry.id.in_(fts)
     # Written into the statement, not bound: PostgreSQL then plans for these very keys. A
     # bound query let a reused generic plan walk all 12,000 people of a big company instead
     # of the index (390 ms, not 1). Keys are [a-z0-9] only (checked), so nothing can escape.
@@ -90,12 +86,14 @@ def find_similar(company_id: int, full_name: str | None,
     # The index first, then the company: the other way round reads every entry of a big
     # company. A materialised CTE keeps either planner from choosing that for a company it
     # thinks is small (its estimate is the average company, 20 people).
-    # On SQLite, "+kind" keeps its planner from walking the kind index (every person's
-    # entries) instead of starting from the full-text matches, as the search service does.
-    kind = literal_column("+search_entry.kind") if dialect == "sqlite" else SearchEntry.kind
-    heard = select(SearchEntry.ref_id).where(
-        kind == "person", SearchEntry.field == "sound", _keys_match(dialect, groups)
-    ).cte("heard").prefix_with("MATERIALIZED")  # (SQLite has it too, since 3.35)
+    if dialect == "sqlite":  # FTS5's rowid says whose entry it is (app/search/engine.py)
+        query = " AND ".join("(" + " OR ".join(f'"{k}"' for k in keys) + ")" for keys in groups)
+        heard = fts_refs("person", ("sound",), query, "heard_keys")
+    else:
+        heard = select(SearchEntry.ref_id).where(
+            SearchEntry.kind == "person", SearchEntry.field == "sound",
+            _keys_match(dialect, groups))
+    heard = heard.cte("heard").prefix_with("MATERIALIZED")  # (SQLite has it too, since 3.35)
     query = (
         select(Person).join(heard, heard.c.ref_id == Person.id)
         .where(Person.company_id == company_id, ~Person.placeholder)

@@ -2,7 +2,7 @@
 configuration = simple + unaccent); SQLite's FTS5 index keyed by kind, record and field
 
 Revision ID: ef978e5c1e67
-Revises: 3911b78c7159
+Revises: 7c3e5a9d2b10
 Create Date: 2026-12-01 23:10:00
 
 Upgrade rebuilds the full-text index from `search_entry` (no data changes): on PostgreSQL the
@@ -17,7 +17,7 @@ from app.search.engine import SQLITE_FILL, create_engine_objects, drop_engine_ob
 
 # revision identifiers, used by Alembic.
 revision = 'ef978e5c1e67'
-down_revision = '3911b78c7159'
+down_revision = '7c3e5a9d2b10'
 branch_labels = None
 depends_on = None
 
