@@ -182,8 +182,9 @@ def recount(conn: Connection, keys: Iterable[Key]) -> None:
 
 
 def rebuild(conn: Connection) -> int:
-    """Recount everything, one recruiter at a time (a batch the database sorts in memory);
-    returns the number of recruiters. Rows of users without any activity are dropped too."""
+    """Recount everything from the raw rows, one recruiter at a time (a batch the database
+    groups in memory), after a bulk load that bypassed the session hooks or for a repair.
+    Returns the number of metric_slot rows."""
     if conn.dialect.name == "postgresql":  # recounts wait until the rebuild has committed
         conn.execute(text("LOCK TABLE metric_slot, metric_company_slot IN EXCLUSIVE MODE"))
     conn.execute(delete(MetricSlot))
@@ -197,4 +198,4 @@ def rebuild(conn: Connection) -> int:
             return literal_column("1") == literal_column("0")  # already emptied above
 
         fill(conn, scope, no_rows)
-    return len(user_ids)
+    return conn.execute(select(func.count()).select_from(MetricSlot)).scalar_one()
