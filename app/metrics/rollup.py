@@ -60,9 +60,11 @@ def slot_expr(conn: Connection, column: Any) -> ColumnElement[int]:
     origin, size = literal_column(str(-SLOT_ORIGIN_EPOCH)), literal_column(str(SLOT_SECONDS))
     if conn.dialect.name == "postgresql":
         return cast(func.floor((func.extract("epoch", column) + origin) / size), Integer)
-    # SQLite keeps naive UTC text; strftime('%s') reads it as UTC seconds. Both operands are
-    # integers and positive, so / is floor division.
-    return (cast(func.strftime("%s", column), Integer) + origin) / size
+    # SQLite keeps naive UTC text; strftime('%s') reads it as UTC seconds, but would round
+    # 06:59:59.9999 up to 07:00: the fraction is cut off first. Both operands are integers and
+    # positive, so // (SQL's integer /) floors.
+    seconds = func.strftime("%s", func.substr(column, 1, 19))
+    return (cast(seconds, Integer) + origin) // size
 
 
 def _sum_flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
