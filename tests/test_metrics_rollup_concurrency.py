@@ -1,0 +1,115 @@
+"""Two transactions counting into the same roll-up slot lose neither count (PostgreSQL, threads).
+
+Each writer recounts its keys from the calls; without the per-key lock the second recount, run
+before the first writer commits, would see only its own call and overwrite the other's count.
+"""
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.metrics.rollup import rebuild
+from app.models import Call, MetricCompanySlot, MetricSlot, Outcome, Person, PersonRole
+from tests import factories
+from tests.conftest import TEST_DATABASE_URL
+from tests.test_concurrent_capture import WAITING
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not TEST_DATABASE_URL.startswith("postgresql"),
+        reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)",
+    ),
+]
+
+AT = datetime(2025, 6, 2, 9, 5, tzinfo=UTC)
+
+
+def _while_held(app, other: Session, work) -> None:
+    """Run work() on a thread until it waits on `other`'s open transaction, then commit that."""
+    errors: list[BaseException] = []
+
+    def run():
+        with app.app_context():
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001  (re-raised below)
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    with db.engine.connect() as watch:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not watch.scalar(WAITING):
+            watch.rollback()
+            time.sleep(0.05)
+        waited = watch.scalar(WAITING)
+    other.commit()
+    thread.join(30)
+    assert not errors, errors
+    assert waited, "the second writer never waited for the first"
+
+
+def _rows() -> list:
+    tables = (MetricSlot.__table__, MetricCompanySlot.__table__)
+    return [[tuple(r) for r in db.session.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in tables]
+
+
+def _assert_recount_agrees() -> None:
+    db.session.rollback()
+    kept = _rows()
+    rebuild(db.session.connection())
+    assert _rows() == kept
+    db.session.rollback()
+
+
+def test_two_calls_logged_at_once_in_one_slot_both_count(app, user):
+    company = factories.CompanyFactory()
+    ids = user.id, company.id
+
+    def log_call(session: Session, minute: int) -> None:
+        session.add(Call(user_id=ids[0], company_id=ids[1], outcome=Outcome.CONNECTED,
+                         started_at=AT.replace(minute=minute)))
+        session.flush()  # the hook recounts the slot here, inside the open transaction
+
+    with Session(db.engine) as other:
+        log_call(other, 1)
+
+        def second():
+            log_call(db.session, 2)
+            db.session.commit()
+
+        _while_held(app, other, second)
+    row = db.session.execute(select(MetricSlot).where(MetricSlot.user_id == ids[0])).scalar_one()
+    assert (row.dials, row.connects) == (2, 2)
+    _assert_recount_agrees()
+
+
+def test_a_gatekeeper_named_while_a_call_names_them_counts_once_settled(app, user):
+    """A role change recounts the calls the person answered, including one being logged."""
+    company = factories.CompanyFactory()
+    melinda = factories.PersonFactory(company=company, full_name="Melinda")
+    ids = user.id, company.id, melinda.id
+
+    with Session(db.engine) as other:
+        # A main-line referral Melinda answered: a connect until she is known as a gatekeeper.
+        other.add(Call(user_id=ids[0], company_id=ids[1], outcome=Outcome.REFERRAL,
+                       answered_by_id=ids[2], started_at=AT))
+        other.flush()
+
+        def promote():
+            db.session.get(Person, ids[2]).role = PersonRole.GATEKEEPER
+            db.session.commit()
+
+        _while_held(app, other, promote)
+    row = db.session.execute(select(MetricSlot).where(MetricSlot.user_id == ids[0])).scalar_one()
+    assert (row.dials, row.connects, row.gatekeepers, row.gatekeeper_pickups) == (1, 0, 1, 1)
+    _assert_recount_agrees()
