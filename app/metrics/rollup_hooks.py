@@ -25,10 +25,11 @@ from app.models import Call, Person, Touchpoint
 from app.models.metric_rollup import slot_of
 
 # Changes to anything else (notes, Twilio's progress details) leave every count as it was.
+# Relationships too: setting call.user changes user_id only during the flush, after before_flush.
 COUNTED = {
     Call: {"user_id", "started_at", "outcome", "person_id", "answered_by_id", "direction",
-           "twilio_status", "company_id"},
-    Touchpoint: {"user_id", "happened_at", "kind"},
+           "twilio_status", "company_id", "user", "company", "person", "answered_by"},
+    Touchpoint: {"user_id", "happened_at", "kind", "user"},
     # role: every call this person answered (gatekeepers met); the rest: the name's own count.
     Person: {"role", "status", "placeholder", "source_call_id", "source_call"},
 }
@@ -46,9 +47,11 @@ def _keys(conn: Connection, query) -> set[Key]:
     return {(user_id, slot_of(moment)) for user_id, moment in conn.execute(query)}
 
 
-def keys_of(conn: Connection, model: type, ids: Iterable[int], lock: bool) -> set[Key]:
-    """The keys these rows count in (a person: their name's, and the calls they answered;
-    their touchpoints, which go with them). lock: FOR UPDATE first (see the module's note)."""
+def keys_of(conn: Connection, model: type, ids: Iterable[int], lock: bool,
+            answered: bool = True) -> set[Key]:
+    """The keys these rows count in: a person's are their name's and their touchpoints' (which
+    go with them) and, with answered, the calls they answered (their role sorts those).
+    lock: FOR UPDATE first (see the module's note)."""
     keys: set[Key] = set()
     for chunk in _chunks(ids):
         if lock and conn.dialect.name == "postgresql":
@@ -59,56 +62,73 @@ def keys_of(conn: Connection, model: type, ids: Iterable[int], lock: bool) -> se
             query = select(Touchpoint.user_id, Touchpoint.happened_at).where(
                 Touchpoint.id.in_(chunk))
         else:
-            query = union_all(
+            parts = [
                 select(Call.user_id, Call.started_at)
                 .join(Person, Person.source_call_id == Call.id).where(Person.id.in_(chunk)),
-                select(Call.user_id, Call.started_at).where(Call.answered_by_id.in_(chunk)),
                 select(Touchpoint.user_id, Touchpoint.happened_at)
                 .where(Touchpoint.person_id.in_(chunk)),
-            )
+            ]
+            if answered:
+                parts.append(select(Call.user_id, Call.started_at)
+                             .where(Call.answered_by_id.in_(chunk)))
+            query = union_all(*parts)
         keys |= _keys(conn, query)
     return keys
 
 
-def _changed(obj: Any) -> bool:
+def _changed(obj: Any, attrs: Iterable[str]) -> bool:
     state = inspect(obj)
-    return any(state.attrs[a].history.has_changes() for a in COUNTED[type(obj)])
+    return any(state.attrs[a].history.has_changes() for a in attrs)
 
 
-def _watched(objects: Iterable[Any], dirty_only: bool = False) -> dict[type, set[int]]:
-    out: dict[type, set[int]] = {}
+# A person whose role changed (or who goes): the calls they answered count differently.
+ANSWERER = "answerer"
+
+
+def _watched(objects: Iterable[Any], dirty: bool = False) -> dict[Any, set[int]]:
+    """Ids of counted rows among objects (dirty: only those whose counted columns changed),
+    by model, with persons whose calls answered need a recount apart (ANSWERER)."""
+    out: dict[Any, set[int]] = {}
     for obj in objects:
         model = type(obj)
-        if model in COUNTED and obj.id is not None and (not dirty_only or _changed(obj)):
-            out.setdefault(model, set()).add(obj.id)
+        if model not in COUNTED or obj.id is None or (dirty and not _changed(obj, COUNTED[model])):
+            continue
+        if model is Person and (not dirty or _changed(obj, ("role",))):
+            model = ANSWERER
+        out.setdefault(model, set()).add(obj.id)
     return out
+
+
+def _keys_of(conn: Connection, watched: dict[Any, set[int]], lock: bool) -> set[Key]:
+    keys: set[Key] = set()
+    for model, ids in watched.items():
+        if model == ANSWERER:
+            keys |= keys_of(conn, Person, ids, lock)
+        else:
+            keys |= keys_of(conn, model, ids, lock, answered=False)
+    return keys
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
     """Lock and note the keys that changing or deleted rows count in now."""
-    before = {m: ids for m, ids in _watched(session.dirty, dirty_only=True).items()}
+    before = _watched(session.dirty, dirty=True)
     for model, ids in _watched(session.deleted).items():
         before.setdefault(model, set()).update(ids)
-    if not before:
-        return
-    conn = session.connection()
-    pending = session.info.setdefault(PENDING, set())
-    for model, ids in before.items():
-        pending |= keys_of(conn, model, ids, lock=True)
+    if before:
+        pending = session.info.setdefault(PENDING, set())
+        pending |= _keys_of(session.connection(), before, lock=True)
 
 
 def _after_flush(session: Session, _context) -> None:
     """Add the keys new and changed rows count in now, and recount every noted key."""
     after = _watched(session.new)
-    for model, ids in _watched(session.dirty, dirty_only=True).items():
+    for model, ids in _watched(session.dirty, dirty=True).items():
         after.setdefault(model, set()).update(ids)
     pending = session.info.pop(PENDING, set())
     if not after and not pending:
         return
     conn = session.connection()
-    for model, ids in after.items():
-        pending |= keys_of(conn, model, ids, lock=False)  # just written: ours already
-    recount(conn, pending)
+    recount(conn, pending | _keys_of(conn, after, lock=False))  # after: written, locked already
 
 
 def _sets_counted(statement: Any, model: type) -> bool:
