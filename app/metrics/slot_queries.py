@@ -54,14 +54,19 @@ def day_of_slot(slot: Any, flt: MetricsFilter) -> ColumnElement[int]:
             runs.append((start, day, end - start))
 
     def run_expr(run: tuple[int, int, int]) -> ColumnElement[int]:
-        start, first_day, size = run
-        offset = literal_column(str(start))
-        return literal_column(str(first_day)) + (slot - offset) // literal_column(str(size))
+        start, first_day, size = (_int(n) for n in run)
+        return first_day + (slot - start) // size  # integers, non-negative: / floors
 
     expr = run_expr(runs[-1])
     for run, following in zip(reversed(runs[:-1]), reversed(runs[1:]), strict=True):
-        expr = case((slot < literal_column(str(following[0])), run_expr(run)), else_=expr)
+        expr = case((slot < _int(following[0]), run_expr(run)), else_=expr)
     return expr
+
+
+def _int(n: int) -> ColumnElement[int]:
+    # Inlined, typed: GROUP BY must repeat the expression exactly, and an untyped literal
+    # would make // a true division on PostgreSQL.
+    return literal_column(str(n), Integer)
 
 
 def bucket_of_slot(slot: Any, flt: MetricsFilter) -> ColumnElement[int]:
@@ -69,7 +74,7 @@ def bucket_of_slot(slot: Any, flt: MetricsFilter) -> ColumnElement[int]:
     day = day_of_slot(slot, flt)
     if flt.grouping == "day":
         return day
-    return (day + literal_column(str(flt.first.weekday()))) // literal_column("7")
+    return (day + _int(flt.first.weekday())) // _int(7)
 
 
 SLOT_COLUMNS = (*CALL_COLUMNS, *NAME_COLUMNS.values(), *TOUCH_COLUMNS.values())
