@@ -24,6 +24,8 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -51,8 +53,10 @@ NAME_COLUMNS = {status: f"names_{status.value}" for status in PersonStatus}
 TOUCH_COLUMNS = {kind: f"touch_{kind.value}" for kind in TouchpointKind}
 CALL_COLUMNS = ("dials", "connects", "gatekeepers", "voicemails", "put_throughs",
                 "gatekeeper_pickups")
-# pg_advisory_xact_lock keys: this namespace in the top byte, then the user, then the slot.
+# pg_advisory_xact_lock keys: a namespace in the top byte, then the user and slot (a key's
+# recount), or the company (its chain of rows, see MetricCompanySlot).
 LOCK_NAMESPACE = 0x4D << 56
+COMPANY_LOCK_NAMESPACE = 0x4E << 56
 
 
 def slot_expr(conn: Connection, column: Any) -> ColumnElement[int]:
@@ -153,34 +157,77 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def lock_keys(conn: Connection, keys: Iterable[Key]) -> None:
-    """PostgreSQL: one transaction at a time recounts a key, in key order (no deadlock between
-    two recounts). A waiting recount then reads the other's committed rows: READ COMMITTED
-    takes a new snapshot per statement. SQLite writers are already one at a time."""
+def _advisory_locks(conn: Connection, lock_ids: Iterable[int]) -> None:
+    """PostgreSQL: take these transaction locks in ascending order (no deadlock between two
+    recounts). SQLite writers are already one at a time."""
     if conn.dialect.name != "postgresql":
         return
-    lock_ids = sorted({LOCK_NAMESPACE | (u << 30) | s for u, s in keys})
-    for chunk in _chunks(lock_ids, 1000):
+    for chunk in _chunks(sorted(set(lock_ids)), 1000):
         conn.execute(text("SELECT count(pg_advisory_xact_lock(k)) FROM "
                           "(SELECT unnest(CAST(:ks AS bigint[])) AS k ORDER BY 1) AS ordered"),
                      {"ks": chunk})
 
 
+def _key_scopes(chunk: list[tuple[int, int, int]]) -> tuple[Scope, Scope]:
+    def scope(user_col, time_col):
+        return or_(*(and_(user_col == u, time_col >= slot_start(a), time_col < slot_start(b))
+                     for u, a, b in chunk))
+
+    def slot_scope(user_col, slot_col):
+        return or_(*(and_(user_col == u, slot_col >= a, slot_col < b) for u, a, b in chunk))
+
+    return scope, slot_scope
+
+
+def _companies_in(conn: Connection, scope: Scope, slot_scope: Scope) -> set[int]:
+    """Companies with roll-up rows or dials in scope: their chains change with a recount."""
+    return set(conn.execute(union(
+        select(MetricCompanySlot.company_id).where(
+            slot_scope(MetricCompanySlot.user_id, MetricCompanySlot.slot)),
+        select(Call.company_id).where(Call.company_id.is_not(None),
+                                      scope(Call.user_id, Call.started_at)),
+    )).scalars())
+
+
+def relink(conn: Connection, companies: set[int] | None) -> None:
+    """Recompute prev_user_slot and prev_team_slot of these companies' rows (None: all)."""
+    table = MetricCompanySlot
+    for chunk in ([None] if companies is None else _chunks(sorted(companies), 500)):
+        chain = select(
+            table.user_id, table.slot, table.company_id,
+            func.lag(table.slot).over(partition_by=[table.company_id, table.user_id],
+                                      order_by=table.slot).label("pu"),
+            func.lag(table.slot).over(partition_by=table.company_id,
+                                      order_by=[table.slot, table.user_id]).label("pt"),
+        )
+        if chunk is not None:
+            chain = chain.where(table.company_id.in_(chunk))
+        prev = chain.subquery()
+        conn.execute(
+            update(table).values(prev_user_slot=prev.c.pu, prev_team_slot=prev.c.pt).where(
+                table.user_id == prev.c.user_id, table.slot == prev.c.slot,
+                table.company_id == prev.c.company_id,
+                or_(table.prev_user_slot.is_distinct_from(prev.c.pu),
+                    table.prev_team_slot.is_distinct_from(prev.c.pt))))
+
+
 def recount(conn: Connection, keys: Iterable[Key]) -> None:
-    """Recount these (recruiter, slot) keys from the raw rows, under their locks."""
+    """Recount these (recruiter, slot) keys from the raw rows, under their locks (key order,
+    then company order: a waiting recount then reads the other's committed rows, since READ
+    COMMITTED takes a new snapshot per statement), and relink the companies' chains."""
     keys = set(keys)
     if not keys:
         return
-    lock_keys(conn, keys)
-    for chunk in _chunks(_ranges(keys), 100):
-        def scope(user_col, time_col, chunk=chunk):
-            return or_(*(and_(user_col == u, time_col >= slot_start(a), time_col < slot_start(b))
-                         for u, a, b in chunk))
-
-        def slot_scope(user_col, slot_col, chunk=chunk):
-            return or_(*(and_(user_col == u, slot_col >= a, slot_col < b) for u, a, b in chunk))
-
+    _advisory_locks(conn, (LOCK_NAMESPACE | (u << 30) | s for u, s in keys))
+    scopes = [_key_scopes(chunk) for chunk in _chunks(_ranges(keys), 100)]
+    companies: set[int] = set()
+    for scope, slot_scope in scopes:
+        companies |= _companies_in(conn, scope, slot_scope)
+    # Before writing: a chain's relink must not wait on rows another recount holds.
+    _advisory_locks(conn, (COMPANY_LOCK_NAMESPACE | c for c in companies))
+    for scope, slot_scope in scopes:
         fill(conn, scope, slot_scope)
+    relink(conn, companies)
 
 
 def rebuild(conn: Connection) -> int:
@@ -200,4 +247,5 @@ def rebuild(conn: Connection) -> int:
             return literal_column("1") == literal_column("0")  # already emptied above
 
         fill(conn, scope, no_rows)
+    relink(conn, None)
     return conn.execute(select(func.count()).select_from(MetricSlot)).scalar_one()

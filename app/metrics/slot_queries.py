@@ -12,16 +12,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    case,
-    func,
-    literal_column,
-    select,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Integer, case, func, literal_column, or_, select
 
 from app.extensions import db
 from app.metrics.filters import MetricsFilter
@@ -98,34 +89,42 @@ def slot_counts(flt: MetricsFilter) -> Iterator[Row]:
 def company_counts(flt: MetricsFilter) -> Iterator[Row]:
     """(tag, user_id, bucket, distinct companies) for the groupings queries.call_counts tags.
 
-    The period's (recruiter, bucket, company) triples are formed once (a materialized CTE over
-    the narrow roll-up, read from its index), then counted four ways."""
+    One pass over the period's rows of the narrow roll-up, from its index: a row counts for a
+    grouping when it is its company's first there, i.e. the previous row of its chain (the
+    recruiter's, or the team's) lies before the period or in an earlier bucket. Those flags
+    add up across recruiters and buckets, so the four groupings are sums of one GROUP BY."""
+    table = MetricCompanySlot
     slots = _slot_bounds(flt)
-    triples = (
-        select(MetricCompanySlot.user_id.label("u"),
-               bucket_of_slot(MetricCompanySlot.slot, flt).label("b"),
-               MetricCompanySlot.company_id.label("co"))
-        .where(MetricCompanySlot.slot >= slots[0], MetricCompanySlot.slot < slots[-1])
-        .distinct()
+    bucket = bucket_of_slot(table.slot, flt)
+
+    def firsts(prev: Any, per_bucket: bool) -> ColumnElement[int]:
+        first = or_(prev.is_(None), prev < slots[0])
+        if per_bucket:
+            first = or_(first, bucket_of_slot(prev, flt) < bucket)
+        return func.sum(case((first, 1), else_=0))
+
+    chains = [firsts(table.prev_user_slot, True), firsts(table.prev_user_slot, False)]
+    if not flt.user_id:
+        chains += [firsts(table.prev_team_slot, True), firsts(table.prev_team_slot, False)]
+    query = (
+        select(table.user_id, bucket, *chains)
+        .where(table.slot >= slots[0], table.slot < slots[-1])
+        .group_by(table.user_id, bucket)
     )
     if flt.user_id:
-        triples = triples.where(MetricCompanySlot.user_id == flt.user_id)
-    cte = triples.cte("triples").prefix_with("MATERIALIZED")
-    none = literal_column("-1", Integer)
-
-    def counted(tag: int, user: bool, bucket: bool) -> Select:
-        if user and bucket:  # the triples are distinct already
-            return select(literal_column(str(tag), Integer), cte.c.u, cte.c.b,
-                          func.count()).group_by(cte.c.u, cte.c.b)
-        # DISTINCT keys first, then count(*): hashed, where count(DISTINCT) would sort.
-        keys = [k for k, on in ((cte.c.u, user), (cte.c.b, bucket)) if on]
-        pairs = select(*keys, cte.c.co).distinct().subquery()
-        group = [pairs.c[k.name] for k in keys]
-        return select(literal_column(str(tag), Integer),
-                      pairs.c.u if user else none, pairs.c.b if bucket else none,
-                      func.count()).select_from(pairs).group_by(*group)
-
-    parts = [counted(USER_BUCKET, True, True), counted(USER, True, False)]
+        query = query.where(table.user_id == flt.user_id)
+    per_user: dict[int, int] = {}
+    per_bucket: dict[int, int] = {}
+    total = 0
+    for u, b, in_bucket, in_period, *team in db.session.execute(query):
+        yield USER_BUCKET, u, b, in_bucket
+        per_user[u] = per_user.get(u, 0) + in_period
+        if team:
+            per_bucket[b] = per_bucket.get(b, 0) + team[0]
+            total += team[1]
+    for u, count in per_user.items():
+        yield USER, u, -1, count
     if not flt.user_id:
-        parts += [counted(BUCKET, False, True), counted(TOTAL, False, False)]
-    return iter(db.session.execute(union_all(*parts)))
+        for b, count in per_bucket.items():
+            yield BUCKET, -1, b, count
+        yield TOTAL, -1, -1, total

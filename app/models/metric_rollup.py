@@ -72,17 +72,27 @@ class MetricSlot(db.Model):
 
 
 class MetricCompanySlot(db.Model):
-    """Dials per recruiter, quarter hour and company: distinct companies do not add up, so the
-    page counts distinct company ids over these narrow rows instead of over the calls."""
+    """Dials per recruiter, quarter hour and company, chained per company so that distinct
+    companies count without DISTINCT: a row is a company's first in a bucket (for its recruiter,
+    or for the team) when the row before it in that chain lies in an earlier bucket. Then every
+    distinct count is a sum of row-local flags, one pass over the period's rows."""
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
     slot: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), primary_key=True)
     dials: Mapped[int] = _count()
+    # The slot of this recruiter's previous row for the company (None: their first).
+    prev_user_slot: Mapped[int | None]
+    # The slot of the company's previous row in (slot, user_id) order, whoever dialled (None:
+    # the company's first): two recruiters in one slot count the company once for the team.
+    prev_team_slot: Mapped[int | None]
 
-    # The team view: a range of slots across recruiters, read from the index alone.
     __table_args__ = (
-        Index("ix_metric_company_slot_slot", "slot", "user_id", "company_id"),
+        # The team view and one recruiter's, from the index alone; and a company's chain.
+        Index("ix_metric_company_slot_slot", "slot", "user_id", "prev_user_slot",
+              "prev_team_slot"),
+        Index("ix_metric_company_slot_user", "user_id", "slot", "prev_user_slot"),
+        Index("ix_metric_company_slot_company", "company_id", "slot", "user_id"),
     )
 
 

@@ -52,12 +52,16 @@ def upgrade():
     sa.Column('slot', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('dials', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('prev_user_slot', sa.Integer(), nullable=True),
+    sa.Column('prev_team_slot', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_metric_company_slot_company_id_company')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_metric_company_slot_user_id_user')),
     sa.PrimaryKeyConstraint('user_id', 'slot', 'company_id', name=op.f('pk_metric_company_slot'))
     )
     with op.batch_alter_table('metric_company_slot', schema=None) as batch_op:
-        batch_op.create_index('ix_metric_company_slot_slot', ['slot', 'user_id', 'company_id'], unique=False)
+        batch_op.create_index('ix_metric_company_slot_company', ['company_id', 'slot', 'user_id'], unique=False)
+        batch_op.create_index('ix_metric_company_slot_slot', ['slot', 'user_id', 'prev_user_slot', 'prev_team_slot'], unique=False)
+        batch_op.create_index('ix_metric_company_slot_user', ['user_id', 'slot', 'prev_user_slot'], unique=False)
 
     follow_ups = sa.text('follow_up_at IS NOT NULL')
     with op.batch_alter_table('call', schema=None) as batch_op:
@@ -79,7 +83,9 @@ def downgrade():
         batch_op.drop_index('ix_call_follow_up_due_metrics')
 
     with op.batch_alter_table('metric_company_slot', schema=None) as batch_op:
+        batch_op.drop_index('ix_metric_company_slot_user')
         batch_op.drop_index('ix_metric_company_slot_slot')
+        batch_op.drop_index('ix_metric_company_slot_company')
 
     op.drop_table('metric_company_slot')
     with op.batch_alter_table('metric_slot', schema=None) as batch_op:
