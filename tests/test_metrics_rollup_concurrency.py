@@ -71,25 +71,28 @@ def _assert_recount_agrees() -> None:
     db.session.rollback()
 
 
-def test_two_calls_logged_at_once_in_one_slot_both_count(app, user):
+@pytest.mark.parametrize("same_recruiter", [True, False])
+def test_two_calls_logged_at_once_both_count(app, user, same_recruiter):
+    """In one slot by one recruiter (one key), or by two in two slots (one company's chain)."""
     company = factories.CompanyFactory()
-    ids = user.id, company.id
+    other_user = user if same_recruiter else factories.UserFactory()
+    ids = user.id, company.id, other_user.id
 
-    def log_call(session: Session, minute: int) -> None:
-        session.add(Call(user_id=ids[0], company_id=ids[1], outcome=Outcome.CONNECTED,
+    def log_call(session: Session, user_id: int, minute: int) -> None:
+        session.add(Call(user_id=user_id, company_id=ids[1], outcome=Outcome.CONNECTED,
                          started_at=AT.replace(minute=minute)))
         session.flush()  # the hook recounts the slot here, inside the open transaction
 
     with Session(db.engine) as other:
-        log_call(other, 1)
+        log_call(other, ids[0], 1)
 
         def second():
-            log_call(db.session, 2)
+            log_call(db.session, ids[2], 2 if same_recruiter else 20)
             db.session.commit()
 
         _while_held(app, other, second)
-    row = db.session.execute(select(MetricSlot).where(MetricSlot.user_id == ids[0])).scalar_one()
-    assert (row.dials, row.connects) == (2, 2)
+    rows = db.session.execute(select(MetricSlot.dials, MetricSlot.connects)).all()
+    assert sum(r.dials for r in rows) == sum(r.connects for r in rows) == 2
     _assert_recount_agrees()
 
 
