@@ -104,6 +104,12 @@ class World:
         return db.session.get(Call, data.draw(st.sampled_from(self.calls))) if self.calls else None
 
 
+def _add(row, ids: list[int]) -> None:
+    db.session.add(row)
+    db.session.flush()
+    ids.append(row.id)
+
+
 def new_call(w: World, data) -> None:
     call = Call(user_id=data.draw(st.sampled_from(w.users)),
                 company_id=data.draw(st.sampled_from([None, *w.companies])),
@@ -111,9 +117,7 @@ def new_call(w: World, data) -> None:
                 outcome=data.draw(outcomes), started_at=data.draw(moments),
                 direction=data.draw(st.sampled_from(list(Direction))),
                 twilio_status=data.draw(twilio_statuses))
-    db.session.add(call)
-    db.session.flush()
-    w.calls.append(call.id)
+    _add(call, w.calls)
 
 
 def edit_call(w: World, data) -> None:
@@ -158,9 +162,7 @@ def new_name(w: World, data) -> None:
                     full_name=None if placeholder else f"Name {len(w.people)}",
                     placeholder=placeholder, status=data.draw(st.sampled_from(list(PersonStatus))),
                     role=data.draw(st.sampled_from(list(PersonRole))), source_call=call)
-    db.session.add(person)
-    db.session.flush()
-    w.people.append(person.id)
+    _add(person, w.people)
 
 
 def edit_person(w: World, data) -> None:
@@ -185,9 +187,7 @@ def touchpoint(w: World, data) -> None:
         point = Touchpoint(person_id=person.id, user_id=data.draw(st.sampled_from(w.users)),
                            kind=data.draw(st.sampled_from(list(TouchpointKind))),
                            happened_at=data.draw(moments))
-        db.session.add(point)
-        db.session.flush()
-        w.touchpoints.append(point.id)
+        _add(point, w.touchpoints)
         return
     point = db.session.get(Touchpoint, data.draw(st.sampled_from(w.touchpoints)))
     if point is None:  # went with its person

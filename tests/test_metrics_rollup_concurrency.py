@@ -4,8 +4,6 @@ Each writer recounts its keys from the calls; without the per-key lock the secon
 before the first writer commits, would see only its own call and overwrite the other's count.
 """
 
-import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -13,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.metrics.rollup import rebuild
-from app.models import Call, MetricCompanySlot, MetricSlot, Outcome, Person, PersonRole
+from app.models import Call, MetricSlot, Outcome, Person, PersonRole
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
-from tests.test_concurrent_capture import WAITING
+from tests.test_concurrent_merge import _while_held
+from tests.test_metrics_rollup import assert_agrees_with_recount
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,45 +28,10 @@ pytestmark = [
 AT = datetime(2025, 6, 2, 9, 5, tzinfo=UTC)
 
 
-def _while_held(app, other: Session, work) -> None:
-    """Run work() on a thread until it waits on `other`'s open transaction, then commit that."""
-    errors: list[BaseException] = []
-
-    def run():
-        with app.app_context():
-            try:
-                work()
-            except BaseException as exc:  # noqa: BLE001  (re-raised below)
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    with db.engine.connect() as watch:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not watch.scalar(WAITING):
-            watch.rollback()
-            time.sleep(0.05)
-        waited = watch.scalar(WAITING)
-    other.commit()
-    thread.join(30)
-    assert not errors, errors
-    assert waited, "the second writer never waited for the first"
-
-
-def _rows() -> list:
-    tables = (MetricSlot.__table__, MetricCompanySlot.__table__)
-    return [[tuple(r) for r in db.session.execute(select(t).order_by(*t.primary_key.columns))]
-            for t in tables]
-
-
-def _assert_recount_agrees() -> None:
-    db.session.rollback()
-    kept = _rows()
-    rebuild(db.session.connection())
-    assert _rows() == kept
-    db.session.rollback()
+def _run_while_held(app, other: Session, work) -> None:
+    """tests.test_concurrent_merge's _while_held, failing on the worker's error."""
+    result = _while_held(app, other, work)
+    assert not isinstance(result, Exception), result
 
 
 @pytest.mark.parametrize("same_recruiter", [True, False])
@@ -90,10 +53,10 @@ def test_two_calls_logged_at_once_both_count(app, user, same_recruiter):
             log_call(db.session, ids[2], 2 if same_recruiter else 20)
             db.session.commit()
 
-        _while_held(app, other, second)
+        _run_while_held(app, other, second)
     rows = db.session.execute(select(MetricSlot.dials, MetricSlot.connects)).all()
     assert sum(r.dials for r in rows) == sum(r.connects for r in rows) == 2
-    _assert_recount_agrees()
+    assert_agrees_with_recount()
 
 
 def test_a_gatekeeper_named_while_a_call_names_them_counts_once_settled(app, user):
@@ -112,7 +75,7 @@ def test_a_gatekeeper_named_while_a_call_names_them_counts_once_settled(app, use
             db.session.get(Person, ids[2]).role = PersonRole.GATEKEEPER
             db.session.commit()
 
-        _while_held(app, other, promote)
+        _run_while_held(app, other, promote)
     row = db.session.execute(select(MetricSlot).where(MetricSlot.user_id == ids[0])).scalar_one()
     assert (row.dials, row.connects, row.gatekeepers, row.gatekeeper_pickups) == (1, 0, 1, 1)
-    _assert_recount_agrees()
+    assert_agrees_with_recount()
