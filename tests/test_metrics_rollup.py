@@ -38,7 +38,7 @@ from app.people.merge import erase_person, merge_people
 from tests import factories
 
 DAYS = [date(2025, 3, 7) + timedelta(days=i) for i in range(5)]  # New York's DST switch: 9th
-NOW = datetime(2025, 3, 20, tzinfo=UTC)
+NOW = datetime(2025, 3, 9, 12, tzinfo=UTC)  # some follow-ups are past, some to come
 ZONES = ["America/New_York", "Asia/Kolkata", "Australia/Eucla", "UTC"]
 
 moments = st.builds(
@@ -116,7 +116,9 @@ def new_call(w: World, data) -> None:
                 person_id=w.maybe_person(data), answered_by_id=w.maybe_person(data),
                 outcome=data.draw(outcomes), started_at=data.draw(moments),
                 direction=data.draw(st.sampled_from(list(Direction))),
-                twilio_status=data.draw(twilio_statuses))
+                twilio_status=data.draw(twilio_statuses),
+                follow_up_at=data.draw(st.none() | moments),
+                follow_up_done_at=data.draw(st.none() | moments))
     _add(call, w.calls)
 
 

@@ -166,11 +166,13 @@ def _collect(flt: MetricsFilter, now: datetime, use_rollups: bool) -> tuple[
     def at(user_id: int, day: int) -> Numbers:
         return cells.setdefault((user_id, of_day[day]), Numbers())
 
-    if use_rollups and slot_queries.rollups_cover(flt):
+    fast = use_rollups and slot_queries.rollups_cover(flt)
+    if fast:
         _from_rollups(flt, at, statuses, companies)
     else:
         _from_calls(flt, at, statuses, companies)
-    for u, d, due, kept, missed in queries.follow_up_counts(flt, now):
+    follow_ups = slot_queries.follow_up_counts if fast else queries.follow_up_counts
+    for u, d, due, kept, missed in follow_ups(flt, now):
         n = at(u, d)
         n.follow_ups_due += due
         n.follow_ups_kept += kept or 0

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, func, literal_column, or_, select
 
 from app.extensions import db
 from app.metrics.filters import MetricsFilter
 from app.metrics.queries import BUCKET, TOTAL, USER, USER_BUCKET, Row
-from app.metrics.rollup import CALL_COLUMNS, NAME_COLUMNS, TOUCH_COLUMNS
-from app.models import MetricCompanySlot, MetricSlot
+from app.metrics.rollup import CALL_COLUMNS, NAME_COLUMNS, TOUCH_COLUMNS, slot_expr
+from app.models import Call, MetricCompanySlot, MetricSlot
 from app.models.metric_rollup import on_slot_boundary, slot_of
 
 
@@ -27,18 +28,19 @@ def rollups_cover(flt: MetricsFilter) -> bool:
     return all(on_slot_boundary(moment) for moment in flt.day_bounds())
 
 
-def _slot_bounds(flt: MetricsFilter) -> list[int]:
-    return [slot_of(moment) for moment in flt.day_bounds()]
+def _slot_bounds(flt: MetricsFilter, extra: int = 0) -> list[int]:
+    return [slot_of(moment) for moment in flt.day_bounds(extra)]
 
 
-def day_of_slot(slot: Any, flt: MetricsFilter) -> ColumnElement[int]:
+def day_of_slot(slot: Any, flt: MetricsFilter, extra: int = 0) -> ColumnElement[int]:
     """SQL: the index of the local day a slot falls in (for slots inside the period).
 
     Days are 96 slots except where the clocks change (92 or 100), so the period splits into a
     few runs of equal days, and within a run the day is plain integer arithmetic: a CASE per
-    run instead of a comparison per day boundary for every row.
+    run instead of a comparison per day boundary for every row. Past the end (up to `extra`
+    days are exact) it keeps counting up; slots before the start are the caller's to exclude.
     """
-    bounds = _slot_bounds(flt)
+    bounds = _slot_bounds(flt, extra)
     runs: list[tuple[int, int, int]] = []  # (first slot, first day index, slots per day)
     for day, (start, end) in enumerate(itertools.pairwise(bounds)):
         if not runs or runs[-1][2] != end - start:
@@ -128,3 +130,25 @@ def company_counts(flt: MetricsFilter) -> Iterator[Row]:
         for b, count in per_bucket.items():
             yield BUCKET, -1, b, count
         yield TOTAL, -1, -1, total
+
+
+def follow_up_counts(flt: MetricsFilter, now: datetime) -> Iterator[Row]:
+    """queries.follow_up_counts with local days by slot arithmetic (the calls' own rows, from
+    the covering follow-up indexes): (user_id, day, due, kept, missed)."""
+    conn = db.session.connection()
+    due_day = day_of_slot(slot_expr(conn, Call.follow_up_at), flt)
+    done_slot = slot_expr(conn, Call.follow_up_done_at)
+    # Kept: done before the end of the local day after the due day (or before the period).
+    kept = and_(Call.follow_up_done_at.is_not(None),
+                or_(done_slot < _slot_bounds(flt)[0],
+                    day_of_slot(done_slot, flt, extra=1) <= due_day + _int(1)))
+    missed = and_(Call.follow_up_done_at.is_(None), Call.follow_up_at < now)
+    inner = select(Call.user_id.label("u"), due_day.label("d"),
+                   case((kept, 1), else_=0).label("k"), case((missed, 1), else_=0).label("m"),
+                   ).where(Call.follow_up_at >= flt.start, Call.follow_up_at < flt.end)
+    if flt.user_id:
+        inner = inner.where(Call.user_id == flt.user_id)
+    sub = inner.subquery()
+    return iter(db.session.execute(
+        select(sub.c.u, sub.c.d, func.count(), func.sum(sub.c.k), func.sum(sub.c.m))
+        .group_by(sub.c.u, sub.c.d)))
