@@ -299,3 +299,13 @@ def test_moving_and_deleting_a_call_moves_and_drops_its_names(answered):
     db.session.delete(db.session.get(Call, call.id))
     assert tuple(_counts()) == (0, 0, 0, 1)  # only the touchpoint is left
     assert_agrees_with_recount()
+
+
+def test_rebuild_command_restores_rollups_lost_outside_the_app(answered, runner):
+    before = snapshot()
+    db.session.execute(MetricSlot.__table__.delete())
+    db.session.execute(MetricCompanySlot.__table__.delete())
+    db.session.commit()
+    result = runner.invoke(args=["metrics", "rebuild"])
+    assert "Metrics roll-ups rebuilt: 2 recruiter-quarter-hours." in result.output
+    assert snapshot() == before
