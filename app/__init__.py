@@ -106,9 +106,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     csrf.init_app(app)
     import app.models  # noqa: F401  (registers the tables on db.metadata)
+    from app.metrics.rollup_hooks import register_rollup_hooks
     from app.search.index import register_index_hooks
 
     register_index_hooks()
+    register_rollup_hooks()
 
 
 def register_blueprints(app: Flask) -> None:

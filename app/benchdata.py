@@ -35,6 +35,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, text, update
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
+from app.metrics.rollup import rebuild as rebuild_rollups
 from app.models import (
     Call,
     Company,
@@ -271,7 +272,8 @@ class BenchSeeder:
                             ("provenance", self.provenance),
                             ("reporting links", self.reporting_links),
                             ("touchpoints", self.touchpoints), ("sequences", self.sequences),
-                            ("search index", self.search_index), ("analyze", self.analyze)):
+                            ("search index", self.search_index),
+                            ("metrics roll-ups", rebuild_rollups), ("analyze", self.analyze)):
             start = time.perf_counter()
             with engine.begin() as conn:
                 count = phase(conn)

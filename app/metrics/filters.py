@@ -52,6 +52,8 @@ class MetricsFilter:
     funnel_scope: str = "period"
     period: str = "30"
     errors: list[str] = field(default_factory=list)
+    # day_bounds() by `extra`: every query of a page asks for them (a zoneinfo call per day).
+    _bounds: dict[int, list[datetime]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -75,8 +77,11 @@ class MetricsFilter:
 
     def day_bounds(self, extra: int = 0) -> list[datetime]:
         """Midnights from the first day to the end of the period, plus `extra` more days."""
-        count = (self.last - self.first).days + 2 + extra
-        return [self.midnight(self.first + timedelta(days=i)) for i in range(count)]
+        if extra not in self._bounds:
+            count = (self.last - self.first).days + 2 + extra
+            self._bounds[extra] = [self.midnight(self.first + timedelta(days=i))
+                                   for i in range(count)]
+        return list(self._bounds[extra])
 
     def buckets(self) -> list[Bucket]:
         """Days, or ISO weeks (Monday first) clipped to the period."""

@@ -76,6 +76,10 @@ def call_kinds(answered: Any) -> dict[str, ColumnElement[bool]]:
         "put_through": and_(connect, Call.person_id.is_not(None), someone_else),
         "gatekeeper_pickup": and_(~connect, or_(Call.outcome == Outcome.GATEKEEPER,
                                                 gatekeeper_answered)),
+        # Gatekeepers met: the outcome says so, or the one who answered is one (even the target).
+        "gatekeeper": or_(Call.outcome == Outcome.GATEKEEPER,
+                          answered.role == PersonRole.GATEKEEPER),
+        "voicemail": Call.outcome == Outcome.VOICEMAIL,
     }
 
 
@@ -105,10 +109,8 @@ def call_counts(flt: MetricsFilter) -> Iterator[Row]:
             rank(Call.started_at, bucket_bounds).label("b"),
             Call.company_id.label("co"),
             _flag(kinds["connect"]).label("c"),
-            _flag(
-                or_(Call.outcome == Outcome.GATEKEEPER, answered.role == PersonRole.GATEKEEPER)
-            ).label("g"),
-            _flag(Call.outcome == Outcome.VOICEMAIL).label("v"),
+            _flag(kinds["gatekeeper"]).label("g"),
+            _flag(kinds["voicemail"]).label("v"),
             _flag(kinds["put_through"]).label("p"),
             _flag(kinds["gatekeeper_pickup"]).label("k"),
         )

@@ -1,5 +1,6 @@
 """The sourcing metrics page and its CSV download, both read-only GETs with the same filters."""
 
+import click
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
@@ -7,6 +8,7 @@ from app.extensions import db
 from app.metrics.caller_ids import answer_rate_by_caller_id
 from app.metrics.export import COLUMNS, to_csv
 from app.metrics.filters import FUNNEL_SCOPES, GROUPINGS, PERIODS, parse_filters
+from app.metrics.rollup import rebuild
 from app.metrics.service import calling_blocks, compute_metrics
 from app.metrics.svg import bar_chart, funnel_chart, rate_chart
 from app.models import User, now_utc
@@ -46,6 +48,15 @@ def export():
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@bp.cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recount the metrics roll-ups from the calls, names and touchpoints (a repair, or after
+    rows were written without the app)."""
+    with db.engine.begin() as conn:
+        rows = rebuild(conn)
+    click.echo(f"Metrics roll-ups rebuilt: {rows:,} recruiter-quarter-hours.")
 
 
 def _charts(metrics) -> dict:

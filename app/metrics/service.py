@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from app.extensions import db
-from app.metrics import queries
+from app.metrics import queries, slot_queries
 from app.metrics.filters import Bucket, MetricsFilter
+from app.metrics.rollup import CALL_COLUMNS, NAME_COLUMNS, TOUCH_COLUMNS
 from app.models import PersonStatus, TouchpointKind, User
 from app.queue.session_stats import PeriodSessions, sessions_between
 
@@ -102,21 +103,33 @@ class Metrics:
         return [(label, sum(self.statuses.get(s, 0) for s in members)) for label, members in STAGES]
 
 
-def _collect(
-    flt: MetricsFilter, now: datetime
-) -> tuple[
-    dict[tuple[int, int], Numbers], dict[PersonStatus, int], dict[tuple[int, int, int], int]
-]:
-    """Per (user, bucket) additive numbers from the per-day queries, rolled up into buckets;
-    the statuses of the names uncovered in the period; distinct companies per grouping."""
-    of_day = flt.bucket_of_day()
-    cells: dict[tuple[int, int], Numbers] = {}
-    statuses: dict[PersonStatus, int] = {}
-    companies: dict[tuple[int, int, int], int] = {}
+Cells = dict[tuple[int, int], Numbers]
+Statuses = dict[PersonStatus, int]
+Companies = dict[tuple[int, int, int], int]
 
-    def at(user_id: int, day: int) -> Numbers:
-        return cells.setdefault((user_id, of_day[day]), Numbers())
 
+def _from_rollups(flt: MetricsFilter, at, statuses: Statuses, companies: Companies) -> None:
+    """Dials, names and touchpoints summed from the quarter-hour roll-ups."""
+    names = list(NAME_COLUMNS)
+    touches = [kind.value for kind in TOUCH_COLUMNS]
+    width = len(CALL_COLUMNS)
+    for u, d, *sums in slot_queries.slot_counts(flt):
+        n = at(u, d)
+        for name, value in zip(CALL_COLUMNS, sums[:width], strict=True):
+            setattr(n, name, getattr(n, name) + (value or 0))
+        for status, value in zip(names, sums[width:width + len(names)], strict=True):
+            n.names += value or 0
+            if value:
+                statuses[status] = statuses.get(status, 0) + value
+        for name, value in zip(touches, sums[width + len(names):], strict=True):
+            setattr(n, name, getattr(n, name) + (value or 0))
+    for tag, u, b, count in slot_queries.company_counts(flt):
+        companies[tag, u, b] = count
+
+
+def _from_calls(flt: MetricsFilter, at, statuses: Statuses, companies: Companies) -> None:
+    """The same numbers read from the calls themselves (a period whose midnights are not on
+    quarter hours; and the reference the roll-ups are tested against)."""
     for tag, u, d, count, connects, gatekeepers, voicemails, put_throughs, pickups in (
             queries.call_counts(flt)):
         if tag != queries.DAY:
@@ -129,24 +142,50 @@ def _collect(
         n.voicemails += voicemails or 0
         n.put_throughs += put_throughs or 0
         n.gatekeeper_pickups += pickups or 0
-    for u, d, due, kept, missed in queries.follow_up_counts(flt, now):
-        n = at(u, d)
-        n.follow_ups_due += due
-        n.follow_ups_kept += kept or 0
-        n.follow_ups_missed += missed or 0
     for u, d, status, count in queries.name_counts(flt):
         at(u, d).names += count
         statuses[status] = statuses.get(status, 0) + count
     for u, d, kind, count in queries.touchpoint_counts(flt):
         n, name = at(u, d), TouchpointKind(kind).value
         setattr(n, name, getattr(n, name) + count)
+
+
+def _collect(flt: MetricsFilter, now: datetime, use_rollups: bool) -> tuple[
+        Cells, Statuses, Companies]:
+    """Per (user, bucket) additive numbers from per-day counts, rolled up into buckets; the
+    statuses of the names uncovered in the period; distinct companies per grouping.
+
+    Follow-ups are read from the calls (few: one per call that set one): whether one was kept
+    depends on the viewer's local days and whether it was missed on "now", and an index on
+    follow_up_at finds the period's."""
+    of_day = flt.bucket_of_day()
+    cells: Cells = {}
+    statuses: Statuses = {}
+    companies: Companies = {}
+
+    def at(user_id: int, day: int) -> Numbers:
+        return cells.setdefault((user_id, of_day[day]), Numbers())
+
+    fast = use_rollups and slot_queries.rollups_cover(flt)
+    if fast:
+        _from_rollups(flt, at, statuses, companies)
+    else:
+        _from_calls(flt, at, statuses, companies)
+    follow_ups = slot_queries.follow_up_counts if fast else queries.follow_up_counts
+    for u, d, due, kept, missed in follow_ups(flt, now):
+        n = at(u, d)
+        n.follow_ups_due += due
+        n.follow_ups_kept += kept or 0
+        n.follow_ups_missed += missed or 0
     return cells, statuses, companies
 
 
-def compute_metrics(flt: MetricsFilter, now: datetime) -> Metrics:
-    """Run the grouped queries for flt and assemble per-recruiter, per-bucket and team numbers."""
+def compute_metrics(flt: MetricsFilter, now: datetime, use_rollups: bool = True) -> Metrics:
+    """Run the grouped queries for flt and assemble per-recruiter, per-bucket and team numbers.
+
+    use_rollups=False reads the calls themselves (the roll-ups' tests compare the two)."""
     buckets = flt.buckets()
-    cells, statuses, companies = _collect(flt, now)
+    cells, statuses, companies = _collect(flt, now, use_rollups)
     if flt.funnel_scope == "all":
         statuses = {PersonStatus(s): c for s, c in queries.funnel_counts(flt)}
     user_ids = sorted({u for u, _ in cells} | ({flt.user_id} if flt.user_id else set()))

@@ -2,6 +2,7 @@
 
 from app.models.call import OUTCOME_LABELS, Call, Direction, Outcome, call_person
 from app.models.company import Company
+from app.models.metric_rollup import MetricCompanySlot, MetricSlot
 from app.models.person import Person, PersonRole, PersonStatus, ReportingLink
 from app.models.queue import (
     OPEN_STATUSES,
@@ -31,6 +32,8 @@ __all__ = [
     "Company",
     "Direction",
     "LoginAttempt",
+    "MetricCompanySlot",
+    "MetricSlot",
     "Outcome",
     "Person",
     "PersonRole",
