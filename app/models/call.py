@@ -116,7 +116,7 @@ class Call(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     duration_seconds: Mapped[int | None]
-    # Indexed with user_id and follow_up_done_at in ix_call_follow_up_due, not alone (below).
+    # Indexed with user_id and follow_up_done_at (ix_call_follow_up_due_metrics), not alone.
     follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     follow_up_note: Mapped[str | None] = mapped_column(String(500))
     follow_up_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -173,12 +173,19 @@ class Call(db.Model):
         Index("ix_call_open_follow_up_company", "company_id", "follow_up_at",
               postgresql_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL"),
               sqlite_where=text("follow_up_done_at IS NULL AND follow_up_at IS NOT NULL")),
-        # Follow-ups due in a period (metrics), read from the index alone. It replaced a plain
-        # index on follow_up_at, which both planners preferred to the partial indexes above
-        # (PostgreSQL takes "follow_up_at IS NOT NULL" as an index condition on it and walks a
-        # year of closed follow-ups, ~160,000, for Today and the company page); here user_id
-        # and follow_up_done_at are checked inside the index if a planner still walks it.
-        Index("ix_call_follow_up_due", "follow_up_at", "user_id", "follow_up_done_at"),
+        # Follow-ups due in a period (metrics: due, kept, missed), read from the indexes alone:
+        # the team's by due time, one recruiter's by recruiter then due time. Only calls with a
+        # follow-up. They replaced a plain index on follow_up_at, which both planners preferred
+        # to the partial indexes above (PostgreSQL took "follow_up_at IS NOT NULL" as an index
+        # condition on it and walked a year of closed follow-ups, ~160,000, for Today and the
+        # company page); here user_id and follow_up_done_at are checked inside the index if a
+        # planner still walks it.
+        Index("ix_call_follow_up_due_metrics", "follow_up_at", "user_id", "follow_up_done_at",
+              postgresql_where=text("follow_up_at IS NOT NULL"),
+              sqlite_where=text("follow_up_at IS NOT NULL")),
+        Index("ix_call_user_follow_up_metrics", "user_id", "follow_up_at", "follow_up_done_at",
+              postgresql_where=text("follow_up_at IS NOT NULL"),
+              sqlite_where=text("follow_up_at IS NOT NULL")),
         # Who answers a company's calls (its gatekeeper card, read with every main-line target):
         # without it PostgreSQL intersects the company's calls with every answered call. The
         # trailing columns let the card's counts come from the index alone and its latest calls

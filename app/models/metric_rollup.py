@@ -14,7 +14,6 @@ from sqlalchemy import ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.call import Call
 
 SLOT = timedelta(minutes=15)
 # Slots count from year 1, so every storable time has a slot >= 0 and integer division floors.
@@ -94,12 +93,3 @@ class MetricCompanySlot(db.Model):
         Index("ix_metric_company_slot_user", "user_id", "slot", "prev_user_slot"),
         Index("ix_metric_company_slot_company", "company_id", "slot", "user_id"),
     )
-
-
-# The page's follow-ups (due, kept, missed) are read from the calls, from these indexes alone:
-# the team's by due time, one recruiter's by recruiter then due time. Only calls with a follow-up.
-_HAS_FOLLOW_UP = text("follow_up_at IS NOT NULL")
-Index("ix_call_follow_up_due_metrics", Call.follow_up_at, Call.user_id, Call.follow_up_done_at,
-      postgresql_where=_HAS_FOLLOW_UP, sqlite_where=_HAS_FOLLOW_UP)
-Index("ix_call_user_follow_up_metrics", Call.user_id, Call.follow_up_at, Call.follow_up_done_at,
-      postgresql_where=_HAS_FOLLOW_UP, sqlite_where=_HAS_FOLLOW_UP)
