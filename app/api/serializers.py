@@ -5,6 +5,7 @@ from enum import Enum
 from typing import Any
 
 from app.models import Call, Company, Person, QueueItem, Touchpoint, TwilioEvent, User
+from app.people.email_patterns import email_guess
 from app.queue.order import ItemFacts
 
 COMPANY_FIELDS = (
@@ -34,6 +35,7 @@ PERSON_FIELDS = (
     "extension",
     "mobile_phone",
     "email",
+    "email_source",
     "linkedin_url",
     "role",
     "status",
@@ -87,7 +89,8 @@ def company_json(company: Company) -> dict[str, Any]:
 
 
 def person_json(person: Person) -> dict[str, Any]:
-    return _columns(person, PERSON_FIELDS)
+    guess = email_guess(person)
+    return {**_columns(person, PERSON_FIELDS), "email_guess": guess.as_json() if guess else None}
 
 
 def touchpoint_json(touchpoint: Touchpoint) -> dict[str, Any]:

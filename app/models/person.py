@@ -83,6 +83,9 @@ class Person(db.Model):
     extension: Mapped[str | None] = mapped_column(String(10))
     mobile_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
+    # Where the email came from when it was not typed: set by applying the company's pattern,
+    # cleared by the validator below whenever the address is written again.
+    email_source: Mapped[str | None] = mapped_column(String(120))
     linkedin_url: Mapped[str | None] = mapped_column(String(300))
     role: Mapped[PersonRole] = mapped_column(_enum(PersonRole), default=PersonRole.OTHER)
     status: Mapped[PersonStatus] = mapped_column(
@@ -129,6 +132,12 @@ class Person(db.Model):
     def _keep_name_key(self, _key: str, value: str | None) -> str | None:
         # Every write of a name goes through here, so no code path can leave the key stale.
         self.name_key = person_name_key(value)
+        return value
+
+    @validates("email")
+    def _forget_email_source(self, _key: str, value: str | None) -> str | None:
+        if value != self.email:
+            self.email_source = None
         return value
 
     @property

@@ -1,0 +1,177 @@
+"""A company's email pattern, learned from the addresses on file, and the guess it makes.
+
+Patterns are templates in the notation the company form already uses ("{first}.{last}",
+"{f}{last}"); a pattern's name is its template without braces ("first.last", "flast"). A pattern
+typed on the company (`Company.email_pattern`) overrides the learned one.
+
+Why learned per request, not stored: learning is one column-only query per company per request
+(cached in flask.g), so nothing has to be kept in step by every code path that writes an email
+(forms, API, calls, merges, imports). A 12,000-person company costs one pass over its emails
+per request, however many of its people the page shows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from flask import g, has_app_context
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Company, Person
+
+# Most common first: on a tie in support, the earlier pattern wins.
+PATTERNS = (
+    "{first}.{last}", "{f}{last}", "{first}", "{first}{last}", "{first}_{last}", "{f}.{last}",
+    "{last}.{first}", "{last}", "{first}{l}", "{first}.{l}", "{last}{f}", "{first}-{last}",
+    "{last}_{first}", "{last}{first}", "{f}_{last}", "{f}{l}",
+)
+# Shared mailboxes say nothing about how people's addresses are formed.
+GENERIC_MAILBOXES = frozenset("""
+    info jobs careers hr sales support contact hello admin office reception noreply no-reply
+    team press media marketing billing accounts accounting recruiting recruitment talent help
+    webmaster postmaster enquiries inquiries mail finance legal privacy security service
+""".split())
+# Titles and suffixes that are part of a written name but never of an address.
+NAME_NOISE = frozenset("dr mr mrs ms miss prof jr sr ii iii iv phd md".split())
+PLACEHOLDER = re.compile(r"\{(first|last|f|l)\}")
+PATTERN_PROVENANCE = "from the company's email pattern"
+
+
+@dataclass(frozen=True)
+class EmailPattern:
+    template: str  # the local part, e.g. "{first}.{last}"
+    domain: str
+    support: int  # addresses on file at the domain that fit it
+    user_set: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.template.replace("{", "").replace("}", "")
+
+
+@dataclass(frozen=True)
+class EmailGuess:
+    email: str
+    pattern: str
+    support: int
+
+    def as_json(self) -> dict:
+        return {"email": self.email, "pattern": self.pattern, "support": self.support}
+
+
+def fold(text: str) -> str:
+    """Lower case ASCII letters only: accents folded (José -> jose), the rest dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def name_parts(full_name: str | None) -> tuple[str, str] | None:
+    """(first, last) as they appear in addresses, or None when the name has no two parts."""
+    words = [fold(w) for w in re.split(r"[\s,]+", full_name or "")]
+    words = [w for w in words if w and w not in NAME_NOISE]
+    return (words[0], words[-1]) if len(words) >= 2 else None
+
+
+def render(template: str, first: str, last: str) -> str:
+    values = {"first": first, "last": last, "f": first[:1], "l": last[:1]}
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def clean_domain(domain: str | None) -> str | None:
+    """acme.com from "https://www.acme.com/about" (what people type in a domain field)."""
+    text = (domain or "").strip().lower()
+    text = re.sub(r"^[a-z]+://", "", text).split("/")[0].split("@")[-1]
+    text = text.removeprefix("www.")
+    return text if "." in text else None
+
+
+def parse_user_pattern(value: str | None, company_domain: str | None) -> tuple[str, str] | None:
+    """(template, domain) from a typed pattern ("{first}.{last}@acme.com", "first.last"), or
+    None when it is not one we can apply."""
+    text = (value or "").strip().lower()
+    local, _, domain = text.partition("@")
+    if "{" not in local:  # a bare name: "first.last", "flast"
+        local = next((t for t in PATTERNS if t.replace("{", "").replace("}", "") == local), "")
+    leftover = PLACEHOLDER.sub("", local)
+    if not PLACEHOLDER.search(local) or not re.fullmatch(r"[a-z0-9._-]*", leftover):
+        return None
+    domain = clean_domain(domain) or clean_domain(company_domain)
+    return (local, domain) if domain else None
+
+
+NameAndEmail = tuple[str | None, str | None]
+
+
+def learn_pattern(company: Company, rows: list[NameAndEmail]) -> EmailPattern | None:
+    """The company's pattern from (full_name, email) rows: the typed one if it applies, else the
+    learned one with the most supporting addresses (None when nothing supports any)."""
+    typed = parse_user_pattern(company.email_pattern, company.domain)
+    domain = typed[1] if typed else clean_domain(company.domain)
+    if domain is None:
+        return None
+    support: Counter[str] = Counter()
+    for full_name, email in rows:
+        local, _, at = (email or "").strip().lower().partition("@")
+        parts = name_parts(full_name)
+        if at != domain or parts is None or local in GENERIC_MAILBOXES:
+            continue
+        support.update(t for t in PATTERNS if render(t, *parts) == local)
+        if typed and typed[0] not in PATTERNS and render(typed[0], *parts) == local:
+            support[typed[0]] += 1
+    if typed:
+        return EmailPattern(typed[0], domain, support[typed[0]], user_set=True)
+    if not support:
+        return None
+    best = max(PATTERNS, key=lambda t: (support[t], -PATTERNS.index(t)))
+    return EmailPattern(best, domain, support[best])
+
+
+def _emails_on_file(company_id: int) -> list[NameAndEmail]:
+    query = select(Person.full_name, Person.email).where(
+        Person.company_id == company_id, Person.email.is_not(None))
+    return [(name, email) for name, email in db.session.execute(query)]
+
+
+def company_pattern(company: Company) -> EmailPattern | None:
+    """The company's pattern, learned once per request (see the module's docstring)."""
+    cache: dict[int, EmailPattern | None] = (
+        g.setdefault("_email_patterns", {}) if has_app_context() else {})
+    if company.id not in cache:
+        cache[company.id] = learn_pattern(company, _emails_on_file(company.id))
+    return cache[company.id]
+
+
+def forget_company_pattern(company_id: int) -> None:
+    """Drop the cached pattern once an email at the company changed in this request."""
+    if has_app_context():
+        g.setdefault("_email_patterns", {}).pop(company_id, None)
+
+
+def email_guess(person: Person) -> EmailGuess | None:
+    """A suggested address for someone without one, or None (no name, no pattern, no support)."""
+    if person.email or person.placeholder:
+        return None
+    parts = name_parts(person.full_name)
+    pattern = company_pattern(person.company) if parts else None
+    if parts is None or pattern is None or not (pattern.support or pattern.user_set):
+        return None
+    local = render(pattern.template, *parts)
+    return EmailGuess(f"{local}@{pattern.domain}", pattern.name, pattern.support)
+
+
+def apply_email_guess(person: Person, expected: str | None) -> str:
+    """Set the guessed address as the person's email (it must still be the guess shown)."""
+    from app.errors import DomainError
+
+    guess = email_guess(person)
+    if guess is None or (expected is not None and expected.strip().lower() != guess.email):
+        raise DomainError({"email": "That suggestion is no longer current: reload the page."})
+    person.email = guess.email
+    person.email_source = f"{PATTERN_PROVENANCE} ({guess.pattern})"
+    db.session.commit()
+    forget_company_pattern(person.company_id)
+    return guess.email

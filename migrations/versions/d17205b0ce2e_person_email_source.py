@@ -1,0 +1,28 @@
+"""person.email_source: where an email came from when it was not typed (the company's pattern)
+
+Nullable and empty for existing rows: their addresses were typed or imported, so no backfill.
+
+Revision ID: d17205b0ce2e
+Revises: 3911b78c7159
+Create Date: 2026-12-01 23:00:13.947119
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd17205b0ce2e'
+down_revision = '3911b78c7159'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email_source', sa.String(length=120), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_column('email_source')
