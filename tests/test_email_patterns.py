@@ -1,4 +1,4 @@
-"""Email patterns: learned from the addresses on file, overridden by a typed one, applied in a click."""
+"""Email patterns: learned from addresses on file, overridden by a typed one, applied in a click."""
 
 import pytest
 from sqlalchemy import event
@@ -60,7 +60,8 @@ def acme(app):
     company = factories.CompanyFactory(name="Acme", domain="acme.example")
     for name in ("Ann Lee", "Bob Stone", "Cy Young"):
         first, last = name.lower().split()
-        factories.PersonFactory(company=company, full_name=name, email=f"{first}.{last}@acme.example")
+        factories.PersonFactory(company=company, full_name=name,
+                                email=f"{first}.{last}@acme.example")
     factories.PersonFactory(company=company, full_name="Info", email="info@acme.example")
     return company
 

@@ -69,6 +69,8 @@ CALL_FIELDS = (
     "created_at",
     "updated_at",
 )
+# Computed, not columns: the address the email pattern suggests (app.people.email_patterns).
+PERSON_COMPUTED = ("email_guess",)
 TOUCHPOINT_FIELDS = ("id", "person_id", "user_id", "kind", "happened_at", "note", "created_at")
 
 

@@ -5,7 +5,7 @@ Patterns are templates in the notation the company form already uses ("{first}.{
 typed on the company (`Company.email_pattern`) overrides the learned one.
 
 Why learned per request, not stored: learning is one column-only query per company per request
-(cached in flask.g), so nothing has to be kept in step by every code path that writes an email
+(cached for the request), so nothing has to be kept in step by every code path that writes an email
 (forms, API, calls, merges, imports). A 12,000-person company costs one pass over its emails
 per request, however many of its people the page shows.
 """
@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import select
 
 from app.extensions import db
@@ -136,10 +136,17 @@ def _emails_on_file(company_id: int) -> list[NameAndEmail]:
     return [(name, email) for name, email in db.session.execute(query)]
 
 
+def _cache() -> dict[int, EmailPattern | None]:
+    """Per request (its environ, not flask.g: an app context can outlive many requests, as in
+    tests and CLI commands); outside a request, per app context."""
+    if has_request_context():
+        return request.environ.setdefault("switchboard.email_patterns", {})
+    return g.setdefault("_email_patterns", {}) if has_app_context() else {}
+
+
 def company_pattern(company: Company) -> EmailPattern | None:
     """The company's pattern, learned once per request (see the module's docstring)."""
-    cache: dict[int, EmailPattern | None] = (
-        g.setdefault("_email_patterns", {}) if has_app_context() else {})
+    cache = _cache()
     if company.id not in cache:
         cache[company.id] = learn_pattern(company, _emails_on_file(company.id))
     return cache[company.id]
@@ -147,8 +154,7 @@ def company_pattern(company: Company) -> EmailPattern | None:
 
 def forget_company_pattern(company_id: int) -> None:
     """Drop the cached pattern once an email at the company changed in this request."""
-    if has_app_context():
-        g.setdefault("_email_patterns", {}).pop(company_id, None)
+    _cache().pop(company_id, None)
 
 
 def email_guess(person: Person) -> EmailGuess | None:
