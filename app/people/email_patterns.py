@@ -4,10 +4,12 @@ Patterns are templates in the notation the company form already uses ("{first}.{
 "{f}{last}"); a pattern's name is its template without braces ("first.last", "flast"). A pattern
 typed on the company (`Company.email_pattern`) overrides the learned one.
 
-Why learned per request, not stored: learning is one column-only query per company per request
-(cached for the request), so nothing has to be kept in step by every code path that writes an email
-(forms, API, calls, merges, imports). A 12,000-person company costs one pass over its emails
-per request, however many of its people the page shows.
+Why cached, not stored: nothing has to keep a stored pattern in step on every code path that
+writes an email (forms, API, calls, merges, imports, erasure). Instead a request asks one cheap
+aggregate per company (count, newest change, highest id, total email length: see _fingerprint)
+and learns again only when that changed; the result is reused for every person on the page and
+by later requests in the same process. A 12,000-person company thus costs one indexed aggregate
+per request, and one pass over its emails after each change.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Company, Person
@@ -63,12 +66,14 @@ class EmailGuess:
         return {"email": self.email, "pattern": self.pattern, "support": self.support}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case ASCII letters only: accents folded (José -> jose), the rest dropped."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return re.sub(r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+@lru_cache(maxsize=65536)
 def name_parts(full_name: str | None) -> tuple[str, str] | None:
     """(first, last) as they appear in addresses, or None when the name has no two parts."""
     words = [fold(w) for w in re.split(r"[\s,]+", full_name or "")]
@@ -77,8 +82,8 @@ def name_parts(full_name: str | None) -> tuple[str, str] | None:
 
 
 def render(template: str, first: str, last: str) -> str:
-    values = {"first": first, "last": last, "f": first[:1], "l": last[:1]}
-    return PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+    # Safe as str.format: templates hold only these placeholders and [a-z0-9._-] between them.
+    return template.format(first=first, last=last, f=first[:1], l=last[:1])
 
 
 def clean_domain(domain: str | None) -> str | None:
@@ -113,15 +118,14 @@ def learn_pattern(company: Company, rows: list[NameAndEmail]) -> EmailPattern | 
     domain = typed[1] if typed else clean_domain(company.domain)
     if domain is None:
         return None
+    candidates = (typed[0],) if typed else PATTERNS
     support: Counter[str] = Counter()
     for full_name, email in rows:
         local, _, at = (email or "").strip().lower().partition("@")
         parts = name_parts(full_name)
         if at != domain or parts is None or local in GENERIC_MAILBOXES:
             continue
-        support.update(t for t in PATTERNS if render(t, *parts) == local)
-        if typed and typed[0] not in PATTERNS and render(typed[0], *parts) == local:
-            support[typed[0]] += 1
+        support.update(t for t in candidates if render(t, *parts) == local)
     if typed:
         return EmailPattern(typed[0], domain, support[typed[0]], user_set=True)
     if not support:
@@ -144,11 +148,32 @@ def _cache() -> dict[int, EmailPattern | None]:
     return g.setdefault("_email_patterns", {}) if has_app_context() else {}
 
 
+# Learned patterns across requests, keyed by what they were learned from (see _fingerprint).
+_LEARNED: dict[tuple, EmailPattern | None] = {}
+_LEARNED_MAX = 2048
+
+
+def _fingerprint(company: Company) -> tuple:
+    """What changes whenever the company's addresses or names can have: one indexed aggregate,
+    far cheaper than learning again (people added or removed, any edit, an email rewritten)."""
+    row = db.session.execute(
+        select(func.count(Person.email), func.max(Person.updated_at), func.max(Person.id),
+               func.sum(func.length(Person.email)))
+        .where(Person.company_id == company.id)).one()
+    return (str(db.engine.url), company.id, company.domain, company.email_pattern, *row)
+
+
 def company_pattern(company: Company) -> EmailPattern | None:
-    """The company's pattern, learned once per request (see the module's docstring)."""
+    """The company's pattern: once per request at most one aggregate query, and learning again
+    only when the company's people changed since it was last learned (see the module's note)."""
     cache = _cache()
     if company.id not in cache:
-        cache[company.id] = learn_pattern(company, _emails_on_file(company.id))
+        key = _fingerprint(company)
+        if key not in _LEARNED:
+            if len(_LEARNED) >= _LEARNED_MAX:
+                _LEARNED.clear()
+            _LEARNED[key] = learn_pattern(company, _emails_on_file(company.id))
+        cache[company.id] = _LEARNED[key]
     return cache[company.id]
 
 
