@@ -26,7 +26,11 @@ def _snapshot() -> None:
     logged mid-export cannot name a person the export has already passed."""
     db.session.commit()
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        connection = db.session.connection(
+            execution_options={"isolation_level": "REPEATABLE READ"})
+        # The snapshot is taken by the first statement, not by BEGIN: take it now, before the
+        # view returns, so the export shows the data as it was when it was asked for.
+        connection.exec_driver_sql("SELECT 1")
 
 
 def team_export(fmt: str) -> Response:
