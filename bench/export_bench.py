@@ -1,4 +1,4 @@
-"""Export and email-guess costs on a team-year database (run by hand; results in docs/benchmarks.md).
+"""Export and email-guess costs on a team-year database (run by hand; see docs/benchmarks.md).
 
     DATABASE_URL=sqlite:////tmp/tybench/E.sqlite SECRET_KEY=x \
         python -m bench.export_bench export zip      # time, bytes, RSS while streaming

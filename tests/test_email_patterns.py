@@ -141,3 +141,17 @@ def test_applying_needs_the_csrf_token(csrf_app):  # noqa: F811
                        data={"csrf_token": token}).status_code == 303
     _db.session.refresh(zoe)
     assert zoe.email == "zlane@acme.example"
+
+
+def test_the_pattern_is_learned_again_after_any_change_to_the_companys_people(client, user, acme):
+    api = Api(client, issue_token(user))
+    zoe = factories.PersonFactory(company=acme, full_name="Zoe Lane")
+    assert api.get(f"/api/v1/people/{zoe.id}").get_json()["email_guess"]["support"] == 3
+    # Four colleagues at flast@ (added through the API) now outnumber first.last@.
+    for name in ("Dee Ray", "Eve Moss", "Fay Wu", "Gil Orr"):
+        first, last = name.lower().split()
+        assert api.post("/api/v1/people", {"company_id": acme.id, "full_name": name,
+                                           "email": f"{first[0]}{last}@acme.example"}
+                        ).status_code == 201
+    assert api.get(f"/api/v1/people/{zoe.id}").get_json()["email_guess"] == {
+        "email": "zlane@acme.example", "pattern": "flast", "support": 4}

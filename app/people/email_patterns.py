@@ -6,10 +6,10 @@ typed on the company (`Company.email_pattern`) overrides the learned one.
 
 Why cached, not stored: nothing has to keep a stored pattern in step on every code path that
 writes an email (forms, API, calls, merges, imports, erasure). Instead a request asks one cheap
-aggregate per company (count, newest change, highest id, total email length: see _fingerprint)
-and learns again only when that changed; the result is reused for every person on the page and
-by later requests in the same process. A 12,000-person company thus costs one indexed aggregate
-per request, and one pass over its emails after each change.
+aggregate per company (how many people, their newest change: see _fingerprint), answered from
+an index, and learns again only when that changed; the result serves every person on the page
+and later requests in the same process. A 12,000-person company thus costs one index-only
+aggregate per request, and one pass over its emails after each change.
 """
 
 from __future__ import annotations
@@ -154,12 +154,12 @@ _LEARNED_MAX = 2048
 
 
 def _fingerprint(company: Company) -> tuple:
-    """What changes whenever the company's addresses or names can have: one indexed aggregate,
-    far cheaper than learning again (people added or removed, any edit, an email rewritten)."""
+    """What changes whenever the company's addresses or names can have (a person added, removed
+    or edited: updated_at moves), read from ix_person_company_id_updated_at alone, far cheaper
+    than learning again."""
     row = db.session.execute(
-        select(func.count(Person.email), func.max(Person.updated_at), func.max(Person.id),
-               func.sum(func.length(Person.email)))
-        .where(Person.company_id == company.id)).one()
+        select(func.count(), func.max(Person.updated_at)).where(Person.company_id == company.id)
+    ).one()
     return (str(db.engine.url), company.id, company.domain, company.email_pattern, *row)
 
 

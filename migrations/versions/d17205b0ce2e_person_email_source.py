@@ -1,6 +1,8 @@
-"""person.email_source: where an email came from when it was not typed (the company's pattern)
+"""person.email_source (where an email came from when not typed) and an index for the email
+pattern's "changed since learned?" check
 
-Nullable and empty for existing rows: their addresses were typed or imported, so no backfill.
+email_source is nullable and empty for existing rows: their addresses were typed or imported, so
+there is nothing to backfill.
 
 Revision ID: d17205b0ce2e
 Revises: 3911b78c7159
@@ -21,8 +23,11 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_source', sa.String(length=120), nullable=True))
+        batch_op.create_index('ix_person_company_id_updated_at', ['company_id', 'updated_at'],
+                              unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index('ix_person_company_id_updated_at')
         batch_op.drop_column('email_source')
