@@ -18,7 +18,6 @@ from app.extensions import db
 from app.models import Person
 
 bp = Blueprint("exports", __name__)
-FORMATS = ("zip", "json")
 
 
 def _snapshot() -> None:
@@ -71,12 +70,22 @@ def export_person(person_id: int):
     return subject_response(_find(Person, person_id))
 
 
-@bp.get("/admin/export.<any(zip, json):fmt>")
-def team_download(fmt: str):
-    """The browser's download of the whole team's data (admins)."""
+def _admin_download(fmt: str) -> Response:
     if not current_user.is_admin:
         abort(403)
     return team_export(fmt)
+
+
+@bp.get("/admin/export.zip")
+def team_zip():
+    """The browser's download of the whole team's data as CSV files in a ZIP (admins)."""
+    return _admin_download("zip")
+
+
+@bp.get("/admin/export.json")
+def team_json():
+    """The browser's download of the whole team's data as JSON (admins)."""
+    return _admin_download("json")
 
 
 @bp.get("/people/<int:person_id>/export.json")
