@@ -124,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.calls.routes import bp as calls_bp
     from app.companies.routes import bp as companies_bp
+    from app.exports.routes import bp as exports_bp  # also adds the export views to api_bp
     from app.main.routes import bp as main_bp
     from app.metrics.routes import bp as metrics_bp
     from app.people.routes import bp as people_bp
@@ -137,7 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from app.voicemails.routes import bp as voicemails_bp
 
     for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp, telephony_bp,
-               touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp):
+               touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp, exports_bp):
         app.register_blueprint(bp)
     # Twilio authenticates its webhooks by signature (checked in every view), not by a form token.
     csrf.exempt(webhooks_bp)

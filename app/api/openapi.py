@@ -175,6 +175,7 @@ def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
     from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
     from app.api.voicemail_openapi import VOICEMAIL_SCHEMAS, voicemail_paths
+    from app.exports.openapi import EXPORT_SCHEMAS, export_paths
 
     id_filter = ident()
     return {
@@ -313,6 +314,7 @@ def openapi_document() -> Schema:
             "/api/v1/calls/{call_id}": _item("calls", "Call", "call_id", ("403", *UPDATE_ERRORS)),
             **queue_paths(),
             **voicemail_paths(),
+            **export_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -322,7 +324,7 @@ def openapi_document() -> Schema:
                     "description": "A token from your profile.",
                 }
             },
-            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS},
+            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **EXPORT_SCHEMAS},
             "responses": {
                 name: {
                     "description": description,

@@ -155,6 +155,25 @@ PERSON_INPUT: dict[str, Schema] = {
     },
     "allow_duplicate": ALLOW_DUPLICATE,
 }
+EMAIL_GUESS_FIELDS: dict[str, Schema] = {
+    "email_source": {**text(Person, "email_source"), "readOnly": True,
+                     "description": "Where the email came from when it was not typed, e.g. "
+                     "\"from the company's email pattern (first.last)\"; null once retyped."},
+    "email_guess": {
+        "oneOf": [
+            obj({"email": {"type": "string"},
+                 "pattern": {"type": "string", "description": "e.g. first.last, flast"},
+                 "support": {"type": "integer", "minimum": 0,
+                             "description": "Addresses on file at the company's domain that "
+                             "fit the pattern (0 for a pattern typed on the company)."}},
+                required=["email", "pattern", "support"], additionalProperties=False),
+            {"type": "null"},
+        ],
+        "readOnly": True,
+        "description": "A suggested address for someone without one, from the company's email "
+        "pattern: a guess until applied. Null when they have an email or no pattern fits.",
+    },
+}
 PERSON: Schema = obj(
     {
         "id": READ_ONLY_ID,
@@ -173,10 +192,12 @@ PERSON: Schema = obj(
             **ident("The call that uncovered this name.", nullable=True),
             "readOnly": True,
         },
+        **EMAIL_GUESS_FIELDS,
         "created_at": stamp(),
         "updated_at": stamp(),
     },
-    required=["id", "company_id", "full_name", "role", "status", "placeholder", "created_at",
+    required=["id", "company_id", "full_name", "role", "status", "placeholder", "email_guess",
+              "created_at",
               "updated_at"],
 )
 # The answer to a write that created a person (POST /people; POST or PATCH /calls, for the

@@ -5,6 +5,7 @@ from enum import Enum
 from typing import Any
 
 from app.models import Call, Company, Person, QueueItem, Touchpoint, TwilioEvent, User
+from app.people.email_patterns import email_guess
 from app.people.similar import similar_to
 from app.queue.order import ItemFacts
 
@@ -35,6 +36,7 @@ PERSON_FIELDS = (
     "extension",
     "mobile_phone",
     "email",
+    "email_source",
     "linkedin_url",
     "role",
     "status",
@@ -68,6 +70,8 @@ CALL_FIELDS = (
     "created_at",
     "updated_at",
 )
+# Computed, not columns: the address the email pattern suggests (app.people.email_patterns).
+PERSON_COMPUTED = ("email_guess",)
 TOUCHPOINT_FIELDS = ("id", "person_id", "user_id", "kind", "happened_at", "note", "created_at")
 
 
@@ -88,7 +92,8 @@ def company_json(company: Company) -> dict[str, Any]:
 
 
 def person_json(person: Person) -> dict[str, Any]:
-    return _columns(person, PERSON_FIELDS)
+    guess = email_guess(person)
+    return {**_columns(person, PERSON_FIELDS), "email_guess": guess.as_json() if guess else None}
 
 
 def created_person_json(person: Person) -> dict[str, Any]:

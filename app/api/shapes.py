@@ -1,7 +1,13 @@
 """What each endpoint accepts in its JSON body (see `Shape`); the OpenAPI test holds these true."""
 
 from app.api.parsing import Shape
-from app.api.serializers import CALL_FIELDS, COMPANY_FIELDS, PERSON_FIELDS, TOUCHPOINT_FIELDS
+from app.api.serializers import (
+    CALL_FIELDS,
+    COMPANY_FIELDS,
+    PERSON_COMPUTED,
+    PERSON_FIELDS,
+    TOUCHPOINT_FIELDS,
+)
 
 # Everything a company returns, less what the server sets itself.
 COMPANY_WRITABLE = frozenset(COMPANY_FIELDS) - {"id", "created_at", "updated_at"}
@@ -62,13 +68,13 @@ COMPANY = Shape(
 )
 PERSON = Shape(
     PERSON_WRITABLE,
-    _read_only(PERSON_FIELDS, PERSON_WRITABLE),
+    _read_only((*PERSON_FIELDS, *PERSON_COMPUTED), PERSON_WRITABLE),
     booleans=frozenset({"allow_duplicate", "placeholder"}),
     schema="PersonUpdate",
 )
 CALL_ROW = Shape(
     CALL_ROW_WRITABLE,
-    _read_only(PERSON_FIELDS, CALL_ROW_WRITABLE) - {"reports_to_id"},
+    _read_only((*PERSON_FIELDS, *PERSON_COMPUTED), CALL_ROW_WRITABLE) - {"reports_to_id"},
     booleans=frozenset({"allow_duplicate"}),
     hints={"reports_to_id": 'In a call\'s rows use reports_to: a person id or {"row": i}.'},
 )

@@ -6,15 +6,10 @@ import json
 from collections.abc import Iterator
 
 from app.companies.orgchart import Node, OrgChart, chart_nodes
+from app.exports.cells import safe_cell
 
 CSV_COLUMNS = ["id", "full_name", "title", "department", "status", "placeholder", "manager_id",
                "manager_name", "direct_phone", "extension", "email", "depth", "chart_note"]
-
-
-def _safe_cell(value) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets: neutralise it.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def org_chart_to_csv(chart: OrgChart) -> str:
@@ -26,7 +21,7 @@ def org_chart_to_csv(chart: OrgChart) -> str:
     for node in chart_nodes(chart):
         person, manager = node.person, chart_manager.get(node.person.id)
         chart_manager.update((child.person.id, person) for child in node.reports)
-        writer.writerow([_safe_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             person.id, person.full_name, person.title, person.department, person.status.value,
             "yes" if person.placeholder else "no", manager.id if manager else "",
             manager.display_name if manager else "", person.direct_phone, person.extension,

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 
+from app.exports.cells import safe_cell
 from app.metrics.service import Metrics, Numbers
 
 
@@ -74,6 +75,5 @@ def to_csv(metrics: Metrics) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in csv_rows(metrics):
-        # A leading =, +, - or @ would run as a formula in a spreadsheet: names are user input.
-        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()

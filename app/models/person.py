@@ -83,6 +83,9 @@ class Person(db.Model):
     extension: Mapped[str | None] = mapped_column(String(10))
     mobile_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
+    # Where the email came from when it was not typed: set by applying the company's pattern,
+    # cleared by the validator below whenever the address is written again.
+    email_source: Mapped[str | None] = mapped_column(String(120))
     linkedin_url: Mapped[str | None] = mapped_column(String(300))
     role: Mapped[PersonRole] = mapped_column(_enum(PersonRole), default=PersonRole.OTHER)
     status: Mapped[PersonStatus] = mapped_column(
@@ -126,12 +129,21 @@ class Person(db.Model):
         # A company's people by name (its page shows the first 100 of up to ~12,000 without
         # sorting them all); also every lookup by company_id, so it replaced ix_person_company_id.
         Index("ix_person_company_full_name", "company_id", "full_name"),
+        # The email pattern's "changed since learned?" check (count, newest change) from the
+        # index alone: a 12,000-person company's rows are not read on every page.
+        Index("ix_person_company_id_updated_at", "company_id", "updated_at"),
     )
 
     @validates("full_name")
     def _keep_name_key(self, _key: str, value: str | None) -> str | None:
         # Every write of a name goes through here, so no code path can leave the key stale.
         self.name_key = person_name_key(value)
+        return value
+
+    @validates("email")
+    def _forget_email_source(self, _key: str, value: str | None) -> str | None:
+        if value != self.email:
+            self.email_source = None
         return value
 
     @property

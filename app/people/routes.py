@@ -20,7 +20,7 @@ from app.extensions import db
 from app.form_errors import submit_checked
 from app.models import Company, Person, PersonStatus
 from app.paging import page_of
-from app.people import service
+from app.people import email_patterns, service
 from app.people.boxes import FillBoxForm
 from app.people.forms import PersonForm
 from app.people.merge import erase_person, merge_candidates, merge_people
@@ -232,3 +232,23 @@ def erase(person_id: int):
     erase_person(person)
     flash(f"Erased {name}. Their calls remain without their name.", "success")
     return redirect(url_for("companies.detail", company_id=company_id))
+
+
+@bp.app_context_processor
+def email_pattern_helpers() -> dict:
+    """The company's email pattern and a person's guessed address, for any page that shows them."""
+    return {"email_guess": email_patterns.email_guess,
+            "company_email_pattern": email_patterns.company_pattern}
+
+
+@bp.post("/<int:person_id>/email-guess")
+def apply_email_guess(person_id: int):
+    """Use the address the company's email pattern suggests (one click; CSRF-checked)."""
+    person = db.get_or_404(Person, person_id)
+    try:
+        email = email_patterns.apply_email_guess(person, request.form.get("email"))
+    except DomainError as exc:
+        flash(" ".join(exc.fields.values()), "error")
+    else:
+        flash(f"Email set to {email}, from the company's email pattern.", "success")
+    return redirect(url_for("people.detail", person_id=person_id), 303)
