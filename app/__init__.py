@@ -40,6 +40,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     register_web(app)
+    from app.jobs.runner import register_runner
+
+    register_runner(app)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from app.models.call import OUTCOME_LABELS, Call, Direction, Outcome, call_person
 from app.models.company import Company
+from app.models.job import Job, JobStatus, StoredFile, StoredFileChunk
 from app.models.person import Person, PersonRole, PersonStatus, ReportingLink
 from app.models.queue import (
     OPEN_STATUSES,
@@ -30,6 +31,8 @@ __all__ = [
     "Call",
     "Company",
     "Direction",
+    "Job",
+    "JobStatus",
     "LoginAttempt",
     "Outcome",
     "Person",
@@ -39,6 +42,8 @@ __all__ = [
     "Role",
     "SavedSearch",
     "SearchEntry",
+    "StoredFile",
+    "StoredFileChunk",
     "Touchpoint",
     "TouchpointKind",
     "TwilioEvent",

@@ -1,0 +1,1 @@
+"""The import job handlers (filled in by app.imports.run)."""
