@@ -9,7 +9,6 @@ request workers should never spend time on imports.
 
 import logging
 import threading
-import time
 import traceback
 
 from flask import Flask, current_app

@@ -1,0 +1,246 @@
+"""Planning and applying a people import, one row at a time, the same way in a dry run.
+
+Every decision (create, update, skip, error) is made from what is on file plus the rows read
+before, never from this import's own writes, so a dry run's counts are what the real run does.
+Reporting lines wait until every row is read: a manager may appear further down the file.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from app.companies.service import clean_company, default_country, find_company_by_name
+from app.extensions import db
+from app.imports.report import Report
+from app.models import Company, Person, User
+from app.models.person import person_name_key
+from app.people.identity import capture_person
+from app.people.reporting import CYCLE_MESSAGE, lock_reporting_lines, stored_tree
+from app.people.service import clean_person, manager_problem, set_manager
+from app.phones import split_extension
+from app.validation import FieldErrors, clean_text
+
+Ref = tuple[str, int]  # ("db", person id) or ("row", the row that adds the person)
+PERSON_KEYS = ("full_name", "title", "department", "direct_phone", "extension",
+               "mobile_phone", "email", "linkedin_url", "status", "notes")
+
+
+@dataclass
+class CompanyPeople:
+    """One company's people as this import sees them: on file, plus rows read so far."""
+
+    name: str
+    company_id: int | None
+    country: str
+    by_name: dict[str, Ref] = field(default_factory=dict)
+    by_email: dict[str, Ref] = field(default_factory=dict)
+    by_phone: dict[str, Ref] = field(default_factory=dict)
+    tree: dict[Ref, Ref | None] | None = None
+    announced: bool = False  # a row already said the import adds this company
+
+    def add(self, ref: Ref, name_key: str | None, email: str | None, phones: list) -> None:
+        if name_key:
+            self.by_name.setdefault(name_key, ref)
+        if email:
+            self.by_email.setdefault(email.lower(), ref)
+        for phone in phones:
+            if phone:
+                self.by_phone.setdefault(phone, ref)
+
+    def match(self, values: dict[str, Any]) -> Ref | None:
+        """The same person: by name, else email, else a phone."""
+        if (key := person_name_key(values.get("full_name"))) and key in self.by_name:
+            return self.by_name[key]
+        if (email := values.get("email")) and email.lower() in self.by_email:
+            return self.by_email[email.lower()]
+        for phone in (values.get("direct_phone"), values.get("mobile_phone")):
+            if phone and phone in self.by_phone:
+                return self.by_phone[phone]
+        return None
+
+    def manager(self, text: str) -> Ref | None:
+        """A manager named in the file: by email when it looks like one, else by name."""
+        if "@" in text:
+            return self.by_email.get(text.strip().lower())
+        return self.by_name.get(person_name_key(text) or "")
+
+
+def _load_company(name: str) -> CompanyPeople:
+    company = find_company_by_name(name)
+    if company is None:
+        return CompanyPeople(name=name, company_id=None, country=default_country())
+    people = CompanyPeople(name=company.name, company_id=company.id, country=company.country)
+    # One query per company: who is on file, and every way a row could name them.
+    rows = db.session.execute(
+        select(Person.id, Person.name_key, Person.email, Person.direct_phone,
+               Person.mobile_phone).where(Person.company_id == company.id)
+        .order_by(Person.namesake, Person.id))
+    for pid, key, email, direct, mobile in rows:
+        people.add(("db", pid), key, email, [direct, mobile])
+    return people
+
+
+def _raw(headers_mapping: list[str | None], cells: list[str]) -> dict[str, str]:
+    raw: dict[str, str] = {}
+    for index, key in enumerate(headers_mapping):
+        if key and index < len(cells) and cells[index].strip():
+            raw[key] = cells[index].strip()
+    return raw
+
+
+def _person_data(raw: dict[str, str]) -> dict[str, Any]:
+    """The row's values in the shape the person service cleans (only the cells given)."""
+    data: dict[str, Any] = {key: raw[key] for key in PERSON_KEYS if key in raw}
+    if "full_name" not in data:
+        data["full_name"] = " ".join(filter(None, (raw.get("first_name"), raw.get("last_name"))))
+    if "extension" not in data and data.get("direct_phone"):
+        data["direct_phone"], extension = split_extension(data["direct_phone"])
+        if extension:
+            data["extension"] = extension
+    if "status" in data:  # "Do not call" as people write it -> do_not_call
+        data["status"] = "_".join(data["status"].casefold().replace("-", " ").split())
+    return data
+
+
+class PeopleImport:
+    """Reads rows, decides each one, and (unless a dry run) writes it."""
+
+    def __init__(self, report: Report, dry_run: bool, author: User | None, job_id: int | None):
+        self.report, self.dry_run, self.author, self.job_id = report, dry_run, author, job_id
+        self.companies: dict[str, CompanyPeople] = {}
+        self.touched: dict[Ref, int] = {}  # person -> the first row that matched or added them
+        self.ids: dict[int, int] = {}  # row -> id of the person it added (real run)
+        self.pending: list[tuple[int, CompanyPeople, Ref, str, str]] = []
+
+    def company(self, name: str) -> CompanyPeople:
+        key = " ".join(name.casefold().split())
+        if key not in self.companies:
+            self.companies[key] = _load_company(name)
+        return self.companies[key]
+
+    def row(self, number: int, cells: list[str]) -> None:
+        raw = _raw(self.report.mapping, cells)
+        data = _person_data(raw)
+        label = data.get("full_name") or "(no name)"
+        errors = FieldErrors()
+        company_name = clean_text(Company, "name", raw.get("company"), errors, "company",
+                                  required=True)
+        people = self.company(company_name) if company_name else None
+        country = people.country if people else default_country()
+        values = clean_person(data, Company(country=country), errors, partial=True)
+        if errors:
+            for key, message in errors.items():
+                self.report.error(number, key, message)
+            self.report.set(number, "error", label, next(iter(errors.values())))
+            return
+        assert people is not None
+        label = f"{values['full_name']} at {people.name}"
+        ref = people.match(values)
+        if ref is not None and ref in self.touched:
+            self.report.set(number, "skipped", label, f"Same person as row {self.touched[ref]}.")
+            return
+        if ref is None:
+            ref = ("row", number)
+            reason = ""
+            if people.company_id is None and not people.announced:
+                reason, people.announced = f"Adds the company {people.name}.", True
+            self.report.set(number, "created", label, reason)
+            self._create(number, people, values)
+        else:
+            self._match(number, people, ref, values, label)
+        self.touched[ref] = number
+        people.add(ref, person_name_key(values["full_name"]), values.get("email"),
+                   [values.get("direct_phone"), values.get("mobile_phone")])
+        if raw.get("reports_to"):
+            self.pending.append((number, people, ref, raw["reports_to"], label))
+
+    def _create(self, number: int, people: CompanyPeople, values: dict[str, Any]) -> None:
+        if self.dry_run:
+            return
+        if people.company_id is None:
+            errors = FieldErrors()
+            company = Company(created_by=self.author, source_import_id=self.job_id,
+                              **clean_company({"name": people.name}, errors))
+            db.session.add(company)
+            db.session.flush()
+            people.company_id = company.id
+        company = db.session.get(Company, people.company_id)
+        person, _new = capture_person(company, values, created_by=self.author,
+                                      source_import_id=self.job_id)
+        db.session.flush()
+        self.ids[number] = person.id
+
+    def _match(self, number: int, people: CompanyPeople, ref: Ref, values: dict[str, Any],
+               label: str) -> None:
+        person = db.session.get(Person, ref[1])
+        assert person is not None
+        # The name on file stays (the row may have matched by email or phone).
+        changes = {key: value for key, value in values.items()
+                   if key != "full_name" and value is not None and getattr(person, key) != value}
+        if not changes:
+            self.report.set(number, "skipped", label, "Already on file; nothing new.")
+            return
+        self.report.set(number, "updated", label, "New " + ", ".join(
+            self.report.column(key) for key in changes) + ".")
+        if not self.dry_run:
+            for key, value in changes.items():
+                setattr(person, key, value)
+
+    def person_id(self, ref: Ref) -> int:
+        return ref[1] if ref[0] == "db" else self.ids[ref[1]]
+
+    def reporting_lines(self, each_row) -> None:
+        """Second pass: managers named by name or email, cycles refused per row."""
+        for number, people, ref, text, label in self.pending:
+            each_row()
+            manager = people.manager(text)
+            if manager is None:
+                self.report.error(number, "reports_to",
+                                  f"No one called “{text}” at {people.name}, in this file or "
+                                  "on file.")
+                continue
+            tree = self._tree(people)
+            if tree.get(ref) == manager:
+                continue
+            if self._reaches(tree, manager, ref):
+                self.report.error(number, "reports_to", CYCLE_MESSAGE)
+                continue
+            if not self.dry_run and not self._set_manager(number, people, ref, manager):
+                continue
+            tree[ref] = manager
+            if self.report.rows[number][0] == "skipped":
+                self.report.set(number, "updated", label, f"New manager: {text}.")
+
+    def _tree(self, people: CompanyPeople) -> dict[Ref, Ref | None]:
+        if people.tree is None:
+            stored = stored_tree(people.company_id) if people.company_id else {}
+            people.tree = {("db", pid): (("db", mid) if mid else None)
+                           for pid, mid in stored.items()}
+        return people.tree
+
+    @staticmethod
+    def _reaches(tree: dict[Ref, Ref | None], start: Ref, target: Ref) -> bool:
+        """Whether following managers up from start (itself included) reaches target."""
+        seen: set[Ref] = set()
+        node: Ref | None = start
+        while node is not None and node not in seen:
+            if node == target:
+                return True
+            seen.add(node)
+            node = tree.get(node)
+        return False
+
+    def _set_manager(self, number: int, people: CompanyPeople, ref: Ref, manager: Ref) -> bool:
+        """Write one reporting line under the company's lock, checked as every edit is."""
+        assert people.company_id is not None
+        lock_reporting_lines(people.company_id, forget_stale=False)
+        person = db.session.get(Person, self.person_id(ref))
+        boss = db.session.get(Person, self.person_id(manager))
+        assert person is not None and boss is not None
+        db.session.flush()
+        if problem := manager_problem(person.id, boss, people.company_id):
+            self.report.error(number, "reports_to", problem)
+            return False
+        set_manager(person, boss, self.author, checked=True)
+        return True
