@@ -116,6 +116,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import (
+        import_routes,  # noqa: F401  (CSV imports, on api_bp)
         phone_routes,  # noqa: F401  (its views join the api blueprint)
         queue_routes,  # noqa: F401  (adds the queue's views to api_bp)
         voicemail_routes,  # noqa: F401  (voicemail messages and drops, on api_bp)

@@ -172,6 +172,7 @@ def _phone_paths() -> dict[str, Schema]:
 
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
+    from app.api.import_openapi import IMPORT_SCHEMAS, import_paths
     from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
     from app.api.voicemail_openapi import VOICEMAIL_SCHEMAS, voicemail_paths
 
@@ -306,6 +307,7 @@ def openapi_document() -> Schema:
             "/api/v1/calls/{call_id}": _item("calls", "Call", "call_id", ("403", *UPDATE_ERRORS)),
             **queue_paths(),
             **voicemail_paths(),
+            **import_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -315,7 +317,7 @@ def openapi_document() -> Schema:
                     "description": "A token from your profile.",
                 }
             },
-            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS},
+            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **IMPORT_SCHEMAS},
             "responses": {
                 name: {
                     "description": description,
