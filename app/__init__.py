@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.calls.routes import bp as calls_bp
     from app.companies.routes import bp as companies_bp
+    from app.imports.routes import bp as imports_bp
     from app.main.routes import bp as main_bp
     from app.metrics.routes import bp as metrics_bp
     from app.people.routes import bp as people_bp
@@ -139,7 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from app.voicemails.routes import bp as voicemails_bp
 
     for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp, telephony_bp,
-               touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp):
+               touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp, imports_bp):
         app.register_blueprint(bp)
     # Twilio authenticates its webhooks by signature (checked in every view), not by a form token.
     csrf.exempt(webhooks_bp)

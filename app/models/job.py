@@ -53,6 +53,12 @@ class Job(db.Model):
     # The claim's lookup: queued jobs due now, oldest first, and running ones by age.
     __table_args__ = (Index("ix_job_status_run_after", "status", "run_after"),)
 
+    @property
+    def provenance(self) -> str:
+        """How an imported record came to be: 'imported from <file> by <user>'."""
+        who = self.created_by.display_name if self.created_by else "the command line"
+        return f"imported from {self.payload.get('filename', 'a file')} by {who}"
+
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.status.value}>"
 

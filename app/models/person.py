@@ -16,6 +16,7 @@ from app.models.types import UTCDateTime, now_utc
 if TYPE_CHECKING:
     from app.models.call import Call
     from app.models.company import Company
+    from app.models.job import Job
     from app.models.user import User
 
 
@@ -114,6 +115,7 @@ class Person(db.Model):
     # so this column is filled by a second UPDATE once both rows exist.
     source_call: Mapped[Call | None] = relationship(foreign_keys=[source_call_id], post_update=True)
     created_by: Mapped[User | None] = relationship()
+    source_import: Mapped[Job | None] = relationship()
 
     reporting_links: Mapped[list[ReportingLink]] = relationship(
         foreign_keys="ReportingLink.person_id", back_populates="person",
