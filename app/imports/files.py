@@ -76,7 +76,8 @@ class ChunkStream(io.RawIOBase):
 def open_text(file_id: int, encoding: str) -> io.TextIOWrapper:
     """The file as text for the csv module (newline='' keeps quoted line breaks intact)."""
     raw = io.BufferedReader(ChunkStream(file_id), buffer_size=64 * 1024)
-    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+    # Windows-1252 leaves five bytes undefined: they become U+FFFD rather than stop the import.
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
 
 
 def detect_encoding(file_id: int) -> str:

@@ -1,5 +1,6 @@
 """An import's file as rows: encoding, separator and header found, read as a stream."""
 
+import csv
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,12 +28,16 @@ class CsvSource:
         """
         text = open_text(self.file_id, self.encoding)
         rows = reader(text, self.delimiter)
-        next(rows, None)
         number = 0
-        for cells in rows:
-            if any(cell.strip() for cell in cells):
-                number += 1
-                yield number, cells
+        try:
+            next(rows, None)
+            for cells in rows:
+                if any(cell.strip() for cell in cells):
+                    number += 1
+                    # NUL cannot be stored (PostgreSQL) and never means anything in a CSV.
+                    yield number, [cell.replace("\x00", "") for cell in cells]
+        except csv.Error as exc:
+            raise UnreadableFile(f"Row {number + 1} cannot be read as CSV ({exc}).") from None
 
     def count(self) -> int:
         return sum(1 for _ in self.rows())
@@ -46,8 +51,11 @@ def open_source(file_id: int) -> CsvSource:
     if not first.strip():
         raise UnreadableFile("The file is empty: the first line must name the columns.")
     delimiter = pick_delimiter(first)
-    headers = next(reader(itertools.chain([first], text), delimiter), [])
-    headers = [header.strip() for header in headers]
+    try:
+        headers = next(reader(itertools.chain([first], text), delimiter), [])
+    except csv.Error as exc:
+        raise UnreadableFile(f"The first line cannot be read as CSV ({exc}).") from None
+    headers = [header.replace("\x00", "").strip() for header in headers]
     if not any(headers):
         raise UnreadableFile("The first line must name the columns.")
     return CsvSource(file_id, encoding, delimiter, headers)
