@@ -58,6 +58,8 @@ def save_upload(kind: Any, upload: _Upload | None, author: User | None
     except (FileTooLarge, UnreadableFile) as exc:
         db.session.rollback()
         raise ImportRefused(str(exc), {"file": str(exc)}) from None
+    finally:
+        upload.stream.close()  # a big upload is a temporary file: gone now that it is stored
     db.session.commit()
     return stored, source.headers, guess_mapping(kind, source.headers)
 
