@@ -120,7 +120,7 @@ def test_browser_flow_upload_map_dry_run_confirm_and_report(app, logged_in):
         "kind": "people", "col-0": "company", "col-1": "full_name", "col-2": "reports_to"})
     detail_url = queued.headers["Location"]
     waiting = client.get(detail_url)
-    assert b"import-progress" in waiting.data and b'http-equiv="refresh"' in waiting.data
+    assert b"import-progress" in waiting.data and b"check again" in waiting.data
     run_pending()
     report = client.get(detail_url)
     assert b"2 created, 0 updated, 0 skipped, 0 errors" in report.data

@@ -1,5 +1,5 @@
 // An import's progress bar: polls the job's JSON and reloads the page once it has finished.
-// Without JavaScript the page refreshes itself (meta refresh), so this only makes it smoother.
+// Without JavaScript the page offers a "check again" link (no timed refresh: WCAG 2.2.1).
 (function () {
   "use strict";
   var box = document.getElementById("import-running");
