@@ -83,5 +83,8 @@ class CompaniesImport:
             for key, value in changes.items():
                 setattr(company, key, value)
 
-    def reporting_lines(self, each_row) -> None:
-        """Companies have no second pass."""
+    def save(self) -> None:
+        """Companies are written as they are read (a flush each: few, and no second pass)."""
+
+    def reporting_lines(self, commit) -> None:
+        """Companies have no reporting lines."""

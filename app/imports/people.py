@@ -5,10 +5,12 @@ before, never from this import's own writes, so a dry run's counts are what the 
 Reporting lines wait until every row is read: a manager may appear further down the file.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.companies.service import clean_company, default_country, find_company_by_name
 from app.extensions import db
@@ -17,11 +19,12 @@ from app.models import Company, Person, User
 from app.models.person import person_name_key
 from app.people.identity import capture_person
 from app.people.reporting import CYCLE_MESSAGE, lock_reporting_lines, stored_tree
-from app.people.service import clean_person, manager_problem, set_manager
+from app.people.service import clean_person, set_manager
 from app.phones import split_extension
 from app.validation import FieldErrors, clean_text
 
 Ref = tuple[str, int]  # ("db", person id) or ("row", the row that adds the person)
+BATCH = 500  # rows per transaction
 PERSON_KEYS = ("full_name", "title", "department", "direct_phone", "extension",
                "mobile_phone", "email", "linkedin_url", "status", "notes")
 
@@ -36,7 +39,6 @@ class CompanyPeople:
     by_name: dict[str, Ref] = field(default_factory=dict)
     by_email: dict[str, Ref] = field(default_factory=dict)
     by_phone: dict[str, Ref] = field(default_factory=dict)
-    tree: dict[Ref, Ref | None] | None = None
     announced: bool = False  # a row already said the import adds this company
 
     def add(self, ref: Ref, name_key: str | None, email: str | None, phones: list) -> None:
@@ -112,6 +114,7 @@ class PeopleImport:
         self.touched: dict[Ref, int] = {}  # person -> the first row that matched or added them
         self.ids: dict[int, int] = {}  # row -> id of the person it added (real run)
         self.pending: list[tuple[int, CompanyPeople, Ref, str, str]] = []
+        self.new_people: list[tuple[int, Person, dict[str, Any]]] = []
 
     def company(self, name: str) -> CompanyPeople:
         key = " ".join(name.casefold().split())
@@ -165,11 +168,36 @@ class PeopleImport:
             db.session.add(company)
             db.session.flush()
             people.company_id = company.id
-        company = db.session.get(Company, people.company_id)
-        person, _new = capture_person(company, values, created_by=self.author,
-                                      source_import_id=self.job_id)
-        db.session.flush()
-        self.ids[number] = person.id
+        # Kept out of the session until save(): written a batch at a time.
+        self.new_people.append((number, Person(
+            company_id=people.company_id, created_by=self.author,
+            source_import_id=self.job_id, **values), values))
+
+    def save(self) -> None:
+        """Write the batch of new people: one flush, in a SAVEPOINT.
+
+        Names were checked against the company as read; if a colleague added one of them
+        since, the unique index refuses the batch, and each person is then written on its own
+        the way a call's capture is (a lost race links to the colleague's record).
+        """
+        batch, self.new_people = self.new_people, []
+        if not batch:
+            return
+        db.session.flush()  # this batch's updates, outside the savepoint
+        try:
+            with db.session.begin_nested():
+                db.session.add_all([person for _number, person, _values in batch])
+                db.session.flush()
+        except IntegrityError:
+            for number, person, values in batch:
+                company = db.session.get(Company, person.company_id)
+                person, _new = capture_person(company, values, created_by=self.author,
+                                              source_import_id=self.job_id)
+                db.session.flush()
+                self.ids[number] = person.id
+            return
+        for number, person, _values in batch:
+            self.ids[number] = person.id
 
     def _match(self, number: int, people: CompanyPeople, ref: Ref, values: dict[str, Any],
                label: str) -> None:
@@ -187,60 +215,78 @@ class PeopleImport:
             for key, value in changes.items():
                 setattr(person, key, value)
 
-    def person_id(self, ref: Ref) -> int:
-        return ref[1] if ref[0] == "db" else self.ids[ref[1]]
+    def node(self, ref: Ref) -> Ref:
+        """A person as the tree knows them: by id once written, else by the row adding them."""
+        if ref[0] == "row" and ref[1] in self.ids:
+            return ("db", self.ids[ref[1]])
+        return ref
 
-    def reporting_lines(self, each_row) -> None:
-        """Second pass: managers named by name or email, cycles refused per row."""
-        for number, people, ref, text, label in self.pending:
-            each_row()
-            manager = people.manager(text)
-            if manager is None:
-                self.report.error(number, "reports_to",
-                                  f"No one called “{text}” at {people.name}, in this file or "
-                                  "on file.")
-                continue
+    def reporting_lines(self, commit: Callable[[], None]) -> None:
+        """Second pass: managers named by name or email, cycles refused per row.
+
+        Company by company (rows keep their file order within it): the company's reporting
+        lines are locked, its tree read afresh under the lock, each line checked against it and
+        written, and the transaction ends only between companies, so no check relies on a tree
+        another writer changed meanwhile.
+        """
+        self.save()
+        groups: dict[int, list[tuple[int, CompanyPeople, Ref, str, str]]] = {}
+        for pending in self.pending:
+            groups.setdefault(id(pending[1]), []).append(pending)
+        since_commit = 0
+        for rows in groups.values():
+            people = rows[0][1]
+            if not self.dry_run:
+                lock_reporting_lines(people.company_id, forget_stale=False)
             tree = self._tree(people)
-            if tree.get(ref) == manager:
-                continue
-            if self._reaches(tree, manager, ref):
-                self.report.error(number, "reports_to", CYCLE_MESSAGE)
-                continue
-            if not self.dry_run and not self._set_manager(number, people, ref, manager):
-                continue
-            tree[ref] = manager
-            if self.report.rows[number][0] == "skipped":
-                self.report.set(number, "updated", label, f"New manager: {text}.")
+            loaded = {} if self.dry_run else {
+                person.id: person for person in db.session.scalars(
+                    select(Person).where(Person.company_id == people.company_id))}
+            for number, _people, ref, text, label in rows:
+                self._reporting_line(number, people, tree, loaded, ref, text, label)
+            since_commit += len(rows)
+            if since_commit >= BATCH:
+                commit()
+                since_commit = 0
+
+    def _reporting_line(self, number: int, people: CompanyPeople, tree: dict[Ref, Ref | None],
+                        loaded: dict[int, Person], ref: Ref, text: str, label: str) -> None:
+        manager = people.manager(text)
+        if manager is None:
+            self.report.error(number, "reports_to",
+                              f"No one called “{text}” at {people.name}, in this file or "
+                              "on file.")
+            return
+        ref, manager = self.node(ref), self.node(manager)
+        if tree.get(ref) == manager:
+            return
+        if reaches(tree, manager, ref):
+            self.report.error(number, "reports_to", CYCLE_MESSAGE)
+            return
+        tree[ref] = manager
+        if not self.dry_run:
+            # Checked above against the tree read under the company's lock.
+            set_manager(loaded[ref[1]], loaded[manager[1]], self.author, checked=True)
+        if self.report.rows[number][0] == "skipped":
+            self.report.set(number, "updated", label, f"New manager: {text}.")
 
     def _tree(self, people: CompanyPeople) -> dict[Ref, Ref | None]:
-        if people.tree is None:
-            stored = stored_tree(people.company_id) if people.company_id else {}
-            people.tree = {("db", pid): (("db", mid) if mid else None)
-                           for pid, mid in stored.items()}
-        return people.tree
+        """The company's reporting lines as stored now (call after the lock)."""
+        stored = stored_tree(people.company_id) if people.company_id else {}
+        return {("db", pid): (("db", mid) if mid else None) for pid, mid in stored.items()}
 
-    @staticmethod
-    def _reaches(tree: dict[Ref, Ref | None], start: Ref, target: Ref) -> bool:
-        """Whether following managers up from start (itself included) reaches target."""
-        seen: set[Ref] = set()
-        node: Ref | None = start
-        while node is not None and node not in seen:
-            if node == target:
-                return True
-            seen.add(node)
-            node = tree.get(node)
-        return False
 
-    def _set_manager(self, number: int, people: CompanyPeople, ref: Ref, manager: Ref) -> bool:
-        """Write one reporting line under the company's lock, checked as every edit is."""
-        assert people.company_id is not None
-        lock_reporting_lines(people.company_id, forget_stale=False)
-        person = db.session.get(Person, self.person_id(ref))
-        boss = db.session.get(Person, self.person_id(manager))
-        assert person is not None and boss is not None
-        db.session.flush()
-        if problem := manager_problem(person.id, boss, people.company_id):
-            self.report.error(number, "reports_to", problem)
-            return False
-        set_manager(person, boss, self.author, checked=True)
-        return True
+def reaches(tree: dict[Ref, Ref | None], start: Ref, target: Ref) -> bool:
+    """Whether following managers up from start (itself included) reaches target.
+
+    `chain_reaches` asks the database the same question; an import asks it of the tree it
+    holds in memory (stored lines plus the file's), once per row.
+    """
+    seen: set[Ref] = set()
+    node: Ref | None = start
+    while node is not None and node not in seen:
+        if node == target:
+            return True
+        seen.add(node)
+        node = tree.get(node)
+    return False

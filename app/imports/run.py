@@ -10,12 +10,11 @@ from typing import Any
 from app.extensions import db
 from app.imports.columns import guess_mapping, mapping_problem
 from app.imports.companies import CompaniesImport
-from app.imports.people import PeopleImport
+from app.imports.people import BATCH, PeopleImport
 from app.imports.report import Report
 from app.imports.source import UnreadableFile, open_source
 from app.models import StoredFile, User
 
-BATCH = 500
 IMPORTERS = {"people": PeopleImport, "companies": CompaniesImport}
 
 
@@ -41,26 +40,22 @@ def run_import(file_id: int, kind: str, mapping: list[str | None] | None, dry_ru
     importer = IMPORTERS[kind](report, dry_run, author, job_id)
     done = 0
 
-    def checkpoint(count_row: bool = True) -> None:
-        nonlocal done
-        done += 1
-        if done % BATCH:
-            return
+    def commit() -> None:
         if dry_run:
             db.session.rollback()  # nothing was written; drops what the reads loaded
         else:
+            importer.save()
             db.session.commit()
-        if progress and count_row:
-            progress(min(done, total), total)
 
     for number, cells in source.rows():
         importer.row(number, cells)
-        checkpoint()
-    importer.reporting_lines(lambda: checkpoint(count_row=False))
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        done += 1
+        if done % BATCH == 0:
+            commit()
+            if progress:
+                progress(done, total)
+    importer.reporting_lines(commit)
+    commit()
     if progress:
         progress(total, total)
     return report.as_result(total, kind=kind, file=filename, dry_run=dry_run)
