@@ -50,7 +50,8 @@ class CompaniesImport:
             company_id = self._create(values)
         else:
             company_id = company.id
-            self._update(number, company, values, label)
+            self.report.update_or_skip(number, label, company, values, "name",
+                                       write=not self.dry_run)
         self.by_name[_name_key(values["name"])] = (company_id, number)
         if values.get("domain"):
             self.by_domain[values["domain"]] = (company_id, number)
@@ -69,19 +70,6 @@ class CompaniesImport:
         db.session.add(company)
         db.session.flush()
         return company.id
-
-    def _update(self, number: int, company: Company, values: dict[str, Any], label: str) -> None:
-        # The name on file stays (the row may have matched by domain).
-        changes = {key: value for key, value in values.items()
-                   if key != "name" and value is not None and getattr(company, key) != value}
-        if not changes:
-            self.report.set(number, "skipped", label, "Already on file; nothing new.")
-            return
-        self.report.set(number, "updated", label, "New " + ", ".join(
-            self.report.column(key) for key in changes) + ".")
-        if not self.dry_run:
-            for key, value in changes.items():
-                setattr(company, key, value)
 
     def save(self) -> None:
         """Companies are written as they are read (a flush each: few, and no second pass)."""

@@ -151,7 +151,10 @@ class PeopleImport:
             self.report.set(number, "created", label, reason)
             self._create(number, people, values)
         else:
-            self._match(number, people, ref, values, label)
+            with db.session.no_autoflush:  # new people wait for save(); updates can too
+                person = db.session.get(Person, ref[1])
+            self.report.update_or_skip(number, label, person, values, "full_name",
+                                       write=not self.dry_run)
         self.touched[ref] = number
         people.add(ref, person_name_key(values["full_name"]), values.get("email"),
                    [values.get("direct_phone"), values.get("mobile_phone")])
@@ -198,22 +201,6 @@ class PeopleImport:
             return
         for number, person, _values in batch:
             self.ids[number] = person.id
-
-    def _match(self, number: int, people: CompanyPeople, ref: Ref, values: dict[str, Any],
-               label: str) -> None:
-        person = db.session.get(Person, ref[1])
-        assert person is not None
-        # The name on file stays (the row may have matched by email or phone).
-        changes = {key: value for key, value in values.items()
-                   if key != "full_name" and value is not None and getattr(person, key) != value}
-        if not changes:
-            self.report.set(number, "skipped", label, "Already on file; nothing new.")
-            return
-        self.report.set(number, "updated", label, "New " + ", ".join(
-            self.report.column(key) for key in changes) + ".")
-        if not self.dry_run:
-            for key, value in changes.items():
-                setattr(person, key, value)
 
     def node(self, ref: Ref) -> Ref:
         """A person as the tree knows them: by id once written, else by the row adding them."""

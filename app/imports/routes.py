@@ -97,42 +97,38 @@ def upload():
     return redirect(url_for(".mapping", file_id=stored.id, kind=request.form["kind"]))
 
 
-def _mapping_page(stored: StoredFile, kind: str, mapping: list[str | None], problem: str = ""):
+def _mapping_page(stored: StoredFile, kind: str, headers: list[str],
+                  mapping: list[str | None], problem: str = ""):
+    return render_template("imports/mapping.html", stored=stored, kind=kind, headers=headers,
+                           mapping=mapping, fields=FIELDS[kind], problem=problem), (
+        422 if problem else 200)
+
+
+def _stored_headers(file_id: int, kind: Any) -> tuple[StoredFile, str, list[str]]:
+    """The stored upload, the kind it is imported as, and its header (404 when unusable)."""
+    stored = db.get_or_404(StoredFile, file_id)
     try:
-        source = open_source(stored.id)
-    except UnreadableFile:
+        return stored, clean_kind(kind), open_source(stored.id).headers
+    except (ImportRefused, UnreadableFile):
         abort(404)
-    return render_template("imports/mapping.html", stored=stored, kind=kind,
-                           headers=source.headers, mapping=mapping, fields=FIELDS[kind],
-                           problem=problem), 422 if problem else 200
 
 
 @bp.get("/files/<int:file_id>")
 def mapping(file_id: int):
     """Which field each column holds, as recognised from the headers; the user can change it."""
-    stored = db.get_or_404(StoredFile, file_id)
-    try:
-        kind = clean_kind(request.args.get("kind"))
-        headers = open_source(stored.id).headers
-    except (ImportRefused, UnreadableFile):
-        abort(404)
-    return _mapping_page(stored, kind, guess_mapping(kind, headers))
+    stored, kind, headers = _stored_headers(file_id, request.args.get("kind"))
+    return _mapping_page(stored, kind, headers, guess_mapping(kind, headers))
 
 
 @bp.post("/files/<int:file_id>")
 def dry_run(file_id: int):
     """Queue the dry run with the chosen mapping."""
-    stored = db.get_or_404(StoredFile, file_id)
-    try:
-        kind = clean_kind(request.form.get("kind"))
-        headers = open_source(stored.id).headers
-    except (ImportRefused, UnreadableFile):
-        abort(404)
+    stored, kind, headers = _stored_headers(file_id, request.form.get("kind"))
     known = {field.key for field in FIELDS[kind]}
     mapping = [value if (value := request.form.get(f"col-{i}")) in known else None
                for i in range(len(headers))]
     if problem := mapping_problem(kind, mapping):
-        return _mapping_page(stored, kind, mapping, problem)
+        return _mapping_page(stored, kind, headers, mapping, problem)
     job = queue_import(stored, kind, mapping, True, current_user)
     return redirect(url_for(".detail", job_id=job.id))
 
