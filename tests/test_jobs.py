@@ -141,3 +141,20 @@ def test_concurrent_runners_never_run_the_same_job(app):
     assert len({worker for _, worker in RAN}) > 1  # they really did share the work
     statuses = db.session.scalars(select(Job.status).where(Job.id.in_(ids))).all()
     assert set(statuses) == {JobStatus.DONE}
+
+
+@handler("test.outlived")
+def _outlived(job, progress):
+    # Another runner takes the job over while this one is silent.
+    db.session.execute(update(Job).where(Job.id == job.id).values(locked_by="other"))
+    db.session.commit()
+    progress(1, 2)
+    RAN.append((job.id, "should not get here"))
+    return {}
+
+
+def test_a_runner_that_lost_its_job_to_another_stops_and_records_nothing(app):
+    job_id = enqueue("test.outlived", {}).id
+    run_pending("slow")
+    job = db.session.get(Job, job_id, populate_existing=True)
+    assert RAN == [] and job.locked_by == "other" and job.status is JobStatus.RUNNING

@@ -46,14 +46,14 @@ def run_import(file_id: int, kind: str, mapping: list[str | None] | None, dry_ru
         else:
             importer.save()
             db.session.commit()
+        if progress:  # also the job's heartbeat, through the second pass too
+            progress(done, total)
 
     for number, cells in source.rows():
         importer.row(number, cells)
         done += 1
         if done % BATCH == 0:
             commit()
-            if progress:
-                progress(done, total)
     importer.reporting_lines(commit)
     commit()
     if progress:

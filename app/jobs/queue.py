@@ -80,16 +80,23 @@ def claim_next(worker: str) -> Job | None:
     return db.session.get(Job, job_id, populate_existing=True)
 
 
+class JobLost(RuntimeError):
+    """Another runner took the job over (this one was silent past the stale limit): stop."""
+
+
 def report_progress(job_id: int, worker: str, processed: int, total: int | None) -> None:
     """Store progress and renew the claim (a heartbeat), in its own short transaction.
 
     Runs on its own connection: the job's work may be in the middle of a transaction.
+    Raises JobLost when the job is no longer this runner's, so two never work on it at once.
     """
     with db.engine.begin() as connection:
-        connection.execute(
+        renewed = connection.execute(
             update(Job).where(Job.id == job_id, Job.locked_by == worker)
             .values(processed=processed, total=total, locked_at=now_utc(), updated_at=now_utc())
         )
+    if renewed.rowcount != 1:
+        raise JobLost(f"job {job_id} was taken over by another runner")
 
 
 def finish(job_id: int, worker: str, status: JobStatus, result: dict[str, Any]) -> None:

@@ -14,7 +14,15 @@ import traceback
 from flask import Flask, current_app
 
 from app.extensions import db
-from app.jobs.queue import HANDLERS, WAKE, claim_next, finish, report_progress, runner_name
+from app.jobs.queue import (
+    HANDLERS,
+    WAKE,
+    JobLost,
+    claim_next,
+    finish,
+    report_progress,
+    runner_name,
+)
 from app.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -35,6 +43,10 @@ def run_job(job: Job, worker: str) -> JobStatus:
 
     try:
         result = function(job, progress)
+    except JobLost:
+        log.warning("job %s: taken over by another runner; this one stops", job_id)
+        db.session.rollback()
+        return JobStatus.RUNNING
     except Exception as exc:  # a job's failure is recorded, never kills its runner
         log.error("job %s failed:\n%s", job_id, traceback.format_exc())
         db.session.rollback()
