@@ -50,8 +50,11 @@ class CompaniesImport:
             company_id = self._create(values)
         else:
             company_id = company.id
-            self.report.update_or_skip(number, label, company, values, "name",
-                                       write=not self.dry_run)
+            stored = {key: getattr(company, key) for key in values}
+            changes = self.report.update_or_skip(number, label, stored, values, "name")
+            if not self.dry_run:
+                for key, value in changes.items():
+                    setattr(company, key, value)
         self.by_name[_name_key(values["name"])] = (company_id, number)
         if values.get("domain"):
             self.by_domain[values["domain"]] = (company_id, number)

@@ -25,6 +25,9 @@ from app.validation import FieldErrors, clean_text
 
 Ref = tuple[str, int]  # ("db", person id) or ("row", the row that adds the person)
 BATCH = 500  # rows per transaction
+# The fields a row is compared with, for people on file (the name is how they were found).
+COMPARED = ("title", "department", "direct_phone", "extension", "mobile_phone", "email",
+            "linkedin_url", "status", "notes")
 PERSON_KEYS = ("full_name", "title", "department", "direct_phone", "extension",
                "mobile_phone", "email", "linkedin_url", "status", "notes")
 
@@ -40,6 +43,7 @@ class CompanyPeople:
     by_email: dict[str, Ref] = field(default_factory=dict)
     by_phone: dict[str, Ref] = field(default_factory=dict)
     announced: bool = False  # a row already said the import adds this company
+    stored: dict[int, tuple] = field(default_factory=dict)  # person id -> COMPARED values
 
     def add(self, ref: Ref, name_key: str | None, email: str | None, phones: list) -> None:
         if name_key:
@@ -73,13 +77,17 @@ def _load_company(name: str) -> CompanyPeople:
     if company is None:
         return CompanyPeople(name=name, company_id=None, country=default_country())
     people = CompanyPeople(name=company.name, company_id=company.id, country=company.country)
-    # One query per company: who is on file, and every way a row could name them.
+    # One query per company: who is on file, every way a row could name them, and the values
+    # a row is compared with (no query per matched row).
+    columns = [getattr(Person, key) for key in COMPARED]
     rows = db.session.execute(
-        select(Person.id, Person.name_key, Person.email, Person.direct_phone,
-               Person.mobile_phone).where(Person.company_id == company.id)
+        select(Person.id, Person.name_key, *columns).where(Person.company_id == company.id)
         .order_by(Person.namesake, Person.id))
-    for pid, key, email, direct, mobile in rows:
-        people.add(("db", pid), key, email, [direct, mobile])
+    for pid, key, *stored in rows:
+        compared = dict(zip(COMPARED, stored, strict=True))
+        people.add(("db", pid), key, compared["email"],
+                   [compared["direct_phone"], compared["mobile_phone"]])
+        people.stored[pid] = tuple(stored)
     return people
 
 
@@ -151,10 +159,13 @@ class PeopleImport:
             self.report.set(number, "created", label, reason)
             self._create(number, people, values)
         else:
-            with db.session.no_autoflush:  # new people wait for save(); updates can too
-                person = db.session.get(Person, ref[1])
-            self.report.update_or_skip(number, label, person, values, "full_name",
-                                       write=not self.dry_run)
+            stored = dict(zip(COMPARED, people.stored[ref[1]], strict=True))
+            changes = self.report.update_or_skip(number, label, stored, values, "full_name")
+            if changes and not self.dry_run:
+                with db.session.no_autoflush:  # new people wait for save(); updates can too
+                    person = db.session.get(Person, ref[1])
+                for key, value in changes.items():
+                    setattr(person, key, value)
         self.touched[ref] = number
         people.add(ref, person_name_key(values["full_name"]), values.get("email"),
                    [values.get("direct_phone"), values.get("mobile_phone")])

@@ -1,5 +1,6 @@
 """What an import did (or, in a dry run, would do), row by row, and its one-line summary."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,22 +32,21 @@ class Report:
     def set(self, row: int, action: str, label: str, reason: str = "") -> None:
         self.rows[row] = [action, label, reason]
 
-    def update_or_skip(self, row: int, label: str, record: Any, values: dict[str, Any],
-                       kept: str, write: bool) -> None:
-        """A row matching a record on file: updated with what differs, else skipped.
+    def update_or_skip(self, row: int, label: str, stored: Mapping[str, Any],
+                       values: dict[str, Any], kept: str) -> dict[str, Any]:
+        """A row matching a record on file (`stored`: its values): updated with what differs,
+        else skipped. Returns the changes for the caller to write (none in a dry run).
 
         `kept` (the name) stays as on file: the row may have matched by email, phone or domain.
         """
         changes = {key: value for key, value in values.items()
-                   if key != kept and value is not None and getattr(record, key) != value}
+                   if key != kept and value is not None and stored.get(key) != value}
         if not changes:
             self.set(row, "skipped", label, "Already on file; nothing new.")
-            return
-        self.set(row, "updated", label,
-                 "New " + ", ".join(self.column(key) for key in changes) + ".")
-        if write:
-            for key, value in changes.items():
-                setattr(record, key, value)
+        else:
+            self.set(row, "updated", label,
+                     "New " + ", ".join(self.column(key) for key in changes) + ".")
+        return changes
 
     def error(self, row: int, key: str, message: str) -> None:
         self.errors.append({"row": row, "column": self.column(key), "message": message})
