@@ -150,7 +150,9 @@ def main() -> None:
     if not options.keep:
         path.unlink()
         if not options.database_url:
-            (workdir / "import.sqlite").unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                (workdir / f"import.sqlite{suffix}").unlink(missing_ok=True)
+        workdir.rmdir()
 
 
 if __name__ == "__main__":
