@@ -40,6 +40,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     register_web(app)
+    from app.jobs.runner import register_runner
+
+    register_runner(app)
     return app
 
 
@@ -115,6 +118,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import (
+        import_routes,  # noqa: F401  (CSV imports, on api_bp)
         phone_routes,  # noqa: F401  (its views join the api blueprint)
         queue_routes,  # noqa: F401  (adds the queue's views to api_bp)
         voicemail_routes,  # noqa: F401  (voicemail messages and drops, on api_bp)
@@ -125,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from app.calls.routes import bp as calls_bp
     from app.companies.routes import bp as companies_bp
     from app.exports.routes import bp as exports_bp  # also adds the export views to api_bp
+    from app.imports.routes import bp as imports_bp
     from app.main.routes import bp as main_bp
     from app.metrics.routes import bp as metrics_bp
     from app.people.routes import bp as people_bp
@@ -138,7 +143,8 @@ def register_blueprints(app: Flask) -> None:
     from app.voicemails.routes import bp as voicemails_bp
 
     for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp, telephony_bp,
-               touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp, exports_bp):
+               touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp, exports_bp,
+               imports_bp):
         app.register_blueprint(bp)
     # Twilio authenticates its webhooks by signature (checked in every view), not by a form token.
     csrf.exempt(webhooks_bp)

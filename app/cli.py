@@ -51,9 +51,12 @@ def seed_demo_command(reset: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.benchdata import seed_bench_command
+    from app.imports.cli import import_csv_command
+    from app.jobs.cli import jobs_worker_command
     from app.people.repair import repair_reporting_cycles_command
     from app.telephony.cli import twilio_check_command
 
     for command in (create_user_command, create_token_command, seed_demo_command,
-                    twilio_check_command, seed_bench_command, repair_reporting_cycles_command):
+                    twilio_check_command, seed_bench_command, repair_reporting_cycles_command,
+                    jobs_worker_command, import_csv_command):
         app.cli.add_command(command)

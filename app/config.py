@@ -46,6 +46,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a call can last longer than the default hour
     PROXY_FIX = _bool("PROXY_FIX")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # CSV imports may be larger than other bodies (100,000 rows is about 15 MB).
+    IMPORT_MAX_BYTES = _number("IMPORT_MAX_BYTES", str(64 * 1024 * 1024))
+    # Background jobs: a runner thread inside each serving process (off: run `flask jobs-worker`),
+    # how often an idle runner looks for work, and after how long without a heartbeat a running
+    # job counts as abandoned and is taken again.
+    JOBS_IN_PROCESS = _bool("JOBS_IN_PROCESS", True)
+    JOB_POLL_SECONDS = _number("JOB_POLL_SECONDS", "2", float)
+    JOB_STALE_SECONDS = _number("JOB_STALE_SECONDS", "300")
 
     # Telephony (optional): without these, calls are logged by hand and call buttons explain why.
     TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")

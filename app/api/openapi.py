@@ -173,6 +173,7 @@ def _phone_paths() -> dict[str, Schema]:
 
 def openapi_document() -> Schema:
     """The whole document; built on request so it always reflects the current code."""
+    from app.api.import_openapi import IMPORT_SCHEMAS, import_paths
     from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
     from app.api.voicemail_openapi import VOICEMAIL_SCHEMAS, voicemail_paths
     from app.exports.openapi import EXPORT_SCHEMAS, export_paths
@@ -315,6 +316,7 @@ def openapi_document() -> Schema:
             **queue_paths(),
             **voicemail_paths(),
             **export_paths(),
+            **import_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -324,7 +326,7 @@ def openapi_document() -> Schema:
                     "description": "A token from your profile.",
                 }
             },
-            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **EXPORT_SCHEMAS},
+            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **EXPORT_SCHEMAS, **IMPORT_SCHEMAS},
             "responses": {
                 name: {
                     "description": description,

@@ -2,6 +2,7 @@
 
 from app.models.call import OUTCOME_LABELS, Call, Direction, Outcome, call_person
 from app.models.company import Company
+from app.models.job import Job, JobStatus, StoredFile, StoredFileChunk
 from app.models.metric_rollup import MetricCompanySlot, MetricSlot
 from app.models.person import Person, PersonRole, PersonStatus, ReportingLink
 from app.models.queue import (
@@ -31,6 +32,8 @@ __all__ = [
     "Call",
     "Company",
     "Direction",
+    "Job",
+    "JobStatus",
     "LoginAttempt",
     "MetricCompanySlot",
     "MetricSlot",
@@ -42,6 +45,8 @@ __all__ = [
     "Role",
     "SavedSearch",
     "SearchEntry",
+    "StoredFile",
+    "StoredFileChunk",
     "Touchpoint",
     "TouchpointKind",
     "TwilioEvent",

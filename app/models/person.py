@@ -16,6 +16,7 @@ from app.models.types import UTCDateTime, now_utc
 if TYPE_CHECKING:
     from app.models.call import Call
     from app.models.company import Company
+    from app.models.job import Job
     from app.models.user import User
 
 
@@ -99,6 +100,9 @@ class Person(db.Model):
         ForeignKey("call.id", use_alter=True, ondelete="SET NULL"), index=True
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # Provenance of an imported person: the import job (its file and who ran it).
+    source_import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -114,6 +118,7 @@ class Person(db.Model):
     # so this column is filled by a second UPDATE once both rows exist.
     source_call: Mapped[Call | None] = relationship(foreign_keys=[source_call_id], post_update=True)
     created_by: Mapped[User | None] = relationship()
+    source_import: Mapped[Job | None] = relationship()
 
     reporting_links: Mapped[list[ReportingLink]] = relationship(
         foreign_keys="ReportingLink.person_id", back_populates="person",
