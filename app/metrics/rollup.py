@@ -189,9 +189,17 @@ def _companies_in(conn: Connection, scope: Scope, slot_scope: Scope) -> set[int]
     )).scalars())
 
 
-def relink(conn: Connection, companies: set[int] | None) -> None:
-    """Recompute prev_user_slot and prev_team_slot of these companies' rows (None: all)."""
+def relink(conn: Connection, companies: set[int] | None, from_slot: int | None = None) -> None:
+    """Recompute prev_user_slot and prev_team_slot of these companies' rows (None: all).
+
+    from_slot: only rows at or after it can have changed (a row points only to earlier rows),
+    so a recount relinks those from the company's index instead of a window over its whole
+    history (a big company has ~20,000 rows; a call logged now touches the last one or two).
+    """
     table = MetricCompanySlot
+    if companies is not None and from_slot is not None:
+        _relink_from(conn, companies, from_slot)
+        return
     for chunk in ([None] if companies is None else _chunks(sorted(companies), 500)):
         chain = select(
             table.user_id, table.slot, table.company_id,
@@ -211,6 +219,24 @@ def relink(conn: Connection, companies: set[int] | None) -> None:
                     table.prev_team_slot.is_distinct_from(prev.c.pt))))
 
 
+def _relink_from(conn: Connection, companies: set[int], from_slot: int) -> None:
+    """relink for rows at or after from_slot: each row's previous rows, read newest first."""
+    table, earlier = MetricCompanySlot, aliased(MetricCompanySlot)
+    same_company = earlier.company_id == table.company_id
+    prev_user = (select(earlier.slot)
+                 .where(same_company, earlier.user_id == table.user_id, earlier.slot < table.slot)
+                 .order_by(earlier.slot.desc()).limit(1).scalar_subquery())
+    prev_team = (select(earlier.slot)
+                 .where(same_company, or_(earlier.slot < table.slot,
+                                          and_(earlier.slot == table.slot,
+                                               earlier.user_id < table.user_id)))
+                 .order_by(earlier.slot.desc(), earlier.user_id.desc()).limit(1)
+                 .scalar_subquery())
+    for chunk in _chunks(sorted(companies), 500):
+        conn.execute(update(table).where(table.company_id.in_(chunk), table.slot >= from_slot)
+                     .values(prev_user_slot=prev_user, prev_team_slot=prev_team))
+
+
 def recount(conn: Connection, keys: Iterable[Key]) -> None:
     """Recount these (recruiter, slot) keys from the raw rows, under their locks (key order,
     then company order: a waiting recount then reads the other's committed rows, since READ
@@ -227,7 +253,7 @@ def recount(conn: Connection, keys: Iterable[Key]) -> None:
     _advisory_locks(conn, (COMPANY_LOCK_NAMESPACE | c for c in companies))
     for scope, slot_scope in scopes:
         fill(conn, scope, slot_scope)
-    relink(conn, companies)
+    relink(conn, companies, from_slot=min(slot for _, slot in keys))
 
 
 def rebuild(conn: Connection) -> int:

@@ -2,8 +2,10 @@
 
 Like the search index (app/search/index.py), session hooks see what a flush writes; they note the
 (recruiter, quarter hour) keys the counted rows had before and have after, and recount those keys
-(app/metrics/rollup.py) before the transaction can commit. Set-based UPDATE/DELETE statements
-(a person merge or erase) are caught as they execute, with the rows they match read first.
+(app/metrics/rollup.py) once, as the transaction commits (inside it), or earlier when the
+transaction itself reads the roll-ups (as autoflush does for rows). Set-based UPDATE/DELETE
+statements (a person merge or erase) are caught as they execute, with the rows they match read
+first.
 
 Races: before reading a row's old key the row is locked FOR UPDATE (PostgreSQL), which also waits
 for anyone pointing a new call or name at it (their foreign-key check holds KEY SHARE). So no
@@ -19,9 +21,10 @@ from typing import Any
 from sqlalchemy import event, inspect, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.util import find_tables
 
 from app.metrics.rollup import Key, recount
-from app.models import Call, Person, Touchpoint
+from app.models import Call, MetricCompanySlot, MetricSlot, Person, Touchpoint
 from app.models.metric_rollup import slot_of
 
 # Changes to anything else (notes, Twilio's progress details) leave every count as it was.
@@ -35,6 +38,9 @@ COUNTED = {
 }
 TABLES = {"call": Call, "touchpoint": Touchpoint, "person": Person}
 PENDING = "metric_rollup_keys"
+# Keys written by this transaction's flushes, recounted once just before it commits: a call-log
+# save flushes several times (each new name, in its savepoint), and one recount serves them all.
+TO_RECOUNT = "metric_rollup_recount"
 
 
 def _chunks(ids: Iterable[int], size: int = 500):
@@ -120,15 +126,41 @@ def _before_flush(session: Session, _context, _instances) -> None:
 
 
 def _after_flush(session: Session, _context) -> None:
-    """Add the keys new and changed rows count in now, and recount every noted key."""
+    """Note the keys new and changed rows count in now, with the keys they counted in before."""
     after = _watched(session.new)
     for model, ids in _watched(session.dirty, dirty=True).items():
         after.setdefault(model, set()).update(ids)
     pending = session.info.pop(PENDING, set())
     if not after and not pending:
         return
-    conn = session.connection()
-    recount(conn, pending | _keys_of(conn, after, lock=False))  # after: written, locked already
+    keys = pending | _keys_of(session.connection(), after, lock=False)  # written: locked already
+    session.info.setdefault(TO_RECOUNT, set()).update(keys)
+
+
+def _before_commit(session: Session) -> None:
+    """Recount every key this transaction touched, after its last flush, inside it."""
+    session.flush()
+    _recount_noted(session)
+
+
+def _recount_noted(session: Session) -> None:
+    keys = session.info.pop(TO_RECOUNT, set())
+    if keys:
+        recount(session.connection(), keys)
+
+
+ROLLUP_TABLES = {MetricSlot.__tablename__, MetricCompanySlot.__tablename__}
+
+
+def _reads_rollups(statement: Any) -> bool:
+    return any(getattr(t, "name", None) in ROLLUP_TABLES for t in find_tables(statement))
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    """A rolled-back transaction's keys go with it (a savepoint's stay: recounting is safe)."""
+    if transaction.parent is None:
+        session.info.pop(TO_RECOUNT, None)
+        session.info.pop(PENDING, None)
 
 
 def _sets_counted(statement: Any, model: type) -> bool:
@@ -141,6 +173,12 @@ def _sets_counted(statement: Any, model: type) -> bool:
 
 def _on_execute(state: ORMExecuteState):
     """A set-based UPDATE or DELETE of counted rows: recount the keys of the rows it matches."""
+    if state.is_select:
+        # The transaction reads roll-ups it has written to: bring them up to date first.
+        if _reads_rollups(state.statement):
+            state.session.flush()  # (autoflush would, after this hook: too late to recount)
+            _recount_noted(state.session)
+        return None
     if not (state.is_update or state.is_delete):
         return None
     table = getattr(state.statement, "table", None)
@@ -163,6 +201,8 @@ def _on_execute(state: ORMExecuteState):
 def register_rollup_hooks() -> None:
     """Keep the roll-ups exact for every session (called once by create_app)."""
     for name, hook in (("before_flush", _before_flush), ("after_flush", _after_flush),
+                       ("before_commit", _before_commit),
+                       ("after_transaction_end", _after_transaction_end),
                        ("do_orm_execute", _on_execute)):
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)
