@@ -139,6 +139,8 @@ def _after_flush(session: Session, _context) -> None:
 
 def _before_commit(session: Session) -> None:
     """Recount every key this transaction touched, after its last flush, inside it."""
+    if session.in_nested_transaction():  # a savepoint's release: the transaction goes on
+        return
     session.flush()
     _recount_noted(session)
 
