@@ -76,7 +76,7 @@ CHART_MAX_BYTES = 1_000_000
 DEFAULT_URL = f"sqlite:///{ROOT / 'instance' / 'bench_teamyear.sqlite'}"
 SIMPLE_QUERY = "engineer"
 COMPLEX_QUERY = 'title:(director OR "vice president") AND department:finance NOT intern'
-FUZZY_QUERY = "name:kathryn~"  # sound-alikes and nicknames (issue 14)
+FUZZY_QUERY = "name:stephan~"  # sound-alikes and nicknames (issue 14): finds the seed's Stefans
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 VENV_BIN = Path(sys.executable).parent
 
