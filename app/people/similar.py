@@ -18,6 +18,7 @@ from app.models import Person, SearchEntry
 from app.models.person import person_name_key
 from app.people.heard_names import name_words, query_keys, related_names, sound_tokens
 from app.search.engine import fts_refs
+from app.search.index import sync
 
 SOUNDS_LIKE = "sounds_like"
 NICKNAME = "nickname"
@@ -81,6 +82,7 @@ def find_similar(company_id: int, full_name: str | None,
     groups = [keys for keys in (query_keys(w) for w in name_words(full_name or "")) if keys]
     if not groups:
         return []
+    sync(db.session)  # names this transaction wrote (another row of the same call) count too
     exact = person_name_key(full_name)
     dialect = db.engine.dialect.name
     # The index first, then the company: the other way round reads every entry of a big

@@ -1,8 +1,9 @@
 """Keeping `search_entry` in step with people, companies and calls on every write.
 
 A session hook notes which records a flush wrote and rewrites their entries in the same
-transaction, so the index can never disagree with committed data. Renaming a company or a person
-also touches the entries that carry that name (a person's company, a call's people).
+transaction (once, as it commits, or when it reads the index), so the index can never disagree
+with committed data. Renaming a company or a person also touches the entries that carry that
+name (a person's company, a call's people).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from sqlalchemy import delete, event, insert, inspect, select, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.util import find_tables
 
 from app.models import Call, Company, Person, SearchEntry, call_person
 from app.people.heard_names import sound_keys
@@ -149,6 +151,12 @@ def _dependents(conn: Connection, touched: dict[str, set[int]]) -> None:
 NAME_ATTRS = {Company: ("name",), Person: ("full_name",)}
 
 
+# Records a transaction's flushes wrote, reindexed once as it commits (a call-log save flushes
+# once per new name, and the call's entries changed with each). Reads of the index inside the
+# same transaction bring it up to date first (sync), as autoflush does for rows.
+PENDING = "search_reindex"
+
+
 def _after_flush(session: Session, _context) -> None:
     touched: dict[str, set[int]] = {"person": set(), "company": set(), "call": set()}
     renamed: dict[str, set[int]] = {"person": set(), "company": set(), "call": set()}
@@ -163,10 +171,42 @@ def _after_flush(session: Session, _context) -> None:
             renamed[kind].add(obj.id)
     if not any(touched.values()):
         return
+    pending = session.info.setdefault(PENDING, ({k: set() for k in touched},
+                                                {k: set() for k in renamed}))
+    for kind in touched:
+        pending[0][kind] |= touched[kind]
+        pending[1][kind] |= renamed[kind]
+
+
+def sync(session: Session) -> None:
+    """Write the entries of every record this transaction changed so far (flushing first)."""
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if pending is None:
+        return
+    touched, renamed = pending
     conn = session.connection()
     _dependents(conn, renamed)
     for kind in touched:
         reindex(conn, kind, touched[kind] | renamed[kind])
+
+
+def _before_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release: the transaction goes on
+        sync(session)
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:  # rolled back or committed: nothing is pending any more
+        session.info.pop(PENDING, None)
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    """A read of the entries inside a transaction that changed records: sync first."""
+    if state.is_select and PENDING in state.session.info and any(
+        getattr(t, "name", None) == "search_entry" for t in find_tables(state.statement)
+    ):
+        sync(state.session)
 
 
 # What each kind's entries are built from: a change elsewhere leaves its entries as they are.
@@ -189,6 +229,9 @@ def _name_changed(obj) -> bool:
 
 def register_index_hooks() -> None:
     """Keep the index in sync for every session (called once by create_app)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
+    for name, hook in (("after_flush", _after_flush), ("before_commit", _before_commit),
+                       ("after_transaction_end", _after_transaction_end),
+                       ("do_orm_execute", _on_execute)):
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 

@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import False_
 from app.extensions import db
 from app.search.compiler import KINDS, MODELS, Plan, is_text, kinds_about, plan, term_arms
 from app.search.engine import block_window, driver_walk
+from app.search.index import sync
 from app.search.query import Node, parse, positive_terms
 from app.search.ranking import rank, scores_of
 
@@ -60,6 +61,7 @@ def run_search(text: str, page: int = 1, timezone: str | None = None,
     skips loading rows.
     """
     tree = parse(text)
+    sync(db.session)  # this transaction's own writes are found too
     page = max(1, min(page, 10_000))
     about = kinds_about(tree)
     groups = {}
