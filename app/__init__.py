@@ -112,6 +112,9 @@ def register_extensions(app: Flask) -> None:
     from app.search.index import register_index_hooks
 
     register_index_hooks()
+    from app.webhooks.events import register_webhook_hooks
+
+    register_webhook_hooks()
 
 
 def register_blueprints(app: Flask) -> None:

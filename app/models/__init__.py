@@ -18,6 +18,13 @@ from app.models.touchpoint import Touchpoint, TouchpointKind
 from app.models.types import UTCDateTime, now_utc
 from app.models.user import ApiToken, LoginAttempt, Role, User, hash_token
 from app.models.voicemail import Voicemail
+from app.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -30,6 +37,7 @@ __all__ = [
     "ApiToken",
     "Call",
     "Company",
+    "DeliveryStatus",
     "Direction",
     "Job",
     "JobStatus",
@@ -48,6 +56,10 @@ __all__ = [
     "TouchpointKind",
     "TwilioEvent",
     "User",
+    "WebhookAttempt",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Voicemail",
     "UTCDateTime",
     "call_person",

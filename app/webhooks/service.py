@@ -1,0 +1,64 @@
+"""Registering, deleting and retrying webhooks (the admin page and the API call these)."""
+
+from app.errors import DomainError
+from app.extensions import db
+from app.jobs.queue import WAKE
+from app.models import DeliveryStatus, User, WebhookDelivery, WebhookEndpoint, now_utc
+from app.webhooks.addresses import UnsafeUrl, check_url
+from app.webhooks.delivery import schedule_attempt
+from app.webhooks.follow_ups import keep_scanning
+from app.webhooks.outbox import EVENT_TYPES
+from app.webhooks.signing import new_secret
+
+
+def check_events(events: object) -> list[str]:
+    """The event types asked for, in the documented order; DomainError if any is unknown."""
+    if not isinstance(events, list) or not events:
+        raise DomainError({"events": "Pick at least one event: " + ", ".join(EVENT_TYPES) + "."})
+    unknown = [str(e) for e in events if e not in EVENT_TYPES]
+    if unknown:
+        raise DomainError({"events": f"Unknown event {unknown[0]!r}: choose from "
+                                     + ", ".join(EVENT_TYPES) + "."})
+    return [e for e in EVENT_TYPES if e in events]
+
+
+def register_endpoint(url: object, events: object, author: User | None) -> WebhookEndpoint:
+    """Add an endpoint with a fresh secret (the caller shows it once); refuses unsafe URLs."""
+    problems: dict[str, str] = {}
+    try:
+        url = check_url(url)
+    except UnsafeUrl as exc:
+        problems["url"] = str(exc)
+    try:
+        events = check_events(events)
+    except DomainError as exc:
+        problems.update(exc.fields)
+    if problems:
+        raise DomainError(problems)
+    endpoint = WebhookEndpoint(url=url, events=events, secret=new_secret(), created_by=author)
+    db.session.add(endpoint)
+    db.session.flush()
+    keep_scanning()  # follow_up.due needs its periodic scan running
+    db.session.commit()
+    WAKE.set()
+    return endpoint
+
+
+def delete_endpoint(endpoint: WebhookEndpoint) -> None:
+    """Remove the endpoint and its deliveries; attempts already queued find nothing to send."""
+    db.session.delete(endpoint)
+    db.session.commit()
+
+
+def retry_delivery(delivery: WebhookDelivery) -> bool:
+    """Queue the next attempt now; False while an attempt is still under way or it was delivered."""
+    last = delivery.attempt_log[-1] if delivery.attempt_log else None
+    if delivery.status is DeliveryStatus.DELIVERED or (last and last.duration_ms is None):
+        return False
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = now_utc()
+    schedule_attempt(delivery.id, delivery.attempts + 1, delivery.next_attempt_at)
+    db.session.commit()
+    WAKE.set()
+    return True
+
