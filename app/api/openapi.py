@@ -175,6 +175,7 @@ def openapi_document() -> Schema:
     from app.api.import_openapi import IMPORT_SCHEMAS, import_paths
     from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
     from app.api.voicemail_openapi import VOICEMAIL_SCHEMAS, voicemail_paths
+    from app.api.webhook_openapi import WEBHOOK_SCHEMAS, webhook_paths
 
     id_filter = ident()
     return {
@@ -308,6 +309,7 @@ def openapi_document() -> Schema:
             **queue_paths(),
             **voicemail_paths(),
             **import_paths(),
+            **webhook_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -317,7 +319,8 @@ def openapi_document() -> Schema:
                     "description": "A token from your profile.",
                 }
             },
-            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **IMPORT_SCHEMAS},
+            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **IMPORT_SCHEMAS,
+                        **WEBHOOK_SCHEMAS},
             "responses": {
                 name: {
                     "description": description,

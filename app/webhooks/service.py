@@ -4,6 +4,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.jobs.queue import WAKE
 from app.models import DeliveryStatus, User, WebhookDelivery, WebhookEndpoint, now_utc
+from app.validation import FieldErrors
 from app.webhooks.addresses import UnsafeUrl, check_url
 from app.webhooks.delivery import schedule_attempt
 from app.webhooks.follow_ups import keep_scanning
@@ -22,17 +23,23 @@ def check_events(events: object) -> list[str]:
     return [e for e in EVENT_TYPES if e in events]
 
 
-def register_endpoint(url: object, events: object, author: User | None) -> WebhookEndpoint:
-    """Add an endpoint with a fresh secret (the caller shows it once); refuses unsafe URLs."""
-    problems: dict[str, str] = {}
-    try:
-        url = check_url(url)
-    except UnsafeUrl as exc:
-        problems["url"] = str(exc)
+def register_endpoint(url: object, events: object, author: User | None,
+                      found: FieldErrors | None = None) -> WebhookEndpoint:
+    """Add an endpoint with a fresh secret (the caller shows it once); refuses unsafe URLs.
+
+    `found`: problems the form already saw; all are raised together with the service's own.
+    """
+    problems = FieldErrors(found or {})
+    if "url" not in problems:
+        try:
+            url = check_url(url)
+        except UnsafeUrl as exc:
+            problems.add("url", str(exc))
     try:
         events = check_events(events)
     except DomainError as exc:
-        problems.update(exc.fields)
+        for path, message in exc.fields.items():
+            problems.add(path, message)
     if problems:
         raise DomainError(problems)
     endpoint = WebhookEndpoint(url=url, events=events, secret=new_secret(), created_by=author)
