@@ -57,6 +57,9 @@ class Config:
     # Outbound webhooks go only to public https addresses; on, a receiver on this machine or
     # the office network (and plain http) is allowed too: for development and tests.
     WEBHOOK_ALLOW_PRIVATE_URLS = _bool("WEBHOOK_ALLOW_PRIVATE_URLS")
+    # Seconds a delivery waits to connect, then for each read of the answer.
+    WEBHOOK_CONNECT_TIMEOUT = _number("WEBHOOK_CONNECT_TIMEOUT", "5", float)
+    WEBHOOK_READ_TIMEOUT = _number("WEBHOOK_READ_TIMEOUT", "10", float)
 
     # Telephony (optional): without these, calls are logged by hand and call buttons explain why.
     TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")

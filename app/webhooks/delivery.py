@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import certifi
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
@@ -36,7 +37,6 @@ from app.webhooks.signing import signed_headers
 RETRY_DELAYS = (timedelta(seconds=10), timedelta(minutes=2), timedelta(minutes=10),
                 timedelta(hours=1), timedelta(hours=6))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-TIMEOUT = Timeout(connect=5.0, read=10.0)
 EXCERPT_BYTES = 1000  # of the response body kept for the admin page; the rest is never read
 
 
@@ -108,14 +108,19 @@ def _claim(delivery_id: int, number: int) -> Claim | None:
     return claim
 
 
+def _timeout() -> Timeout:
+    config = current_app.config
+    return Timeout(connect=config["WEBHOOK_CONNECT_TIMEOUT"], read=config["WEBHOOK_READ_TIMEOUT"])
+
+
 def _pool(target) -> HTTPConnectionPool:
     # The connection goes to the address just checked; TLS still verifies the URL's host name.
     if target.scheme == "https":
         return HTTPSConnectionPool(
-            target.address, target.port, timeout=TIMEOUT, retries=False, maxsize=1,
+            target.address, target.port, timeout=_timeout(), retries=False, maxsize=1,
             server_hostname=target.host, assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED", ca_certs=certifi.where())
-    return HTTPConnectionPool(target.address, target.port, timeout=TIMEOUT, retries=False,
+    return HTTPConnectionPool(target.address, target.port, timeout=_timeout(), retries=False,
                               maxsize=1)
 
 
@@ -141,10 +146,13 @@ def send(claim: Claim) -> Answer:
             excerpt = response.read(EXCERPT_BYTES).decode("utf-8", "replace")
             response.release_conn()
             return answer(response.status, excerpt)
+    # Refused or unreachable; urllib3 makes it a ConnectTimeoutError subclass, so it goes first.
+    except http_errors.NewConnectionError as exc:
+        return answer(error=f"Could not connect: {exc}"[:300])
     except http_errors.ConnectTimeoutError:
-        return answer(error="No connection within 5 s.")
+        return answer(error=f"No connection within {_timeout().connect_timeout:g} s.")
     except http_errors.ReadTimeoutError:
-        return answer(error="No answer within 10 s.")
+        return answer(error=f"No answer within {_timeout().read_timeout:g} s.")
     except http_errors.SSLError as exc:
         return answer(error=f"TLS failed: {exc}"[:300])
     except (http_errors.HTTPError, OSError) as exc:

@@ -67,9 +67,13 @@ def _data(session: Session, kind: str, ident: int, event_type: str) -> dict[str,
 
 
 def _before_commit(session: Session) -> None:
-    if not _ours(session) or not session.info.get(NOTED):
+    if not _ours(session):
         return
-    session.flush()  # changes still pending are events too
+    # Commit flushes only after this hook: flush now (the same work) so pending changes count.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if not session.info.get(NOTED):
+        return
     noted = session.info.pop(NOTED, {})
     wanted = subscribers(session)
     events = []
