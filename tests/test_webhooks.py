@@ -1,5 +1,6 @@
 """Outbound webhooks: a real local receiver, an independent verifier, retries, SSRF refusals."""
 
+import base64
 import json
 import threading
 import time
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook  # independent of app.webhooks.signing
 
 from app.auth.service import issue_token
+from app.extensions import db as db_
 from app.jobs.runner import run_pending
 from app.models import (
     Call,
@@ -25,9 +27,10 @@ from app.models import (
     now_utc,
 )
 from app.people.merge import erase_person
-from app.webhooks.delivery import MAX_ATTEMPTS, RETRY_DELAYS
+from app.webhooks.delivery import MAX_ATTEMPTS, RETRY_DELAYS, attempt_delivery
+from app.webhooks.follow_ups import announce_due_follow_ups
 from tests import factories
-from tests.conftest import app_on_empty_schema
+from tests.conftest import TEST_DATABASE_URL, app_on_empty_schema
 
 
 class Receiver:
@@ -140,8 +143,6 @@ def test_registering_returns_a_standard_webhooks_secret_once(admin_api, receiver
     assert body["url"] == receiver.url and body["events"] == ["call.logged", "person.created"]
     secret = body["secret"]
     assert secret.startswith("whsec_")
-    import base64
-
     assert 24 <= len(base64.b64decode(secret.removeprefix("whsec_"))) <= 32
     listed = admin_api.get("/api/v1/webhooks").get_json()["items"]
     assert [e["id"] for e in listed] == [body["id"]] and "secret" not in listed[0]
@@ -356,7 +357,8 @@ def test_an_unreachable_endpoint_fails_the_attempt_and_not_the_runner(admin_api,
     assert run_jobs() == 1
     attempt = db.session.scalars(select(WebhookAttempt)).one()
     assert attempt.status_code is None and "Could not connect" in attempt.error
-    assert db.session.scalars(select(Job)).all()[-1].status is JobStatus.QUEUED  # the retry
+    retry = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert retry.status is JobStatus.QUEUED and retry.payload["attempt"] == 2
 
 
 def test_retry_now_sends_at_once_and_the_scheduled_attempt_is_not_repeated(
@@ -376,3 +378,79 @@ def test_retry_now_sends_at_once_and_the_scheduled_attempt_is_not_repeated(
     time_passes(db, 3600)
     assert run_jobs() == 1  # the attempt scheduled earlier runs, finds it made, sends nothing
     assert len(receiver.requests) == 2
+
+
+# Concurrency (PostgreSQL: real concurrent writers)
+
+needs_postgres = pytest.mark.skipif(
+    not TEST_DATABASE_URL.startswith("postgresql"),
+    reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)")
+
+
+def _together(app, work, count: int = 4) -> None:
+    """Run work(i) in `count` threads with their own connections, released at once."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                work(i)
+            except BaseException as exc:  # noqa: BLE001  (asserted below)
+                errors.append(exc)
+            finally:
+                db_.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_concurrent_runners_send_each_delivery_once(app, admin_api, receiver, db):
+    register(admin_api, receiver.url)
+    company = factories.CompanyFactory()
+    db.session.commit()
+    for i in range(16):
+        db.session.add(Person(company=company, full_name=f"Person {i}"))
+        db.session.commit()
+    receiver.delay = 0.02
+    _together(app, lambda i: run_pending(f"runner-{i}"))
+    ids = [r["headers"]["webhook-id"] for r in receiver.requests]
+    assert len(ids) == 16 and len(set(ids)) == 16
+    statuses = db.session.scalars(select(WebhookDelivery.status)).all()
+    assert set(statuses) == {DeliveryStatus.DELIVERED}
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_one_attempt_queued_twice_is_sent_once(app, admin_api, receiver, db):
+    """Retry now clicked twice, or a retry racing its schedule: the attempt row decides."""
+    register(admin_api, receiver.url)
+    db.session.add(Person(company=factories.CompanyFactory(), full_name="Ann Bell"))
+    db.session.commit()
+    delivery_id = db.session.scalars(select(WebhookDelivery.id)).one()
+    receiver.delay = 0.2
+    _together(app, lambda i: attempt_delivery(delivery_id, 1))
+    assert len(receiver.requests) == 1
+    assert db.session.scalar(select(func.count()).select_from(WebhookAttempt)) == 1
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_concurrent_follow_up_scans_announce_each_once(app, admin_api, receiver, db, user):
+    register(admin_api, receiver.url, ["follow_up.due"])
+    run_jobs()  # the cursor starts
+    company = factories.CompanyFactory()
+    for minutes in (1, 2, 3):
+        factories.CallFactory(company=company, user=user, outcome="voicemail",
+                              follow_up_at=now_utc() + timedelta(minutes=minutes))
+    db.session.commit()
+    time_passes(db, 4 * 60)
+    _together(app, lambda i: announce_due_follow_ups())
+    assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 3

@@ -88,11 +88,11 @@ def _claim(delivery_id: int, number: int) -> Claim | None:
             or delivery.attempts != number - 1):
         db.session.rollback()
         return None
+    endpoint = delivery.endpoint  # loaded before the insert: a lazy load would autoflush it
     attempt = WebhookAttempt(delivery_id=delivery_id, number=number, started_at=now_utc())
     db.session.add(attempt)
     delivery.attempts = number
     delivery.next_attempt_at = None
-    endpoint = delivery.endpoint
     try:
         db.session.flush()
     except IntegrityError:  # another runner claimed this very attempt
