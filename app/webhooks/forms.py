@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, widgets
 
+from app.choices import as_choices
 from app.form_errors import ErrorSummary
 from app.webhooks.outbox import EVENT_TYPES
 
@@ -19,5 +20,5 @@ class WebhookForm(ErrorSummary, FlaskForm):
     # No length or URL validator here: the service checks both (and the address) with one message.
     url = StringField("Endpoint URL")
     events = SelectMultipleField(
-        "Events", choices=[(e, e) for e in EVENT_TYPES], validate_choice=False,
+        "Events", choices=as_choices((e, e) for e in EVENT_TYPES), validate_choice=False,
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
