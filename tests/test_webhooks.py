@@ -139,6 +139,10 @@ def run_jobs() -> int:
 
 def test_registering_returns_a_standard_webhooks_secret_once(admin_api, receiver, db):
     body = register(admin_api, receiver.url, ["person.created", "call.logged"])
+    receiver.statuses = [500]
+    db.session.add(Person(company=factories.CompanyFactory(), full_name="Ann Bell"))
+    db.session.commit()
+    assert run_jobs() == 1  # a delivery and its attempt on file, to go with the endpoint
     assert set(body) >= {"id", "url", "events", "secret"}
     assert body["url"] == receiver.url and body["events"] == ["call.logged", "person.created"]
     secret = body["secret"]
@@ -148,7 +152,10 @@ def test_registering_returns_a_standard_webhooks_secret_once(admin_api, receiver
     assert [e["id"] for e in listed] == [body["id"]] and "secret" not in listed[0]
     assert admin_api.delete(f"/api/v1/webhooks/{body['id']}").status_code == 204
     assert admin_api.delete(f"/api/v1/webhooks/{body['id']}").status_code == 404
-    assert db.session.scalar(select(func.count()).select_from(WebhookEndpoint)) == 0
+    for model in (WebhookEndpoint, WebhookDelivery, WebhookAttempt):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    time_passes(db, 10)
+    assert run_jobs() == 1 and len(receiver.requests) == 1  # the queued retry finds nothing
 
 
 def test_only_admins_manage_webhooks(api, receiver):

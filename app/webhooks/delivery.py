@@ -84,11 +84,11 @@ def attempt_delivery(delivery_id: int, number: int) -> dict[str, Any]:
 
 def _claim(delivery_id: int, number: int) -> Claim | None:
     delivery = db.session.get(WebhookDelivery, delivery_id)
-    if (delivery is None or delivery.status is not DeliveryStatus.PENDING
+    endpoint = delivery.endpoint if delivery else None  # before the insert: no autoflush
+    if (endpoint is None or delivery.status is not DeliveryStatus.PENDING
             or delivery.attempts != number - 1):
         db.session.rollback()
         return None
-    endpoint = delivery.endpoint  # loaded before the insert: a lazy load would autoflush it
     attempt = WebhookAttempt(delivery_id=delivery_id, number=number, started_at=now_utc())
     db.session.add(attempt)
     delivery.attempts = number

@@ -1,9 +1,18 @@
 """Registering, deleting and retrying webhooks (the admin page and the API call these)."""
 
+from sqlalchemy import delete, select
+
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs.queue import WAKE
-from app.models import DeliveryStatus, User, WebhookDelivery, WebhookEndpoint, now_utc
+from app.models import (
+    DeliveryStatus,
+    User,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    now_utc,
+)
 from app.validation import FieldErrors
 from app.webhooks.addresses import UnsafeUrl, check_url
 from app.webhooks.delivery import schedule_attempt
@@ -53,6 +62,10 @@ def register_endpoint(url: object, events: object, author: User | None,
 
 def delete_endpoint(endpoint: WebhookEndpoint) -> None:
     """Remove the endpoint and its deliveries; attempts already queued find nothing to send."""
+    # Explicit, not left to ON DELETE CASCADE: SQLite enforces no foreign keys here.
+    deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
+    db.session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
+    db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
     db.session.delete(endpoint)
     db.session.commit()
 
