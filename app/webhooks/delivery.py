@@ -15,6 +15,7 @@ import certifi
 from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
 from urllib3 import exceptions as http_errors
 
@@ -180,7 +181,10 @@ def _record(claim: Claim, answer: Answer) -> None:
         delivery.status = DeliveryStatus.FAILED
         db.session.execute(endpoint.where(WebhookEndpoint.failing_since.is_(None))
                            .values(failing_since=now))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:  # the endpoint was deleted while the request was out
+        db.session.rollback()
 
 
 def schedule_attempt(delivery_id: int, number: int, when) -> None:
