@@ -96,14 +96,11 @@ def _claim(delivery_id: int, number: int) -> Claim | None:
     delivery.next_attempt_at = None
     try:
         db.session.flush()
-    except IntegrityError:  # another runner claimed this very attempt
-        db.session.rollback()
-        return None
-    claim = Claim(attempt.id, delivery_id, endpoint.id, number, endpoint.url, endpoint.secret,
-                  delivery.message_id, delivery.body)
-    try:
+        claim = Claim(attempt.id, delivery_id, endpoint.id, number, endpoint.url,
+                      endpoint.secret, delivery.message_id, delivery.body)
         db.session.commit()
-    except IntegrityError:
+    # Another runner claimed this very attempt, or the endpoint was deleted meanwhile.
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
         return None
     return claim
