@@ -31,6 +31,7 @@ from app.webhooks.delivery import MAX_ATTEMPTS, RETRY_DELAYS, attempt_delivery
 from app.webhooks.follow_ups import announce_due_follow_ups
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL, app_on_empty_schema
+from tests.test_api import Api
 
 
 class Receiver:
@@ -89,16 +90,6 @@ def receiver():
     server.stop()
 
 
-class Api:
-    def __init__(self, client, token: str):
-        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
-
-    def __getattr__(self, method):
-        def call(url, body=None):
-            return getattr(self.client, method)(url, json=body, headers=self.headers)
-        return call
-
-
 @pytest.fixture
 def admin_api(client, admin):
     return Api(client, issue_token(admin))
@@ -150,8 +141,11 @@ def test_registering_returns_a_standard_webhooks_secret_once(admin_api, receiver
     assert 24 <= len(base64.b64decode(secret.removeprefix("whsec_"))) <= 32
     listed = admin_api.get("/api/v1/webhooks").get_json()["items"]
     assert [e["id"] for e in listed] == [body["id"]] and "secret" not in listed[0]
-    assert admin_api.delete(f"/api/v1/webhooks/{body['id']}").status_code == 204
-    assert admin_api.delete(f"/api/v1/webhooks/{body['id']}").status_code == 404
+    def delete():
+        return admin_api.client.delete(f"/api/v1/webhooks/{body['id']}", headers=admin_api.headers)
+
+    assert delete().status_code == 204
+    assert delete().status_code == 404
     for model in (WebhookEndpoint, WebhookDelivery, WebhookAttempt):
         assert db.session.scalar(select(func.count()).select_from(model)) == 0
     time_passes(db, 10)
