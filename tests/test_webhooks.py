@@ -27,6 +27,7 @@ from app.models import (
     now_utc,
 )
 from app.people.merge import erase_person
+from app.webhooks import service
 from app.webhooks.delivery import MAX_ATTEMPTS, RETRY_DELAYS, attempt_delivery
 from app.webhooks.follow_ups import announce_due_follow_ups
 from tests import factories
@@ -455,3 +456,21 @@ def test_concurrent_follow_up_scans_announce_each_once(app, admin_api, receiver,
     time_passes(db, 4 * 60)
     _together(app, lambda i: announce_due_follow_ups())
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 3
+
+
+def test_an_attempt_whose_runner_died_can_be_retried(admin_api, receiver, db):
+    register(admin_api, receiver.url)
+    db.session.add(Person(company=factories.CompanyFactory(), full_name="Ann Bell"))
+    db.session.commit()
+    delivery = db.session.scalars(select(WebhookDelivery)).one()
+    # As a runner killed mid-request leaves it: attempt 1 claimed, never answered.
+    db.session.add(WebhookAttempt(delivery_id=delivery.id, number=1, started_at=now_utc()))
+    delivery.attempts = 1
+    db.session.commit()
+    assert not service.retry_delivery(delivery)  # still under way, for all we know
+    db.session.scalars(select(WebhookAttempt)).one().started_at -= timedelta(minutes=3)
+    db.session.commit()
+    assert service.retry_delivery(delivery)
+    run_jobs()
+    assert db.session.get(WebhookDelivery, delivery.id).status is DeliveryStatus.DELIVERED
+    assert "runner stopped" in delivery.attempt_log[0].error

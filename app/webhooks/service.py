@@ -1,5 +1,7 @@
 """Registering, deleting and retrying webhooks (the admin page and the API call these)."""
 
+from datetime import timedelta
+
 from sqlalchemy import delete, select
 
 from app.errors import DomainError
@@ -19,6 +21,10 @@ from app.webhooks.delivery import schedule_attempt
 from app.webhooks.follow_ups import keep_scanning
 from app.webhooks.outbox import EVENT_TYPES
 from app.webhooks.signing import new_secret
+
+# An attempt takes at most its two timeouts (15 s by default); one still "under way" after this
+# long lost its runner (a killed process), and may be retried.
+ABANDONED_AFTER = timedelta(minutes=2)
 
 
 def check_events(events: object) -> list[str]:
@@ -73,7 +79,10 @@ def delete_endpoint(endpoint: WebhookEndpoint) -> None:
 def retry_delivery(delivery: WebhookDelivery) -> bool:
     """Queue the next attempt now; False while an attempt is still under way or it was delivered."""
     last = delivery.attempt_log[-1] if delivery.attempt_log else None
-    if delivery.status is DeliveryStatus.DELIVERED or (last and last.duration_ms is None):
+    under_way = last is not None and last.duration_ms is None
+    if under_way and last.started_at < now_utc() - ABANDONED_AFTER:
+        last.error, under_way = "The runner stopped during this attempt.", False
+    if delivery.status is DeliveryStatus.DELIVERED or under_way:
         return False
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = now_utc()
