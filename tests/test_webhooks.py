@@ -316,7 +316,7 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_marked_failing(admin_ap
         assert "upstream exploded" in attempt.response_excerpt
         assert len(attempt.response_excerpt) <= 1000  # a capped excerpt, not the whole body
         waited = delivery.next_attempt_at - attempt.started_at
-        assert abs(waited - delay) < timedelta(seconds=2)
+        assert abs(waited - delay) < timedelta(seconds=5)  # the schedule, give or take a slow box
         time_passes(db, delay.total_seconds() - 5)
         assert run_jobs() == 0  # not yet
         time_passes(db, 5)
@@ -338,9 +338,8 @@ def test_a_slow_endpoint_times_out_and_is_retried(admin_api, api, receiver, db):
     register(admin_api, receiver.url)
     company = factories.CompanyFactory()
     db.session.commit()
-    started = time.monotonic()
     api.post("/api/v1/people", {"company_id": company.id, "full_name": "Ann Bell"})
-    assert time.monotonic() - started < 1  # the request never waits for the endpoint
+    assert receiver.requests == []  # the request never calls, so never waits for, the endpoint
     run_jobs()
     delivery = db.session.scalars(select(WebhookDelivery)).one()
     assert "No answer within 0.5 s" in delivery.attempt_log[0].error
