@@ -111,9 +111,11 @@ def register_extensions(app: Flask) -> None:
     import app.models  # noqa: F401  (registers the tables on db.metadata)
     from app.metrics.rollup_hooks import register_rollup_hooks
     from app.search.index import register_index_hooks
+    from app.webhooks.events import register_webhook_hooks
 
     register_index_hooks()
     register_rollup_hooks()
+    register_webhook_hooks()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -122,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         phone_routes,  # noqa: F401  (its views join the api blueprint)
         queue_routes,  # noqa: F401  (adds the queue's views to api_bp)
         voicemail_routes,  # noqa: F401  (voicemail messages and drops, on api_bp)
+        webhook_routes,  # noqa: F401  (outbound webhooks, on api_bp)
     )
     from app.api.routes import bp as api_bp
     from app.auth.admin import bp as admin_bp
@@ -141,10 +144,11 @@ def register_blueprints(app: Flask) -> None:
     from app.touchpoints.routes import bp as touchpoints_bp
     from app.voicemails import webhooks as _voicemail_webhooks  # noqa: F401  (on webhooks_bp)
     from app.voicemails.routes import bp as voicemails_bp
+    from app.webhooks.routes import bp as webhook_admin_bp
 
     for bp in (auth_bp, admin_bp, main_bp, companies_bp, people_bp, calls_bp, telephony_bp,
                touchpoints_bp, search_bp, metrics_bp, queue_bp, voicemails_bp, exports_bp,
-               imports_bp):
+               imports_bp, webhook_admin_bp):
         app.register_blueprint(bp)
     # Twilio authenticates its webhooks by signature (checked in every view), not by a form token.
     csrf.exempt(webhooks_bp)

@@ -54,6 +54,12 @@ class Config:
     JOBS_IN_PROCESS = _bool("JOBS_IN_PROCESS", True)
     JOB_POLL_SECONDS = _number("JOB_POLL_SECONDS", "2", float)
     JOB_STALE_SECONDS = _number("JOB_STALE_SECONDS", "300")
+    # Outbound webhooks go only to public https addresses; on, a receiver on this machine or
+    # the office network (and plain http) is allowed too: for development and tests.
+    WEBHOOK_ALLOW_PRIVATE_URLS = _bool("WEBHOOK_ALLOW_PRIVATE_URLS")
+    # Seconds a delivery waits to connect, then for each read of the answer.
+    WEBHOOK_CONNECT_TIMEOUT = _number("WEBHOOK_CONNECT_TIMEOUT", "5", float)
+    WEBHOOK_READ_TIMEOUT = _number("WEBHOOK_READ_TIMEOUT", "10", float)
 
     # Telephony (optional): without these, calls are logged by hand and call buttons explain why.
     TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")

@@ -31,17 +31,19 @@ SCRIPT_BLUEPRINTS = {"telephony"}
 
 def _real_ids():
     from app.extensions import db
-    from app.models import CallingSession, Voicemail
+    from app.models import CallingSession, Voicemail, WebhookEndpoint
 
     call = factories.CallFactory(person=factories.PersonFactory())
     block = CallingSession(user_id=call.user_id)
     voicemail = Voicemail(user_id=call.user_id, name="Intro", content_type="audio/wav",
                           audio=b"", size_bytes=0, duration_seconds=1)
-    db.session.add_all([block, voicemail])
+    endpoint = WebhookEndpoint(url="https://ats.example.com/hook", events=["call.logged"],
+                               secret="whsec_" + "A" * 43 + "=")
+    db.session.add_all([block, voicemail, endpoint])
     db.session.commit()
     return {"company_id": call.company_id, "person_id": call.person_id, "call_id": call.id,
             "sid": "CA" + "0" * 32, "session_id": block.id,
-            "voicemail_id": voicemail.id}
+            "voicemail_id": voicemail.id, "endpoint_id": endpoint.id}
 
 
 def _location(response) -> str:

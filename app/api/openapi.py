@@ -176,6 +176,7 @@ def openapi_document() -> Schema:
     from app.api.import_openapi import IMPORT_SCHEMAS, import_paths
     from app.api.queue_openapi import queue_paths  # it builds on this module's helpers
     from app.api.voicemail_openapi import VOICEMAIL_SCHEMAS, voicemail_paths
+    from app.api.webhook_openapi import WEBHOOK_SCHEMAS, webhook_paths
     from app.exports.openapi import EXPORT_SCHEMAS, export_paths
 
     id_filter = ident()
@@ -317,6 +318,7 @@ def openapi_document() -> Schema:
             **voicemail_paths(),
             **export_paths(),
             **import_paths(),
+            **webhook_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -326,7 +328,8 @@ def openapi_document() -> Schema:
                     "description": "A token from your profile.",
                 }
             },
-            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **EXPORT_SCHEMAS, **IMPORT_SCHEMAS},
+            "schemas": {**SCHEMAS, **VOICEMAIL_SCHEMAS, **EXPORT_SCHEMAS, **IMPORT_SCHEMAS,
+                        **WEBHOOK_SCHEMAS},
             "responses": {
                 name: {
                     "description": description,

@@ -59,6 +59,7 @@ def run_job(job: Job, worker: str) -> JobStatus:
 def load_handlers() -> None:
     """Import the modules that register job handlers (each kind of job has one)."""
     import app.imports.jobs  # noqa: F401
+    import app.webhooks.jobs  # noqa: F401
 
 
 def run_pending(worker: str | None = None, limit: int | None = None) -> int:

@@ -19,6 +19,13 @@ from app.models.touchpoint import Touchpoint, TouchpointKind
 from app.models.types import UTCDateTime, now_utc
 from app.models.user import ApiToken, LoginAttempt, Role, User, hash_token
 from app.models.voicemail import Voicemail
+from app.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -31,6 +38,7 @@ __all__ = [
     "ApiToken",
     "Call",
     "Company",
+    "DeliveryStatus",
     "Direction",
     "Job",
     "JobStatus",
@@ -51,6 +59,10 @@ __all__ = [
     "TouchpointKind",
     "TwilioEvent",
     "User",
+    "WebhookAttempt",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Voicemail",
     "UTCDateTime",
     "call_person",
