@@ -31,7 +31,7 @@ SCRIPT_BLUEPRINTS = {"telephony"}
 
 def _real_ids():
     from app.extensions import db
-    from app.models import CallingSession, Voicemail, WebhookEndpoint
+    from app.models import CallingSession, Job, StoredFile, Voicemail, WebhookEndpoint
 
     call = factories.CallFactory(person=factories.PersonFactory())
     block = CallingSession(user_id=call.user_id)
@@ -39,11 +39,14 @@ def _real_ids():
                           audio=b"", size_bytes=0, duration_seconds=1)
     endpoint = WebhookEndpoint(url="https://ats.example.com/hook", events=["call.logged"],
                                secret="whsec_" + "A" * 43 + "=")
-    db.session.add_all([block, voicemail, endpoint])
+    upload = StoredFile(filename="people.csv")
+    job = Job(kind="import_csv", payload={"filename": "people.csv"})
+    db.session.add_all([block, voicemail, endpoint, upload, job])
     db.session.commit()
     return {"company_id": call.company_id, "person_id": call.person_id, "call_id": call.id,
             "sid": "CA" + "0" * 32, "session_id": block.id,
-            "voicemail_id": voicemail.id, "endpoint_id": endpoint.id}
+            "voicemail_id": voicemail.id, "endpoint_id": endpoint.id, "file_id": upload.id,
+            "job_id": job.id}
 
 
 def _location(response) -> str:
