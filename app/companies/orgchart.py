@@ -10,7 +10,7 @@ locked out) or leads to another company are shown under "Could not place", with 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -124,6 +124,7 @@ class OrgChart:
     nodes: dict[int, Node] = field(default_factory=dict)  # every live person's node, by id
     managers: dict[int, int | None] = field(default_factory=dict)  # whom each hangs under
     detailed: bool = True  # False: last calls and disagreeing managers are added per box shown
+    everyone: dict[int, ChartPerson] = field(default_factory=dict)  # left included, by id
 
     @property
     def departments(self) -> list[str]:
@@ -175,9 +176,11 @@ def _last_calls(company_id: int, only: Collection[int] | None = None
     return {pid: (started_at, outcome) for pid, started_at, outcome in rows}
 
 
-def _other_managers(company_id: int, current: dict[int, int | None], names: dict[int, str],
+def _other_managers(company_id: int, everyone: Mapping[int, ChartPerson],
                     only: Collection[int] | None = None) -> dict[int, list[OtherManager]]:
     """Reports of a manager other than the current one, per person, one per manager (oldest).
+
+    Names are looked up for the managers found only, not made for all of a big company.
 
     A manager set by hand (a move on the chart, an edit) settles what was reported before it:
     only reports that came in after the latest such correction still show as disagreeing.
@@ -196,10 +199,12 @@ def _other_managers(company_id: int, current: dict[int, int | None], names: dict
         if source_call_id is None:  # a correction by hand: earlier disagreements are settled
             conflicts.pop(person_id, None)
             continue
-        if manager_id is None or manager_id == current.get(person_id) or manager_id not in names:
+        manager, person = everyone.get(manager_id), everyone.get(person_id)
+        if manager is None or person is None or manager_id == person.reports_to_id:
             continue
         if all(other.manager_id != manager_id for other in conflicts[person_id]):
-            conflicts[person_id].append(OtherManager(manager_id, names[manager_id], call_at))
+            conflicts[person_id].append(
+                OtherManager(manager_id, manager.display_name, call_at))
     return conflicts
 
 
@@ -249,8 +254,7 @@ def build_org_chart(company: Company, details: bool = True) -> OrgChart:
     last, conflicts = {}, {}
     if details:
         last = _last_calls(company.id)
-        conflicts = _other_managers(company.id, {p.id: p.reports_to_id for p in everyone},
-                                    {p.id: p.display_name for p in everyone})
+        conflicts = _other_managers(company.id, by_id)
     nodes = {pid: Node(p, last_call=last.get(pid), other_managers=conflicts.get(pid, []))
              for pid, p in live.items()}
 
@@ -294,16 +298,14 @@ def build_org_chart(company: Company, details: bool = True) -> OrgChart:
         by_department[person.department or UNPLACED].add(person)
     return OrgChart(company, roots, unplaced, [p for p in everyone if p.left_at is not None],
                     coverage, dict(sorted(by_department.items())), list(live.values()),
-                    cannot_place, nodes, parent, details)
+                    cannot_place, nodes, parent, details, by_id)
 
 
 def add_details(chart: OrgChart, ids: Collection[int]) -> None:
     """Last calls and disagreeing managers for these boxes only (a chart built without them)."""
     ids = list(ids)
-    everyone = chart.people + chart.left
     last = _last_calls(chart.company.id, ids)
-    conflicts = _other_managers(chart.company.id, {p.id: p.reports_to_id for p in everyone},
-                                {p.id: p.display_name for p in everyone}, ids)
+    conflicts = _other_managers(chart.company.id, chart.everyone, ids)
     for pid in ids:
         node = chart.nodes[pid]
         node.last_call = last.get(pid)
@@ -341,7 +343,8 @@ def _set_depths(roots: list[Node]) -> None:
     while stack:
         node, depth = stack.pop()
         node.depth = depth
-        node.reports.sort(key=lambda n: (n.person.placeholder, n.person.full_name or ""))
+        if len(node.reports) > 1:  # most of a big chart's boxes have no reports to sort
+            node.reports.sort(key=lambda n: (n.person.placeholder, n.person.full_name or ""))
         stack.extend((child, depth + 1) for child in node.reports)
 
 
