@@ -2,14 +2,12 @@
 time, and managers whose own manager is unknown come without their reports (opened on demand)."""
 
 import re
-from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert
 
 from app.companies.chart_html import GROUP_SHOWN, LANE_BUDGET
-from app.models import Person
 from tests import factories
+from tests.test_org_chart_on_demand import chief, insert_people
 
 BOX = re.compile(r'<li id="person-(\d+)"')
 MORE = re.compile(r'data-branch="(\d+)"')
@@ -21,10 +19,7 @@ LEADS, PER_LEAD = 20, 10  # managers nobody has placed: 200 reports, over the la
 @pytest.fixture
 def lanes(app, db):
     company = factories.CompanyFactory(name="Lanecorp")
-    now = datetime(2026, 1, 5, tzinfo=UTC)
-    # The CEO was changed last: the page opens the way to them (and no deeper) by default.
-    rows = [{"id": BASE + 1, "full_name": "Cleo Chief", "reports_to_id": None,
-             "updated_at": datetime(2026, 2, 1, tzinfo=UTC)}]
+    rows = [chief(BASE + 1)]
     # The biggest tree is the top of the chart: bigger than any lead's.
     rows += [{"id": BASE + 2 + v, "full_name": f"Vic VP {v:02d}", "reports_to_id": BASE + 1}
              for v in range(PER_LEAD + 5)]
@@ -35,10 +30,7 @@ def lanes(app, db):
     rows += [{"id": BASE + 10_000 + lead * 100 + i, "full_name": f"Rae Report {lead:02d}-{i}",
               "reports_to_id": BASE + 1000 + lead}
              for lead in range(LEADS) for i in range(PER_LEAD)]
-    db.session.execute(insert(Person), [
-        {"company_id": company.id, "title": "Staff", "created_at": now, "updated_at": now} | row
-        for row in rows])
-    db.session.commit()
+    insert_people(db, company, rows)
     return company.id
 
 

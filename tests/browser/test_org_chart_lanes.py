@@ -42,8 +42,8 @@ def test_a_crowded_lane_shows_a_few_then_all_and_opens_a_lead_on_demand(
     page = sized_page
     sign_in(page)
     page.goto(f"/companies/{crowded['company']}/org-chart")
-    expect(page.locator("#chart[data-ready]")).to_have_count(1)
     lane = page.locator("section.lane")
+    expect(page.locator("#chart[data-ready]")).to_have_count(1)  # the script has run
     expect(lane.locator("li[id^='person-']").filter(has_text="Sam Sales")).to_have_count(
         GROUP_SHOWN)
     # The lead's reports are not in the page; opening the lead fetches them.
