@@ -22,19 +22,28 @@ BASE = 1_000_000
 def big(app, db):
     """A 5,001-person company: the CEO, ten VPs, and 499 people under each VP."""
     company = factories.CompanyFactory(name="Megacorp")
-    now = datetime(2026, 1, 5, tzinfo=UTC)
-    # The CEO was changed last: the page opens the way to them (and no deeper) by default.
-    rows = [{"id": BASE + 1, "full_name": "Cleo Chief", "reports_to_id": None,
-             "updated_at": datetime(2026, 2, 1, tzinfo=UTC)}]
+    rows = [chief(BASE + 1)]
     rows += [{"id": BASE + 1 + v, "full_name": f"Vic VP {v:02d}", "reports_to_id": BASE + 1}
              for v in range(1, VPS + 1)]
     rows += [{"id": BASE + 100 + v * 1000 + i, "full_name": f"Person {v:02d}-{i:03d}",
               "reports_to_id": BASE + 1 + v} for v in range(1, VPS + 1) for i in range(PER_VP)]
+    insert_people(db, company, rows)
+    return {"company": company.id, "ids": {row["id"] for row in rows}}
+
+
+def chief(person_id: int) -> dict:
+    """The CEO, changed last: the page opens the way to them (and no deeper) by default."""
+    return {"id": person_id, "full_name": "Cleo Chief", "reports_to_id": None,
+            "updated_at": datetime(2026, 2, 1, tzinfo=UTC)}
+
+
+def insert_people(db, company, rows: list[dict]) -> None:
+    """People in one statement, with explicit ids (so managers are named before insert)."""
+    now = datetime(2026, 1, 5, tzinfo=UTC)
     db.session.execute(insert(Person), [
         {"company_id": company.id, "title": "Staff", "created_at": now, "updated_at": now} | row
         for row in rows])
     db.session.commit()
-    return {"company": company.id, "ids": {row["id"] for row in rows}}
 
 
 def test_the_first_screen_of_5000_people_is_the_top_and_the_branch_route_brings_the_rest(

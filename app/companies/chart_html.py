@@ -13,6 +13,8 @@ the page (BOX_BUDGET boxes); deeper branches are fetched on demand as fragments 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import url_for
 from markupsafe import Markup, escape
 
@@ -42,6 +44,9 @@ OPEN_DEPTH = 2  # levels shown open; deeper subtrees start collapsed
 # ~300 boxes keep a 5,000 (or 12,000) person chart's first screen small and fast.
 BOX_BUDGET = 300
 LANE_BUDGET = 150  # the same for the "manager not known yet" lane and "could not place"
+# Boxes shown per department of people with no manager known; the rest behind a link (the same
+# page with that department whole): 300 of them were a third of a 12,000-person chart's page.
+GROUP_SHOWN = 12
 BRANCH_BUDGET = 200  # boxes one branch opened on demand brings (its first level always comes)
 
 
@@ -50,16 +55,17 @@ def _pattern(endpoint: str, **values) -> str:
     return url_for(endpoint, **values).replace(str(_SENTINEL), "{id}")
 
 
-def levels_within(nodes: list[Node], budget: int) -> set[int]:
+def levels_within(nodes: list[Node], budget: int, first_always: bool = True) -> set[int]:
     """Ids of the boxes whose reports come along: whole levels, top down, while within budget.
 
-    The first level below `nodes` always comes, so opening a branch always shows something.
+    With `first_always`, the first level below `nodes` always comes, so opening a branch always
+    shows something; the lanes go without it (dozens of roots there can have hundreds of reports).
     """
     loaded: set[int] = set()
     level, count = list(nodes), len(nodes)
     while level:
         below = [child for node in level for child in node.reports]
-        if not below or (loaded and count + len(below) > budget):
+        if not below or ((loaded or not first_always) and count + len(below) > budget):
             break
         loaded.update(node.person.id for node in level if node.reports)
         count += len(below)
@@ -69,8 +75,9 @@ def levels_within(nodes: list[Node], budget: int) -> set[int]:
 
 class ChartRenderer:
     def __init__(self, chart: OrgChart, timezone: str | None, printing: bool, calling: bool,
-                 focus: int | None = None):
+                 focus: int | None = None, whole_group: str | None = None):
         self.chart, self.printing, self.calling = chart, printing, calling
+        self.whole_group = whole_group
         self.tz = zone(timezone)
         company_id = chart.company.id
         self.person_url = _pattern("people.detail", person_id=_SENTINEL)
@@ -80,18 +87,38 @@ class ChartRenderer:
         self.log_url = _pattern("calls.create", person_id=_SENTINEL)
         self.show_url = _pattern("companies.org_chart", company_id=company_id,
                                  focus=_SENTINEL) + "#person-{id}"
+        self.group_url = _pattern("companies.org_chart", company_id=company_id,
+                                  group=_SENTINEL).replace("{id}", "{dept}") + "#lane-title"
         self.can_dial_extensions = bool(chart.company.main_phone)
         self.draggable = "" if printing else ' draggable="true"'
         # The way to the person asked for (or the one added or changed last) is always open:
         # a name just logged must never hide in a collapsed branch.
         self.focus = focus if focus in chart.nodes else chart.most_recent()
         self.path = set(chart.path_to(self.focus)) if self.focus else set()
+        lanes = chart.unknown_manager + chart.cannot_place
         self.loaded = (levels_within(chart.top, BOX_BUDGET)
-                       | levels_within(chart.unknown_manager + chart.cannot_place, LANE_BUDGET)
+                       | levels_within(lanes, LANE_BUDGET, first_always=False)
                        | self.path)
         self.open_depth = OPEN_DEPTH
-        unplaced = [node for group in chart.unplaced.values() for node in group]
+        unplaced = [node for dept, group in chart.unplaced.items()
+                    for node in self.group_shown(dept, group)]
         self._add_details(chart.top + chart.unknown_manager + chart.cannot_place + unplaced)
+
+    def group_shown(self, dept: str, nodes: list[Node]) -> list[Node]:
+        """The first GROUP_SHOWN of a department's unplaced people (and the one asked for)."""
+        if self.printing or dept == self.whole_group or len(nodes) <= GROUP_SHOWN:
+            return nodes
+        return [n for i, n in enumerate(nodes) if i < GROUP_SHOWN or n.person.id == self.focus]
+
+    def group(self, dept: str, nodes: list[Node]) -> Markup:
+        """One department's unplaced people, the rest behind a link that works without script."""
+        shown = self.group_shown(dept, nodes)
+        html = self.tree(shown, "tree flat")
+        if len(shown) < len(nodes):
+            href = escape(self.group_url.format(dept=quote(dept)))
+            html += Markup(f'<p class="group-more"><a href="{href}">Show all {len(nodes)} in '
+                           f"{escape(dept)}</a></p>")
+        return html
 
     def branch(self, node: Node) -> Markup:
         """The reports of one box, for the script to put in place when it is opened."""

@@ -123,14 +123,16 @@ def edit(company_id: int):
 def org_chart(company_id: int):
     """The company as an org chart: who reports to whom, empty boxes, coverage.
 
-    `?focus=<person id>` opens the way to that person (the chart links there after an edit).
+    `?focus=<person id>` opens the way to that person (the chart links there after an edit);
+    `?group=<department>` shows all of that department's people with no manager known yet.
     """
     company = db.get_or_404(Company, company_id)
     printing = request.args.get("print") == "1"
     chart = build_org_chart(company, details=printing)  # the renderer adds the boxes it shows
     calling = calling_enabled()
     renderer = ChartRenderer(chart, current_user.timezone, printing, calling,
-                             focus=request.args.get("focus", type=int))
+                             focus=request.args.get("focus", type=int),
+                             whole_group=request.args.get("group"))
     return render_template("companies/org_chart.html", chart=chart, company=company,
                            printing=printing, renderer=renderer)
 
