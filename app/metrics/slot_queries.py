@@ -99,18 +99,20 @@ def company_counts(flt: MetricsFilter) -> Iterator[Row]:
     slots = _slot_bounds(flt)
     bucket = bucket_of_slot(table.slot, flt)
 
-    def firsts(prev: Any, per_bucket: bool) -> ColumnElement[int]:
-        first = or_(prev.is_(None), prev < slots[0])
-        if per_bucket:
-            first = or_(first, bucket_of_slot(prev, flt) < bucket)
-        return func.sum(case((first, 1), else_=0))
+    def first(prev: Any, per_bucket: bool) -> ColumnElement[bool]:
+        in_period = or_(prev.is_(None), prev < slots[0])
+        return or_(in_period, bucket_of_slot(prev, flt) < bucket) if per_bucket else in_period
 
-    chains = [firsts(table.prev_user_slot, True), firsts(table.prev_user_slot, False)]
-    if not flt.user_id:
-        chains += [firsts(table.prev_team_slot, True), firsts(table.prev_team_slot, False)]
+    prevs = [table.prev_user_slot] if flt.user_id else [table.prev_user_slot,
+                                                         table.prev_team_slot]
+    firsts = [first(prev, per_bucket) for prev in prevs for per_bucket in (True, False)]
+    # Rows that are nobody's first (a company dialled again in the same bucket: most of a
+    # year's rows) add 0 to every sum: dropped before the grouping, which then sorts a few
+    # instead of every row. No group empties: a company's earliest row in a bucket is a first.
     query = (
-        select(table.user_id, bucket, *chains)
-        .where(table.slot >= slots[0], table.slot < slots[-1])
+        select(table.user_id, bucket, *(func.sum(case((f, 1), else_=0)) for f in firsts))
+        .where(table.slot >= slots[0], table.slot < slots[-1],
+               or_(*(f for f in firsts[::2])))
         .group_by(table.user_id, bucket)
     )
     if flt.user_id:
