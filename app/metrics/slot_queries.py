@@ -99,18 +99,20 @@ def company_counts(flt: MetricsFilter) -> Iterator[Row]:
     slots = _slot_bounds(flt)
     bucket = bucket_of_slot(table.slot, flt)
 
-    def firsts(prev: Any, per_bucket: bool) -> ColumnElement[int]:
-        first = or_(prev.is_(None), prev < slots[0])
-        if per_bucket:
-            first = or_(first, bucket_of_slot(prev, flt) < bucket)
-        return func.sum(case((first, 1), else_=0))
+    def first(prev: Any, per_bucket: bool) -> ColumnElement[bool]:
+        in_period = or_(prev.is_(None), prev < slots[0])
+        return or_(in_period, bucket_of_slot(prev, flt) < bucket) if per_bucket else in_period
 
-    chains = [firsts(table.prev_user_slot, True), firsts(table.prev_user_slot, False)]
-    if not flt.user_id:
-        chains += [firsts(table.prev_team_slot, True), firsts(table.prev_team_slot, False)]
+    prevs = [table.prev_user_slot] if flt.user_id else [table.prev_user_slot,
+                                                         table.prev_team_slot]
+    firsts = [first(prev, per_bucket) for prev in prevs for per_bucket in (True, False)]
+    # Rows that are nobody's first (a company dialled again in the same bucket: most of a
+    # year's rows) add 0 to every sum: dropped before the grouping, which then sorts a few
+    # instead of every row. No group empties: a company's earliest row in a bucket is a first.
     query = (
-        select(table.user_id, bucket, *chains)
-        .where(table.slot >= slots[0], table.slot < slots[-1])
+        select(table.user_id, bucket, *(func.sum(case((f, 1), else_=0)) for f in firsts))
+        .where(table.slot >= slots[0], table.slot < slots[-1],
+               or_(*(f for f in firsts[::2])))
         .group_by(table.user_id, bucket)
     )
     if flt.user_id:
@@ -136,19 +138,25 @@ def follow_up_counts(flt: MetricsFilter, now: datetime) -> Iterator[Row]:
     """queries.follow_up_counts with local days by slot arithmetic (the calls' own rows, from
     the covering follow-up indexes): (user_id, day, due, kept, missed)."""
     conn = db.session.connection()
-    due_day = day_of_slot(slot_expr(conn, Call.follow_up_at), flt)
-    done_slot = slot_expr(conn, Call.follow_up_done_at)
-    # Kept: done before the end of the local day after the due day (or before the period).
-    kept = and_(Call.follow_up_done_at.is_not(None),
-                or_(done_slot < _slot_bounds(flt)[0],
-                    day_of_slot(done_slot, flt, extra=1) <= due_day + _int(1)))
     missed = and_(Call.follow_up_done_at.is_(None), Call.follow_up_at < now)
-    inner = select(Call.user_id.label("u"), due_day.label("d"),
-                   case((kept, 1), else_=0).label("k"), case((missed, 1), else_=0).label("m"),
-                   ).where(Call.follow_up_at >= flt.start, Call.follow_up_at < flt.end)
+    rows = select(Call.user_id.label("u"), slot_expr(conn, Call.follow_up_at).label("due"),
+                  # Only when done: SQLite's floor() (a Python function) rejects NULL.
+                  case((Call.follow_up_done_at.is_not(None),
+                        slot_expr(conn, Call.follow_up_done_at))).label("done"),
+                  case((missed, 1), else_=0).label("m"),
+                  ).where(Call.follow_up_at >= flt.start, Call.follow_up_at < flt.end)
     if flt.user_id:
-        inner = inner.where(Call.user_id == flt.user_id)
-    sub = inner.subquery()
+        rows = rows.where(Call.user_id == flt.user_id)
+    # OFFSET 0 keeps both databases from inlining the slots into every CASE branch below
+    # (a slot per branch per row: most of the query's time over a recruiter's year).
+    slots = rows.offset(0).subquery()
+    due_day = day_of_slot(slots.c.due, flt)
+    # Kept: done before the end of the local day after the due day (or before the period).
+    kept = and_(slots.c.done.is_not(None),
+                or_(slots.c.done < _slot_bounds(flt)[0],
+                    day_of_slot(slots.c.done, flt, extra=1) <= due_day + _int(1)))
+    sub = select(slots.c.u, due_day.label("d"), case((kept, 1), else_=0).label("k"),
+                 slots.c.m).subquery()
     return iter(db.session.execute(
         select(sub.c.u, sub.c.d, func.count(), func.sum(sub.c.k), func.sum(sub.c.m))
         .group_by(sub.c.u, sub.c.d)))
