@@ -3,7 +3,7 @@
 A recruiter's 12-month view read ~100,000 call rows for it; the index answers it alone.
 
 Revision ID: 5a1c0c1d2e3f
-Revises: 0077e8dda22e
+Revises: 8ca5db055953
 Create Date: 2026-12-02 00:36:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5a1c0c1d2e3f'
-down_revision = '0077e8dda22e'
+down_revision = '8ca5db055953'
 branch_labels = None
 depends_on = None
 
