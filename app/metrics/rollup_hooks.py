@@ -177,7 +177,10 @@ def _on_execute(state: ORMExecuteState):
     """A set-based UPDATE or DELETE of counted rows: recount the keys of the rows it matches."""
     if state.is_select:
         # The transaction reads roll-ups it has written to: bring them up to date first.
-        if _reads_rollups(state.statement):
+        session = state.session
+        writing = session.info.get(TO_RECOUNT) or session.new or session.deleted or (
+            session.identity_map.check_modified())
+        if writing and _reads_rollups(state.statement):
             state.session.flush()  # (autoflush would, after this hook: too late to recount)
             _recount_noted(state.session)
         return None
