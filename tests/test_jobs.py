@@ -12,6 +12,7 @@ from app.extensions import db
 from app.jobs.queue import claim_next, enqueue, handler
 from app.jobs.runner import run_pending, work_forever
 from app.models import Job, JobStatus, now_utc
+from tests.concurrency import needs_postgres, run_together
 from tests.conftest import TEST_DATABASE_URL
 
 RAN: list[tuple[int, str]] = []
@@ -112,30 +113,11 @@ def test_the_runner_loop_finishes_queued_jobs_until_stopped(app):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
-                    reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)")
+@needs_postgres
 def test_concurrent_runners_never_run_the_same_job(app):
     """Four runners on their own connections, released together over 24 jobs."""
     ids = [enqueue("test.record", {"sleep": 0.02}).id for _ in range(24)]
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def runner(name: str) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                run_pending(name)
-            except BaseException as exc:  # noqa: BLE001  (asserted below)
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(f"runner-{i}",)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors
+    run_together(app, lambda i: run_pending(f"runner-{i}"))
     counts = Counter(job_id for job_id, _ in RAN)
     assert sorted(counts) == ids and set(counts.values()) == {1}
     assert len({worker for _, worker in RAN}) > 1  # they really did share the work

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook  # independent of app.webhooks.signing
 
 from app.auth.service import issue_token
-from app.extensions import db as db_
 from app.jobs.runner import run_pending
 from app.models import (
     Call,
@@ -31,7 +30,8 @@ from app.webhooks import service
 from app.webhooks.delivery import MAX_ATTEMPTS, RETRY_DELAYS, attempt_delivery
 from app.webhooks.follow_ups import announce_due_follow_ups
 from tests import factories
-from tests.conftest import TEST_DATABASE_URL, app_on_empty_schema
+from tests.concurrency import needs_postgres, run_together
+from tests.conftest import app_on_empty_schema
 from tests.test_api import Api
 
 
@@ -383,34 +383,6 @@ def test_retry_now_sends_at_once_and_the_scheduled_attempt_is_not_repeated(
 
 # Concurrency (PostgreSQL: real concurrent writers)
 
-needs_postgres = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("postgresql"),
-    reason="needs PostgreSQL's concurrent writers (SQLite locks the whole file)")
-
-
-def _together(app, work, count: int = 4) -> None:
-    """Run work(i) in `count` threads with their own connections, released at once."""
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                work(i)
-            except BaseException as exc:  # noqa: BLE001  (asserted below)
-                errors.append(exc)
-            finally:
-                db_.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors
-
-
 @pytest.mark.postgres
 @needs_postgres
 def test_concurrent_runners_send_each_delivery_once(app, admin_api, receiver, db):
@@ -421,7 +393,7 @@ def test_concurrent_runners_send_each_delivery_once(app, admin_api, receiver, db
         db.session.add(Person(company=company, full_name=f"Person {i}"))
         db.session.commit()
     receiver.delay = 0.02
-    _together(app, lambda i: run_pending(f"runner-{i}"))
+    run_together(app, lambda i: run_pending(f"runner-{i}"))
     ids = [r["headers"]["webhook-id"] for r in receiver.requests]
     assert len(ids) == 16 and len(set(ids)) == 16
     statuses = db.session.scalars(select(WebhookDelivery.status)).all()
@@ -437,7 +409,7 @@ def test_one_attempt_queued_twice_is_sent_once(app, admin_api, receiver, db):
     db.session.commit()
     delivery_id = db.session.scalars(select(WebhookDelivery.id)).one()
     receiver.delay = 0.2
-    _together(app, lambda i: attempt_delivery(delivery_id, 1))
+    run_together(app, lambda i: attempt_delivery(delivery_id, 1))
     assert len(receiver.requests) == 1
     assert db.session.scalar(select(func.count()).select_from(WebhookAttempt)) == 1
 
@@ -453,7 +425,7 @@ def test_concurrent_follow_up_scans_announce_each_once(app, admin_api, receiver,
                               follow_up_at=now_utc() + timedelta(minutes=minutes))
     db.session.commit()
     time_passes(db, 4 * 60)
-    _together(app, lambda i: announce_due_follow_ups())
+    run_together(app, lambda i: announce_due_follow_ups())
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 3
 
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Column,
     ColumnElement,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, now_utc
+from app.models.types import UTCDateTime, now_utc, slug_enum
 
 if TYPE_CHECKING:
     from app.models.company import Company
@@ -79,11 +78,6 @@ OUTCOME_LABELS = {
     Outcome.CALL_BACK: "Call back later",
 }
 
-def _outcome_enum() -> Enum:
-    return Enum(Outcome, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e])
-
-
 # Every person a call touched: the names it uncovered and the existing people it mentioned.
 call_person = Table(
     "call_person",
@@ -112,7 +106,7 @@ class Call(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     to_number: Mapped[str | None] = mapped_column(String(20))
     # None while a Twilio call is live and the sourcer has not logged it yet.
-    outcome: Mapped[Outcome | None] = mapped_column(_outcome_enum(), index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(slug_enum(Outcome), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     duration_seconds: Mapped[int | None]
@@ -139,12 +133,11 @@ class Call(db.Model):
     recording_duration: Mapped[int | None]
     # Twilio's media URL: fetched server-side with our credentials, never sent to a browser.
     recording_url: Mapped[str | None] = mapped_column(String(300))
-    suggested_outcome: Mapped[Outcome | None] = mapped_column(_outcome_enum())
+    suggested_outcome: Mapped[Outcome | None] = mapped_column(slug_enum(Outcome))
     dial_warning: Mapped[str | None] = mapped_column(String(300))
     # Outbound (we dialled) or inbound (they called one of the team's Twilio numbers).
     direction: Mapped[Direction] = mapped_column(
-        Enum(Direction, native_enum=False, length=8,
-             values_callable=lambda e: [m.value for m in e]),
+        slug_enum(Direction, length=8),
         default=Direction.OUTBOUND, server_default=Direction.OUTBOUND.value)
     # The number shown to the other side: our pool number on an outbound call placed through
     # Twilio, the caller's own number on an inbound one; None for calls logged by hand.

@@ -7,11 +7,11 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
-from app.models.types import UTCDateTime, now_utc
+from app.models.types import UTCDateTime, now_utc, slug_enum
 
 if TYPE_CHECKING:
     from app.models.call import Call
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
     from app.models.job import Job
     from app.models.user import User
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    # Stored as the slug in a VARCHAR: a new value needs no ALTER TYPE on PostgreSQL.
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 NAME_KEY_LENGTH = 300
@@ -88,9 +84,9 @@ class Person(db.Model):
     # cleared by the validator below whenever the address is written again.
     email_source: Mapped[str | None] = mapped_column(String(120))
     linkedin_url: Mapped[str | None] = mapped_column(String(300))
-    role: Mapped[PersonRole] = mapped_column(_enum(PersonRole), default=PersonRole.OTHER)
+    role: Mapped[PersonRole] = mapped_column(slug_enum(PersonRole), default=PersonRole.OTHER)
     status: Mapped[PersonStatus] = mapped_column(
-        _enum(PersonStatus), default=PersonStatus.UNCOVERED
+        slug_enum(PersonStatus), default=PersonStatus.UNCOVERED
     )
     notes: Mapped[str | None] = mapped_column(Text)
     # Left the company: kept with their history, but off the live org chart.

@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, now_utc
+from app.models.types import UTCDateTime, now_utc, slug_enum
 
 if TYPE_CHECKING:
     from app.models.call import Call
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from app.models.search import SavedSearch
     from app.models.user import User
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class QueueReason(enum.StrEnum):
@@ -74,8 +71,8 @@ class QueueItem(db.Model):
     ask_for: Mapped[str | None] = mapped_column(String(200))
     line_key: Mapped[str] = mapped_column(String(40))
     item_key: Mapped[str] = mapped_column(String(260))
-    reason: Mapped[QueueReason] = mapped_column(_enum(QueueReason))
-    status: Mapped[QueueStatus] = mapped_column(_enum(QueueStatus), default=QueueStatus.PENDING)
+    reason: Mapped[QueueReason] = mapped_column(slug_enum(QueueReason))
+    status: Mapped[QueueStatus] = mapped_column(slug_enum(QueueStatus), default=QueueStatus.PENDING)
     # Why this target, in words ("Empty box: VP Engineering; Dana Ortiz is their peer").
     why: Mapped[str | None] = mapped_column(String(500))
     next_step: Mapped[str | None] = mapped_column(String(500))

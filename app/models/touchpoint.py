@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Text
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, now_utc
+from app.models.types import UTCDateTime, now_utc, slug_enum
 
 if TYPE_CHECKING:
     from app.models.person import Person
@@ -34,8 +34,7 @@ class Touchpoint(db.Model):
                                            index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     kind: Mapped[TouchpointKind] = mapped_column(
-        Enum(TouchpointKind, native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e]))
+        slug_enum(TouchpointKind))
     happened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

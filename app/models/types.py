@@ -1,8 +1,9 @@
 """Column types shared by the models."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -29,3 +30,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def slug_enum(cls: type[enum.Enum], length: int = 20) -> Enum:
+    """A Python enum stored as its value (the slug) in a VARCHAR: a new member needs no
+    ALTER TYPE on PostgreSQL, and the column reads the same on SQLite."""
+    return Enum(cls, native_enum=False, length=length,
+                values_callable=lambda e: [m.value for m in e])

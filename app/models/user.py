@@ -9,12 +9,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models.types import UTCDateTime, now_utc
+from app.models.types import UTCDateTime, now_utc, slug_enum
 
 
 class Role(enum.StrEnum):
@@ -32,7 +32,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        slug_enum(Role),
         default=Role.RECRUITER,
     )
     active: Mapped[bool] = mapped_column(default=True)
