@@ -52,21 +52,24 @@ def test_a_save_made_while_another_is_half_done_waits_and_then_wins_whole(shared
     save_steps(company, _path("old", 4))
     company_id = company.id
     db.session.remove()
-    engine, deleted, first = db.engine, threading.Event(), []
+    engine, deleted, test_thread = db.engine, threading.Event(), threading.current_thread()
 
     def pause_after_first_delete(conn, cursor, statement, *args):
-        if first and threading.current_thread() is first[0] and statement.lstrip().upper(
-        ).startswith("DELETE FROM PHONE_TREE_STEP"):
+        # The first save's thread is the only other one until `deleted` is set (it may run its
+        # DELETE before run_in_thread has even returned it to us, so it is not named here).
+        if threading.current_thread() is not test_thread and not deleted.is_set() and (
+            statement.lstrip().upper().startswith("DELETE FROM PHONE_TREE_STEP")
+        ):
             deleted.set()
             time.sleep(0.5)  # the second save starts while this one is uncommitted
 
     event.listen(engine, "after_cursor_execute", pause_after_first_delete)
     try:
         results: list = []
-        first.append(run_in_thread(shared_app, _save, results, company_id, _path("first", 3)))
+        first = run_in_thread(shared_app, _save, results, company_id, _path("first", 3))
         assert deleted.wait(60)  # generous: a loaded CI machine is slow to start a thread
         second = run_in_thread(shared_app, _save, results, company_id, _path("second", 5))
-        first[0].join()
+        first.join()
         second.join()
     finally:
         event.remove(engine, "after_cursor_execute", pause_after_first_delete)
